@@ -1,0 +1,1 @@
+"""The headless core: domain rules and the SQLite register. Never imports Qt."""

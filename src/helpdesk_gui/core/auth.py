@@ -1,0 +1,168 @@
+"""Users, roles and passwords (scrypt, memory-hard). The acting user is passed to every write."""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from helpdesk_gui.core import audit
+from helpdesk_gui.core.db import now_iso, row, rows, write
+from helpdesk_gui.core.errors import AuthError, PermissionDenied, ValidationError
+
+ROLES = ("clerk", "reviewer", "approver", "finance", "admin")
+ROLE_LABELS = {"clerk": "经办人", "reviewer": "审核人", "approver": "审批人", "finance": "财务", "admin": "系统管理员"}
+
+#: permission -> (roles that have it, Chinese verb phrase for the refusal message)
+PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
+    "register.view": (frozenset(ROLES), "查看档案"),
+    "register.edit": (frozenset({"clerk", "reviewer", "admin"}), "录入或修改档案"),
+    "register.status": (frozenset({"clerk", "reviewer", "approver", "admin"}), "变更档案状态"),
+    "register.reveal": (frozenset({"reviewer", "approver", "admin"}), "查看完整的身份证号、电话和银行账号"),
+    "users.manage": (frozenset({"admin"}), "管理用户"),
+    "settings.edit": (frozenset({"admin"}), "修改系统设置"),
+    "policy.edit": (frozenset({"admin", "reviewer"}), "修改低保标准等政策参数"),
+    "audit.view": (frozenset({"admin"}), "查看审计日志"),
+}
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MAX_FAILED = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 8
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting. ``system`` is used by the command line's own jobs (demo, migrations)."""
+
+    username: str
+    display_name: str
+    roles: frozenset[str]
+    user_id: int | None = None
+
+    def can(self, permission: str) -> bool:
+        allowed, _ = PERMISSIONS[permission]
+        return bool(self.roles & allowed)
+
+    def require(self, permission: str) -> None:
+        if not self.can(permission):
+            raise PermissionDenied(PERMISSIONS[permission][1])
+
+
+SYSTEM = Actor("system", "系统", frozenset(ROLES))
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32)
+    enc = base64.b64encode
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${enc(salt).decode()}${enc(key).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt_b64, key_b64 = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    salt = base64.b64decode(salt_b64)
+    key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=int(n), r=int(r), p=int(p), dklen=32)
+    return hmac.compare_digest(key, base64.b64decode(key_b64))
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError("密码", f"至少 {MIN_PASSWORD} 位")
+    kinds = sum([any(c.isdigit() for c in password), any(c.isalpha() for c in password),
+                 any(not c.isalnum() for c in password)])
+    if kinds < 2:
+        raise ValidationError("密码", "须同时包含字母和数字（或符号）")
+
+
+def create_user(db: Database, actor: Actor, username: str, display_name: str, roles: list[str],
+                password: str) -> int:
+    actor.require("users.manage")
+    username = username.strip()
+    if not username:
+        raise ValidationError("用户名", "不能为空")
+    bad = [r for r in roles if r not in ROLES]
+    if bad or not roles:
+        raise ValidationError("角色", "须从经办人、审核人、审批人、财务、系统管理员中选择", "、".join(bad))
+    check_password_strength(password)
+    with write(db):
+        if row(db, "SELECT id FROM users WHERE username = ?", [username]):
+            raise ValidationError("用户名", "已存在", username)
+        cur = db.execute(
+            "INSERT INTO users (username, display_name, roles, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+            [username, display_name or username, ",".join(roles), hash_password(password), now_iso()],
+        )
+        uid = int(cur.lastrowid or 0)
+        audit.record(db, actor.username, "create", "user", uid, None,
+                     {"username": username, "display_name": display_name, "roles": roles})
+    return uid
+
+
+def _actor(r: dict[str, object]) -> Actor:
+    return Actor(str(r["username"]), str(r["display_name"]), frozenset(str(r["roles"]).split(",")),
+                 int(r["id"]))  # type: ignore[call-overload]
+
+
+def login(db: Database, username: str, password: str, *, now: _dt.datetime | None = None) -> Actor:
+    """Check the password; lock the account for a while after repeated failures."""
+    now = now or _dt.datetime.now().astimezone()
+    r = row(db, "SELECT * FROM users WHERE username = ?", [username.strip()])
+    if r is None or not r["active"]:
+        raise AuthError("用户名或密码不正确。")
+    if r["locked_until"] and _dt.datetime.fromisoformat(r["locked_until"]) > now:
+        raise AuthError(f"密码连续输错 {MAX_FAILED} 次，账号已暂时锁定，请 {LOCK_MINUTES} 分钟后再试或联系管理员。")
+    with write(db):
+        if not verify_password(password, r["password_hash"]):
+            failed = r["failed_logins"] + 1
+            locked = (now + _dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds") \
+                if failed >= MAX_FAILED else None
+            db.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                       [0 if locked else failed, locked, r["id"]])
+            audit.record(db, r["username"], "login_failed", "user", r["id"])
+            failed_ok = False
+        else:
+            db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [r["id"]])
+            audit.record(db, r["username"], "login", "user", r["id"])
+            failed_ok = True
+    if not failed_ok:
+        raise AuthError("用户名或密码不正确。")
+    return _actor(r)
+
+
+def change_password(db: Database, actor: Actor, username: str, new_password: str,
+                    old_password: str | None = None) -> None:
+    """A user changes their own password (with the old one); an admin resets anyone's."""
+    r = row(db, "SELECT * FROM users WHERE username = ?", [username])
+    if r is None:
+        raise ValidationError("用户名", "不存在", username)
+    if actor.username == username and not actor.can("users.manage"):
+        if old_password is None or not verify_password(old_password, r["password_hash"]):
+            raise AuthError("原密码不正确。")
+    elif actor.username != username:
+        actor.require("users.manage")
+    check_password_strength(new_password)
+    with write(db):
+        db.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
+                   [hash_password(new_password), r["id"]])
+        audit.record(db, actor.username, "change_password", "user", r["id"])
+
+
+def list_users(db: Database) -> list[dict[str, object]]:
+    return rows(db, "SELECT id, username, display_name, roles, active, created_at FROM users ORDER BY id")
+
+
+def get_actor(db: Database, username: str) -> Actor:
+    r = row(db, "SELECT * FROM users WHERE username = ?", [username])
+    if r is None:
+        raise AuthError(f"没有用户“{username}”。")
+    return _actor(r)

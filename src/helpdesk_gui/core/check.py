@@ -1,0 +1,34 @@
+"""``helpdesk check``: SQLite's own checks plus the project's invariants. Returns the failures."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from helpdesk_gui.core import audit
+from helpdesk_gui.core.privacy import mask_id
+from helpdesk_gui.core.register import ACTIVE_STATUSES
+
+
+def run(db: Database) -> list[str]:
+    """Every failure as a Chinese sentence; an empty list means all is well."""
+    failures: list[str] = []
+    result = [r[0] for r in db.execute("PRAGMA integrity_check")]
+    if result != ["ok"]:
+        failures += [f"数据库完整性检查失败：{r}" for r in result[:20]]
+    for table, rowid, parent, _fk in db.execute("PRAGMA foreign_key_check").fetchall()[:20]:
+        failures.append(f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在")
+    placeholders = ",".join("?" * len(ACTIVE_STATUSES))
+    dupes = db.execute(
+        f"""SELECT id_number, group_concat(archive_no, '、'), count(*) FROM (
+              SELECT h.id_number, h.archive_no FROM households h WHERE h.status IN ({placeholders}) AND h.id_number <> ''
+              UNION ALL
+              SELECT m.id_number, h.archive_no FROM members m JOIN households h ON h.id = m.household_id
+              WHERE h.status IN ({placeholders}) AND m.id_number <> ''
+            ) GROUP BY id_number HAVING count(*) > 1 LIMIT 20""",
+        [*ACTIVE_STATUSES, *ACTIVE_STATUSES]).fetchall()
+    for idn, archives, _n in dupes:
+        failures.append(f"公民身份号码 {mask_id(idn)} 同时在多个有效档案中：{archives}")
+    broken = audit.verify_chain(db)
+    if broken:
+        failures.append(broken)
+    return failures

@@ -1,0 +1,216 @@
+"""Search the register: name, pinyin (full or initials), ID digits, phone, employer, address.
+
+Every branch uses an index: ``GLOB 'x*'`` prefixes on name, pinyin, initials, reversed ID and
+reversed phone (so "last digits" is a prefix too), an FTS5 trigram index on the address for
+3+ characters, and the small employer table. Filters and sorting are SQL, paging by limit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from helpdesk_gui.core.db import rows
+
+#: Sort keys the screens offer → SQL expression (ties broken by id).
+SORT_KEYS: dict[str, str] = {
+    "archive_no": "h.archive_no",
+    "name": "h.name_pinyin",
+    "gender": "h.gender",
+    "id_number": "h.id_number",
+    "phone": "h.phone",
+    "employer": "h.employer_id",
+    "township": "h.township",
+    "category": "h.category",
+    "status": "h.status",
+    "cause_main": "h.cause_main",
+    "family_size": "h.family_size",
+    "per_capita": "h.per_capita_month_fen",
+    "created_date": "h.created_date",
+    "updated_at": "h.updated_at",
+}
+
+LIST_COLUMNS = ("h.id, h.archive_no, h.name, h.gender, h.id_number, h.birth_date, h.phone, h.township, "
+                "h.category, h.status, h.cause_main, h.family_size, h.per_capita_month_fen, h.created_date, "
+                "h.updated_at, e.name AS employer_name")
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str | None = None
+    category: str | None = None
+    cause: str | None = None
+    township: str | None = None
+    year: int | None = None
+
+
+def _glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
+
+
+def normalise_query(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+#: Above this many candidates a query is "broad": walk the sort order and test each row instead.
+BROAD = 1000
+
+
+@dataclass(frozen=True)
+class _Branch:
+    """One way a text can match: ids from an index, or the same test applied to a row ``h``."""
+
+    ids_sql: str
+    row_sql: str
+    params: tuple[Any, ...]
+
+
+def _branches(text: str) -> list[_Branch]:
+    q = normalise_query(text)
+    if not q:
+        return []
+    out: list[_Branch] = []
+
+    def col(column: str, op: str, value: Any) -> None:
+        out.append(_Branch(f"SELECT id FROM households WHERE {column} {op} ?", f"+h.{column} {op} ?", (value,)))
+
+    upper = q.upper()
+    if upper.rstrip("X").isdigit():
+        if len(upper) in (15, 18):
+            col("id_number", "=", upper)
+            sub = "SELECT household_id FROM members WHERE id_number = ?"
+            out.append(_Branch(sub, f"h.id IN ({sub})", (upper,)))
+        col("archive_no", "GLOB", _glob_escape(upper) + "*")
+        if len(upper) >= 4:
+            col("id_rev", "GLOB", _glob_escape(upper[::-1]) + "*")
+        if upper.isdigit() and len(upper) >= 3:
+            col("phone", "GLOB", _glob_escape(upper) + "*")
+        if upper.isdigit() and len(upper) >= 4:
+            col("phone_rev", "GLOB", _glob_escape(upper[::-1]) + "*")
+    elif q.isascii() and q.isalpha():
+        low = _glob_escape(q.lower()) + "*"
+        col("name_initials", "GLOB", low)
+        col("name_pinyin", "GLOB", low)
+    else:
+        esc = _glob_escape(q)
+        col("name", "GLOB", esc + "*")
+        col("township", "GLOB", esc + "*")
+        like = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        emp = "SELECT id FROM employers WHERE name LIKE ? ESCAPE '\\'"
+        out.append(_Branch(f"SELECT id FROM households WHERE employer_id IN ({emp})", f"+h.employer_id IN ({emp})",
+                           (f"%{like}%",)))
+        if len(q) >= 3:
+            fts = "SELECT rowid FROM households_fts WHERE households_fts MATCH ?"
+            out.append(_Branch(fts, f"h.id IN ({fts})", ('"' + q.replace('"', '""') + '"',)))
+    return out
+
+
+def _where(text: str, filters: Filters, *, broad: bool = False) -> tuple[str, list[Any]]:
+    """WHERE clause. ``broad`` tests each row (unary ``+`` keeps SQLite on the sort index)."""
+    conds: list[str] = []
+    params: list[Any] = []
+    branches = _branches(text)
+    if branches:
+        if broad:
+            conds.append("(" + " OR ".join(b.row_sql for b in branches) + ")")
+        else:
+            conds.append("h.id IN (" + " UNION ".join(b.ids_sql for b in branches) + ")")
+        for b in branches:
+            params += b.params
+    if filters.status:
+        conds.append("+h.status = ?")
+        params.append(filters.status)
+    if filters.category:
+        conds.append("+h.category = ?")
+        params.append(filters.category)
+    if filters.cause:
+        conds.append("(+h.cause_main = ? OR (',' || h.causes_secondary || ',') LIKE ?)")
+        params += [filters.cause, f"%,{filters.cause},%"]
+    if filters.township:
+        conds.append("+h.township = ?")
+        params.append(filters.township)
+    if filters.year:
+        conds.append("+h.created_date >= ? AND +h.created_date < ?")
+        params += [f"{filters.year:04d}-01-01", f"{filters.year + 1:04d}-01-01"]
+    return (" WHERE " + " AND ".join(conds)) if conds else "", params
+
+
+def _is_broad(db: Database, text: str) -> bool:
+    branches = _branches(text)
+    if not branches:
+        return False
+    sql = "SELECT count(*) FROM (SELECT 1 FROM (" + " UNION ALL ".join(b.ids_sql for b in branches) + f") LIMIT {BROAD + 1})"
+    return int(db.execute(sql, [p for b in branches for p in b.params]).fetchone()[0]) > BROAD
+
+
+def _order(order_by: str, descending: bool) -> str:
+    expr = SORT_KEYS.get(order_by, "h.archive_no")
+    direction = "DESC" if descending else "ASC"
+    return f" ORDER BY {expr} {direction}, h.id {direction}"
+
+
+#: SQLite VM steps a broad (walk-the-sort-order) query may take before the narrow plan is used.
+BROAD_BUDGET = 60_000
+
+
+def _budgeted(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]] | None:
+    """Run ``sql`` but give up (None) after ``BROAD_BUDGET`` VM steps."""
+    db.conn.set_progress_handler(lambda: 1, BROAD_BUDGET)
+    try:
+        return rows(db, sql, params)
+    except sqlite3.OperationalError as e:
+        if "interrupted" in str(e):
+            return None
+        raise
+    finally:
+        db.conn.set_progress_handler(None, 0)
+
+
+def search(db: Database, text: str = "", filters: Filters = Filters(), *, order_by: str = "archive_no",
+           descending: bool = False, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """The first ``limit`` matching households as list rows (codes, not labels).
+
+    A text matching many households walks the sort order testing each row and stops at
+    ``limit`` hits; when that runs long (few rows also pass the filters) or the text is
+    selective, the candidates come from the indexes and are sorted.
+    """
+    base = f"SELECT {LIST_COLUMNS} FROM households h LEFT JOIN employers e ON e.id = h.employer_id"
+    tail = f"{_order(order_by, descending)} LIMIT ? OFFSET ?"
+    if _is_broad(db, text):
+        where, params = _where(text, filters, broad=True)
+        found = _budgeted(db, base + where + tail, [*params, limit, offset])
+        if found is not None:
+            return found
+    where, params = _where(text, filters)
+    return rows(db, base + where + tail, [*params, limit, offset])
+
+
+def search_ids(db: Database, text: str = "", filters: Filters = Filters(), *, order_by: str = "archive_no",
+               descending: bool = False) -> list[int]:
+    """All matching household ids in order (the lazy list model holds these and fetches rows on demand)."""
+    where, params = _where(text, filters)
+    return [r[0] for r in db.execute(f"SELECT h.id FROM households h{where}{_order(order_by, descending)}", params)]
+
+
+def count(db: Database, text: str = "", filters: Filters = Filters()) -> int:
+    where, params = _where(text, filters)
+    return int(db.execute(f"SELECT count(*) FROM households h{where}", params).fetchone()[0])
+
+
+def rows_by_ids(db: Database, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """List rows for a block of ids (one query per block, not per row)."""
+    if not ids:
+        return {}
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), 900):
+        chunk = list(ids[start:start + 900])
+        sql = (f"SELECT {LIST_COLUMNS} FROM households h LEFT JOIN employers e ON e.id = h.employer_id "
+               f"WHERE h.id IN ({','.join('?' * len(chunk))})")
+        for r in rows(db, sql, chunk):
+            out[int(r["id"])] = r
+    return out

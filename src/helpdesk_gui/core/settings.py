@@ -1,0 +1,66 @@
+"""Business settings kept in the database (``settings`` table, JSON values) with defaults.
+
+Every amount, threshold and period of the domain is a setting, never a constant in code.
+Money values are integer fen; ratios are strings of decimals to keep them exact.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from helpdesk_gui.core.db import rows, scalar
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    default: Any
+
+
+DEFAULTS: list[Setting] = [
+    Setting("relative_multiplier", "相对困难线（低保标准的倍数）", "2"),
+    Setting("accident_ratio", "意外致困：年度致困费用超过家庭年收入的比例", "0.8"),
+    Setting("working_age_min", "劳动年龄下限（岁）", 16),
+    Setting("working_age_max_male", "劳动年龄上限（男，岁）", 60),
+    Setting("working_age_max_female", "劳动年龄上限（女，岁）", 55),
+    Setting("visit_due_days", "受理后入户调查期限（天）", 5),
+    Setting("publicity_days", "公示期（天）", 7),
+    Setting("publicity_working_days", "公示期按工作日计算", False),
+    Setting("lock_minutes", "无操作自动锁屏（分钟）", 15),
+    Setting("retention_years", "脱困或注销后档案保存年限", 10),
+    Setting("second_approval_fen", "需上一级审批的金额（分）", 2_000_000),
+    Setting("review_random_ratio", "年度复核随机抽查比例", "0.3"),
+    Setting("default_region_code", "本县行政区划代码", ""),
+    Setting("default_dibao_month_fen", "本县低保标准（分/月，无地区标准时使用）", 70_000),
+    Setting("default_min_wage_month_fen", "本县最低工资标准（分/月）", 169_000),
+]
+_BY_KEY = {s.key: s for s in DEFAULTS}
+
+
+def get(db: Database, key: str) -> Any:
+    raw = scalar(db, "SELECT value FROM settings WHERE key = ?", [key])
+    if raw is None:
+        return _BY_KEY[key].default
+    return json.loads(raw)
+
+
+def get_all(db: Database) -> dict[str, Any]:
+    stored = {r["key"]: json.loads(r["value"]) for r in rows(db, "SELECT key, value FROM settings")}
+    return {s.key: stored.get(s.key, s.default) for s in DEFAULTS}
+
+
+def put(db: Database, key: str, value: Any) -> None:
+    """Store a setting. The caller holds the write transaction and writes the audit row."""
+    if key not in _BY_KEY:
+        raise KeyError(key)
+    db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+               [key, json.dumps(value, ensure_ascii=False)])
+
+
+def label(key: str) -> str:
+    return _BY_KEY[key].label

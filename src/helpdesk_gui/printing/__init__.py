@@ -1,0 +1,1 @@
+"""Printed forms: templates in ``forms/`` rendered to PDF with reportlab. No Qt."""
