@@ -17,6 +17,14 @@ if _SRC.is_dir() and str(_SRC) not in sys.path:
 ADMIN_PASSWORD = "admin1234"
 
 
+@pytest.fixture(autouse=True)
+def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap scrypt for test users (the cost is stored in each hash, so they still verify)."""
+    from helpdesk_gui.core import auth
+
+    monkeypatch.setattr(auth, "SCRYPT_N", 2**8)
+
+
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty data folder, also set as HELPDESK_DATA_DIR."""

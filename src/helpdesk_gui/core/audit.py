@@ -48,11 +48,11 @@ def record(db: Database, username: str, action: str, entity: str, entity_id: obj
 
 def verify_chain(db: Database) -> str | None:
     """None when the chain is intact, else a Chinese sentence naming the first broken row."""
-    prev: str | None = None
+    prev = GENESIS  # the first row links to the genesis hash, so deleting it is detected too
     cur = db.execute("SELECT id, at, username, action, entity, entity_id, before, after, prev_hash, hash "
                      "FROM audit_log ORDER BY id")
     for rid, at, user, action, entity, eid, before, after, prev_hash, h in cur:
-        if prev is not None and prev_hash != prev:
+        if prev_hash != prev:
             return f"审计日志第 {rid} 行与上一行的链接断开（上一行被删除或修改）"
         if _digest(prev_hash, at, user, action, entity, eid, before, after) != h:
             return f"审计日志第 {rid} 行的内容与其哈希值不符（该行被修改）"

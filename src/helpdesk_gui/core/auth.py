@@ -121,6 +121,7 @@ def login(db: Database, username: str, password: str, *, now: _dt.datetime | Non
         raise AuthError("用户名或密码不正确。")
     if r["locked_until"] and _dt.datetime.fromisoformat(r["locked_until"]) > now:
         raise AuthError(f"密码连续输错 {MAX_FAILED} 次，账号已暂时锁定，请 {LOCK_MINUTES} 分钟后再试或联系管理员。")
+    locked: str | None = None
     with write(db):
         if not verify_password(password, r["password_hash"]):
             failed = r["failed_logins"] + 1
@@ -135,6 +136,9 @@ def login(db: Database, username: str, password: str, *, now: _dt.datetime | Non
             audit.record(db, r["username"], "login", "user", r["id"])
             failed_ok = True
     if not failed_ok:
+        if locked:  # this failure locked the account: say so now, not only at the next attempt
+            raise AuthError(f"用户名或密码不正确。密码连续输错 {MAX_FAILED} 次，账号已暂时锁定，"
+                            f"请 {LOCK_MINUTES} 分钟后再试或联系管理员。")
         raise AuthError("用户名或密码不正确。")
     return _actor(r)
 

@@ -155,7 +155,14 @@ def write(db: Database) -> Iterator[Database]:
             db.execute("ROLLBACK")
         raise
     else:
-        db.execute("COMMIT")
+        try:
+            db.execute("COMMIT")
+        except BaseException:
+            # a failed COMMIT (deferred constraint, disk full) leaves the transaction open: later
+            # writes would silently nest inside it as savepoints and never be committed
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            raise
 
 
 def get_meta(db: Database, key: str, default: str = "") -> str:

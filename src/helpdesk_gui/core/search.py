@@ -68,6 +68,10 @@ class _Branch:
     ids_sql: str
     row_sql: str
     params: tuple[Any, ...]
+    row_params: tuple[Any, ...] | None = None  # when the row test needs other parameters
+
+    def params_for(self, broad: bool) -> tuple[Any, ...]:
+        return self.row_params if broad and self.row_params is not None else self.params
 
 
 def _branches(text: str) -> list[_Branch]:
@@ -92,6 +96,10 @@ def _branches(text: str) -> list[_Branch]:
             col("phone", "GLOB", _glob_escape(upper) + "*")
         if upper.isdigit() and len(upper) >= 4:
             col("phone_rev", "GLOB", _glob_escape(upper[::-1]) + "*")
+    elif "-" in q and q.replace("-", "").isdigit():  # a landline typed with its dash: 0871-
+        col("phone", "GLOB", _glob_escape(q) + "*")
+        if len(q) >= 4:
+            col("phone_rev", "GLOB", _glob_escape(q[::-1]) + "*")
     elif q.isascii() and q.isalpha():
         low = _glob_escape(q.lower()) + "*"
         col("name_initials", "GLOB", low)
@@ -106,7 +114,8 @@ def _branches(text: str) -> list[_Branch]:
                            (f"%{like}%",)))
         if len(q) >= 3:
             fts = "SELECT rowid FROM households_fts WHERE households_fts MATCH ?"
-            out.append(_Branch(fts, f"h.id IN ({fts})", ('"' + q.replace('"', '""') + '"',)))
+            # per row, a plain substring test: cheaper than materialising every trigram match
+            out.append(_Branch(fts, "instr(h.address, ?) > 0", ('"' + q.replace('"', '""') + '"',), (q,)))
     return out
 
 
@@ -121,21 +130,24 @@ def _where(text: str, filters: Filters, *, broad: bool = False) -> tuple[str, li
         else:
             conds.append("h.id IN (" + " UNION ".join(b.ids_sql for b in branches) + ")")
         for b in branches:
-            params += b.params
+            params += b.params_for(broad)
+    # In the broad plan a unary + keeps SQLite walking the sort index instead of a filter's index;
+    # otherwise the filter indexes are welcome.
+    plus = "+" if broad else ""
     if filters.status:
-        conds.append("+h.status = ?")
+        conds.append(f"{plus}h.status = ?")
         params.append(filters.status)
     if filters.category:
-        conds.append("+h.category = ?")
+        conds.append(f"{plus}h.category = ?")
         params.append(filters.category)
     if filters.cause:
-        conds.append("(+h.cause_main = ? OR (',' || h.causes_secondary || ',') LIKE ?)")
+        conds.append(f"({plus}h.cause_main = ? OR (',' || h.causes_secondary || ',') LIKE ?)")
         params += [filters.cause, f"%,{filters.cause},%"]
     if filters.township:
-        conds.append("+h.township = ?")
+        conds.append(f"{plus}h.township = ?")
         params.append(filters.township)
     if filters.year:
-        conds.append("+h.created_date >= ? AND +h.created_date < ?")
+        conds.append(f"{plus}h.created_date >= ? AND {plus}h.created_date < ?")
         params += [f"{filters.year:04d}-01-01", f"{filters.year + 1:04d}-01-01"]
     return (" WHERE " + " AND ".join(conds)) if conds else "", params
 
@@ -181,7 +193,7 @@ def search(db: Database, text: str = "", filters: Filters = Filters(), *, order_
     """
     base = f"SELECT {LIST_COLUMNS} FROM households h LEFT JOIN employers e ON e.id = h.employer_id"
     tail = f"{_order(order_by, descending)} LIMIT ? OFFSET ?"
-    if _is_broad(db, text):
+    if _is_broad(db, text) or (not _branches(text) and filters != Filters()):
         where, params = _where(text, filters, broad=True)
         found = _budgeted(db, base + where + tail, [*params, limit, offset])
         if found is not None:
