@@ -1,0 +1,196 @@
+"""Small pieces the settings tabs share: a list-backed table model, a Yes/No question, a form dialog.
+
+The settings tables are short (tens of rows), so the model simply holds its rows; it is still a
+``QAbstractTableModel`` so it can be tested without a view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from helpdesk_gui.core.errors import HelpdeskError, ValidationError, ValidationErrors
+from helpdesk_gui.gui.errors import show_error
+
+Index = QModelIndex | QPersistentModelIndex
+
+ERROR_STYLE = "color: #b3261e;"
+HINT_STYLE = "color: #555555;"
+MUTED = QColor("#8a8a8a")
+
+
+@dataclass
+class Row:
+    """One table row: the texts shown, the key it stands for, whether it is shown greyed out."""
+
+    cells: Sequence[str]
+    key: Any
+    muted: bool = False
+    tips: dict[int, str] = field(default_factory=dict)
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table of prepared rows; ``right`` lists columns aligned right (amounts)."""
+
+    def __init__(self, headers: Sequence[str], right: Sequence[int] = (), parent: Any = None) -> None:
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.right = set(right)
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def key(self, row: int) -> Any:
+        return self.rows[row].key if 0 <= row < len(self.rows) else None
+
+    def row_of(self, key: Any) -> int:
+        for i, r in enumerate(self.rows):
+            if r.key == key:
+                return i
+        return -1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return r.cells[col]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if col in self.right else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and r.muted:
+            return QBrush(MUTED)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return r.tips.get(col)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if section in self.right else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    """Ask before something that cannot be undone from this screen; 否 is the default."""
+    answer = QMessageBox.question(parent, title, text,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def setup_table(table: QTableView, model: RowsModel, name: str) -> None:
+    """Read-only, whole-row single selection, the last column taking the spare width."""
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+
+
+def fit_columns(table: QTableView, air: int = 24) -> None:
+    """Size columns to their contents plus some air (padding the cells would misalign the headers)."""
+    table.resizeColumnsToContents()
+    header = table.horizontalHeader()
+    for col in range(header.count() - 1):
+        header.resizeSection(col, header.sectionSize(col) + air)
+
+
+def hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(HINT_STYLE)
+    return label
+
+
+class FormDialog(QDialog):
+    """A small form whose OK button runs ``submit``; a refusal is shown inside the dialog.
+
+    ``submit`` does the real work through the core. A ``HelpdeskError`` (bad input, a rule)
+    keeps the dialog open with the Chinese message under the form and the cursor in the field
+    named by the error; anything unexpected goes to ``show_error``.
+    """
+
+    def __init__(self, title: str, ok_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        #: error field name (as the core names it) -> the widget to put the cursor in
+        self.fields: dict[str, QWidget] = {}
+        self.setMinimumWidth(460)
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def error_text(self) -> str:
+        """The refusal currently shown under the form ('' when none)."""
+        return self.error_label.text()
+
+    def accept(self) -> None:
+        try:
+            self.submit()
+        except HelpdeskError as e:
+            self.error_label.setText(str(e))
+            self.error_label.show()
+            first = e.errors[0] if isinstance(e, ValidationErrors) and e.errors else e
+            widget = self.fields.get(first.field) if isinstance(first, ValidationError) else None
+            if widget is not None:
+                widget.setFocus()
+            return
+        except Exception as e:  # noqa: BLE001 - never let an error reach the event loop
+            show_error(self, e)
+            return
+        super().accept()
