@@ -110,7 +110,7 @@ MEMBER_FIELDS: dict[str, tuple[str, str | None]] = {
 }
 _DATE_FIELDS = {"birth_date", "work_start_date", "contract_signed_date", "income_from", "income_to",
                 "created_date", "exit_date", "last_review_date"}
-_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
+_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$", re.ASCII)
 
 
 @dataclass
@@ -122,6 +122,8 @@ class HouseholdDraft:
     income_items: list[dict[str, Any]] = field(default_factory=list)
     expenses: list[dict[str, Any]] = field(default_factory=list)
     exclusions: list[dict[str, Any]] = field(default_factory=list)
+    #: the employer by name (with 单位性质 and 企业状况); resolved to an ``employers`` record on save
+    employer: tuple[str, str | None, str | None] | None = None
 
 
 def _clean_text(value: Any) -> str:
@@ -139,6 +141,16 @@ def _check_date(label: str, value: Any, errors: list[ValidationError]) -> str | 
         return _dt.date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
         errors.append(ValidationError(label, "日期格式应为 YYYY-MM-DD", value))
+        return None
+
+
+def _check_int(label: str, value: Any, errors: list[ValidationError]) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(str(value).strip()) if not isinstance(value, int) else value
+    except ValueError:
+        errors.append(ValidationError(label, "应为整数", value))
         return None
 
 
@@ -170,15 +182,17 @@ def validate(book: codes.CodeBook, draft: HouseholdDraft, *, today: _dt.date | N
             f[key] = _check_date(label, value, errors)
         elif list_name:
             f[key] = _check_code(book, list_name, label, value, errors)
+            if list_name == "yes_no" and f[key] is not None:
+                f[key] = int(f[key])  # INTEGER columns: same type as stored, so update diffs compare equal
         elif key in ("employer_id", "org_unit_id", "contract_months", "family_size"):
-            f[key] = None if value in (None, "") else int(value)
+            f[key] = _check_int(label, value, errors)
         elif key == "housing_area_m2":
             try:
                 f[key] = None if value in (None, "") else float(Decimal(str(value)))
             except ArithmeticError:
                 errors.append(ValidationError(label, "应为数字（平方米）", value))
         elif key in ("annual_income_fen", "rigid_expense_fen"):
-            f[key] = int(value or 0)
+            f[key] = _check_int(label, value, errors) or 0
         else:
             f[key] = _clean_text(value)
     name = f.get("name", "")
@@ -203,14 +217,16 @@ def validate(book: codes.CodeBook, draft: HouseholdDraft, *, today: _dt.date | N
             if f.get("gender") and f["gender"] != parsed.sex:
                 errors.append(ValidationError("性别", "与身份证号码第 17 位不一致", book.label("gender", f["gender"])))
             f["gender"] = parsed.sex
-    if f.get("phone") and not _PHONE.match(f["phone"].replace(" ", "")):
+    phone = "".join(unicodedata.normalize("NFKC", f.get("phone") or "").split())  # IME full-width digits
+    if phone and not _PHONE.match(phone):
         errors.append(ValidationError("手机号码", "应为 11 位手机号或带区号的固定电话", f["phone"]))
-    elif f.get("phone"):
-        f["phone"] = f["phone"].replace(" ", "")
-    account = "".join(str(f.get("bank_account") or "").split())
-    if account and not (account.isdigit() and 12 <= len(account) <= 30):
-        errors.append(ValidationError("银行账号", "应为 12–30 位数字", f.get("bank_account")))
-    f["bank_account"] = account
+    elif phone:
+        f["phone"] = phone
+    if "bank_account" in f:  # a draft without the field leaves the stored account alone
+        account = "".join(unicodedata.normalize("NFKC", str(f["bank_account"] or "")).split())
+        if account and not (account.isascii() and account.isdigit() and 12 <= len(account) <= 30):
+            errors.append(ValidationError("银行账号", "应为 12–30 位数字", f["bank_account"]))
+        f["bank_account"] = account
     if "cause_main" in src or "causes_secondary" in src:
         if not f.get("cause_main"):
             errors.append(ValidationError("主要致困原因", "必须选择一项"))
@@ -250,7 +266,7 @@ def validate(book: codes.CodeBook, draft: HouseholdDraft, *, today: _dt.date | N
             exclusions.append({"kind": code, "evidence": _clean_text(ex.get("evidence"))})
     if errors:
         raise ValidationErrors(errors)
-    return HouseholdDraft(f, members, income, expenses, exclusions)
+    return HouseholdDraft(f, members, income, expenses, exclusions, draft.employer)
 
 
 def _validate_member(book: codes.CodeBook, index: int, m: Mapping[str, Any], today: _dt.date,
@@ -270,7 +286,7 @@ def _validate_member(book: codes.CodeBook, index: int, m: Mapping[str, Any], tod
         elif list_name:
             out[key] = _check_code(book, list_name, f"{where}的{label}", value, errors)
         elif key == "monthly_income_fen":
-            out[key] = int(value or 0)
+            out[key] = _check_int(f"{where}的{label}", value, errors) or 0
             if out[key] < 0:
                 errors.append(ValidationError(f"{where}的月收入", "不能为负数", value))
         elif key == "has_income_proof":
@@ -298,7 +314,7 @@ def _validate_member(book: codes.CodeBook, index: int, m: Mapping[str, Any], tod
 def _validate_amount_item(book: codes.CodeBook, list_name: str, label: str, item: Mapping[str, Any],
                           errors: list[ValidationError], *, allow_negative: bool) -> dict[str, Any]:
     code = _check_code(book, list_name, label, item.get("kind"), errors)
-    amount = int(item.get("amount_fen") or 0)
+    amount = _check_int(f"{label}金额（分）", item.get("amount_fen"), errors) or 0
     if amount < 0 and not allow_negative:
         errors.append(ValidationError(f"{label}“{book.label(list_name, code)}”", "金额不能为负数"))
     return {"kind": code, "amount_fen": amount, "note": _clean_text(item.get("note"))}
@@ -407,6 +423,12 @@ def _derived(f: dict[str, Any], test: eligibility.IncomeTest) -> None:
     f["category_suggested"] = test.suggested_category
 
 
+def _resolve_employer(db: Database, draft: HouseholdDraft, f: dict[str, Any]) -> None:
+    if draft.employer is not None:
+        name, nature, condition = draft.employer
+        f["employer_id"] = get_or_create_employer(db, name, nature=nature, condition=condition)
+
+
 def _write_children(db: Database, household_id: int, draft: HouseholdDraft) -> None:
     db.execute("DELETE FROM members WHERE household_id = ?", [household_id])
     db.execute("DELETE FROM income_items WHERE household_id = ?", [household_id])
@@ -435,11 +457,12 @@ def create_household(db: Database, actor: Actor, draft: HouseholdDraft, *, today
         test = income_test_for(db, clean, on=today)
         f = dict(clean.fields)
         _derived(f, test)
+        _resolve_employer(db, clean, f)
         county = get_meta(db, "county_code")
         f["archive_no"] = allocate_archive_no(db, county, today.year)
         f["sender_code"] = county
         f["status"] = "applying"
-        f.setdefault("archive_type", "1")
+        f["archive_type"] = f.get("archive_type") or "1"
         f["created_date"] = f.get("created_date") or today.isoformat()
         f["created_at"] = f["updated_at"] = now_iso()
         cols = list(f)
@@ -472,8 +495,10 @@ def update_household(db: Database, actor: Actor, household_id: int, draft: House
         test = income_test_for(db, clean, on=today)
         f = dict(clean.fields)
         _derived(f, test)
+        _resolve_employer(db, clean, f)
         f["updated_at"] = now_iso()
-        cols = [c for c in f if c not in ("archive_no", "sender_code", "status", "created_at")]
+        cols = [c for c in f if c not in ("archive_no", "sender_code", "status", "created_at")
+                and not (c in ("archive_type", "created_date") and not f[c])]  # NOT NULL: keep stored
         db.execute(f"UPDATE households SET {', '.join(c + ' = ?' for c in cols)} WHERE id = ?",
                    [*[f[c] for c in cols], household_id])
         _write_children(db, household_id, clean)

@@ -1,0 +1,125 @@
+"""``helpdesk-gui``: builds the application, opens the database, logs in, shows the main window.
+
+``--screenshot FILE.png [--page NAME]`` logs in as HELPDESK_USER / HELPDESK_PASSWORD, opens the
+page (home, register, settings, household:<档案编号>), renders it to FILE.png and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from helpdesk_gui import __version__
+from helpdesk_gui.core import auth, logs, paths, register
+from helpdesk_gui.core import db as dbm
+from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.gui import errors, fonts
+from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.login import FirstRunDialog, LoginDialog
+from helpdesk_gui.gui.main_window import MainWindow
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="helpdesk-gui", description="帮扶中心工作台")
+    p.add_argument("--data-dir", help="数据文件夹")
+    p.add_argument("--screenshot", metavar="FILE.png", help="登录后把指定页面保存为图片并退出")
+    p.add_argument("--page", default="home", help="页面：home、register、settings、household:<档案编号>")
+    p.add_argument("--version", action="version", version=f"helpdesk-gui {__version__}")
+    return p.parse_args(argv)
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("帮扶中心工作台")
+    app.setOrganizationName("helpdesk")
+    fonts.install(app)
+    return app
+
+
+def open_page(window: MainWindow, page: str) -> QWidget:
+    """Show a page by name; returns the widget to render."""
+    if page.startswith("household:"):
+        archive_no = page.split(":", 1)[1]
+        hid = register.household_id_by_archive(window.ctx.db, archive_no)
+        editor = window.open_household(hid)
+        if editor is None:
+            raise HelpdeskError(f"无法打开档案 {archive_no}")
+        return editor
+    if not window.show_page(page):
+        raise HelpdeskError(f"没有页面“{page}”，或当前用户无权查看。")
+    return window
+
+
+def screenshot(window: MainWindow, page: str, target: Path) -> None:
+    widget = open_page(window, page)
+    window.resize(1360, 820)
+    window.show()
+    if widget is not window:
+        widget.resize(1180, 720)
+        widget.show()
+    for _ in range(5):
+        QApplication.processEvents()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not widget.grab().save(str(target)):
+        raise HelpdeskError(f"无法保存图片 {target}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    folder = paths.data_dir(args.data_dir)
+    logs.configure(folder)
+    app = make_app()
+    errors.install_excepthook()
+    path = paths.db_path(folder)
+    try:
+        if not path.exists():
+            if args.screenshot:
+                sys.stderr.write(f"数据文件夹 {folder} 中没有数据库。\n")
+                return 2
+            first = FirstRunDialog(path)
+            if first.exec() != QDialog.DialogCode.Accepted or first.db is None:
+                return 0
+            db = first.db
+        else:
+            db = dbm.open_db(path)
+    except HelpdeskError as e:
+        if args.screenshot:
+            sys.stderr.write(str(e) + "\n")
+        else:
+            QMessageBox.critical(None, "无法打开数据库", str(e))
+        return 2
+    union = dbm.get_meta(db, "union_name")
+    if args.screenshot:
+        try:
+            actor = auth.login(db, os.environ.get("HELPDESK_USER", ""), os.environ.get("HELPDESK_PASSWORD", ""))
+        except HelpdeskError as e:
+            sys.stderr.write(f"登录失败：{e}（请设置 HELPDESK_USER 和 HELPDESK_PASSWORD）\n")
+            return 1
+    else:
+        login = LoginDialog(db, union)
+        if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
+            return 0
+        actor = login.actor
+    ctx = AppContext(folder=folder, db=db, actor=actor)
+    window = MainWindow(ctx)
+    if args.screenshot:
+        try:
+            screenshot(window, args.page, Path(args.screenshot))
+        except HelpdeskError as e:
+            sys.stderr.write(str(e) + "\n")
+            return 1
+        return 0
+    window.show()
+    QTimer.singleShot(0, window.raise_)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,101 @@
+"""The home page (工作台): the clerk's worklists with counts, and the archives on each list."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from helpdesk_gui.core import worklists
+from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.errors import guarded
+
+
+class HomePage(QWidget):
+    open_requested = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.current = worklists.WORKLISTS[0].key
+        self.greeting = QLabel()
+        self.greeting.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        grid = QGridLayout()
+        self.cards: dict[str, QPushButton] = {}
+        for i, w in enumerate(worklists.WORKLISTS):
+            card = QPushButton()
+            card.setCheckable(True)
+            card.setAutoExclusive(True)
+            card.setMinimumHeight(70)
+            card.setToolTip(w.hint)
+            card.setStyleSheet("QPushButton { text-align: left; padding: 8px 14px; font-size: 11pt; }"
+                               "QPushButton:checked { background: #dbe9fb; border: 1px solid #5b8fd6; }")
+            card.clicked.connect(lambda _c=False, key=w.key: self.show_list(key))
+            grid.addWidget(card, i // 4, i % 4)
+            self.cards[w.key] = card
+        self.list_title = QLabel()
+        self.list_title.setStyleSheet("font-weight: bold;")
+        self.hint = QLabel()
+        self.hint.setStyleSheet("color: #555;")
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([self.tr("档案编号"), self.tr("姓名"), self.tr("乡镇（街道）"),
+                                              self.tr("状态"), self.tr("最后修改")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for i, width in enumerate((150, 100, 120, 80)):
+            self.table.setColumnWidth(i, width)
+        self.table.itemActivated.connect(self._open)
+        self.table.doubleClicked.connect(lambda idx: self._open(self.table.item(idx.row(), 0)))
+        head = QHBoxLayout()
+        head.addWidget(self.list_title)
+        head.addWidget(self.hint, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.greeting)
+        layout.addLayout(grid)
+        layout.addLayout(head)
+        layout.addWidget(self.table, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.greeting.setText(self.tr("{user}，您好。以下是需要办理的事项：").format(user=self.ctx.actor.display_name))
+        counts = guarded(self, worklists.counts, self.ctx.db) or {}
+        for w in worklists.WORKLISTS:
+            self.cards[w.key].setText(f"{w.title}\n{counts.get(w.key, 0):,} 户")
+        self.show_list(self.current)
+
+    def show_list(self, key: str) -> None:
+        self.current = key
+        self.cards[key].setChecked(True)
+        w = next(w for w in worklists.WORKLISTS if w.key == key)
+        self.list_title.setText(w.title)
+        self.hint.setText("  " + w.hint + self.tr("（最多显示 200 户，双击打开）"))
+        items = guarded(self, worklists.items, self.ctx.db, key) or []
+        book = self.ctx.codebook()
+        self.table.setRowCount(len(items))
+        for r, it in enumerate(items):
+            values = [it["archive_no"], it["name"], it["township"], book.label("status", it["status"]),
+                      str(it["updated_at"])[:10]]
+            for c, v in enumerate(values):
+                cell = QTableWidgetItem(str(v or ""))
+                if c == 0:
+                    cell.setData(Qt.ItemDataRole.UserRole, it["id"])
+                self.table.setItem(r, c, cell)
+
+    def _open(self, item: QTableWidgetItem | None) -> None:
+        if item is None:
+            return
+        first = self.table.item(item.row(), 0)
+        hid = first.data(Qt.ItemDataRole.UserRole) if first is not None else None
+        if hid is not None:
+            self.open_requested.emit(int(hid))

@@ -1,0 +1,1 @@
+"""The household editor (one archive) and the archive-life dialog."""

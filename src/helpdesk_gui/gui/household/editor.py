@@ -1,0 +1,231 @@
+"""The household editor: one archive in tabs, validated live, saved in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from helpdesk_gui.core import admin, ids, register
+from helpdesk_gui.core.errors import HelpdeskError, ValidationErrors
+from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.errors import show_error
+from helpdesk_gui.gui.household.basic_tab import BasicTab
+from helpdesk_gui.gui.household.income_tab import CausesTab, IncomeTab, error_text
+from helpdesk_gui.gui.household.records_tab import AttachmentsTab, BankTab, HistoryTab, RecordsTab
+from helpdesk_gui.gui.household.tables import MembersTable
+
+TAB_TITLES = ("基本信息", "家庭成员", "收入与刚性支出", "致困原因与困难类别", "银行账户", "附件材料", "帮扶记录", "变更记录")
+
+
+class HouseholdEditor(QWidget):
+    closed = Signal(int)
+    saved = Signal(int)
+
+    def __init__(self, ctx: AppContext, household_id: int | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.ctx = ctx
+        self.household_id = household_id
+        self.household: dict[str, Any] = {}
+        self.dirty = False
+        self._loading = False
+        book = ctx.codebook()
+        self.header = QLabel()
+        self.header.setStyleSheet("font-size: 13pt; font-weight: bold; padding: 4px;")
+        self.basic = BasicTab(ctx.db, book, admin.list_townships(ctx.db))
+        self.members = MembersTable(book)
+        self.income = IncomeTab(book)
+        self.causes = CausesTab(book)
+        self.bank = BankTab()
+        self.attachments = AttachmentsTab(ctx)
+        self.records = RecordsTab(ctx)
+        self.history = HistoryTab(ctx)
+        self.tabs = QTabWidget()
+        for widget, title in zip((self.basic, self.members, self.income, self.causes, self.bank, self.attachments,
+                                  self.records, self.history), TAB_TITLES):
+            self.tabs.addTab(widget, self.tr(title))
+        self.summary = QLabel()
+        self.summary.setStyleSheet("color: #1f5fa8;")
+        self.save_button = QPushButton(self.tr("保存 (Ctrl+S)"))
+        self.save_button.setDefault(True)
+        self.life_button = QPushButton(self.tr("脱困 / 注销 / 返困…"))
+        self.close_button = QPushButton(self.tr("关闭"))
+        bar = QHBoxLayout()
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.life_button)
+        bar.addWidget(self.save_button)
+        bar.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bar)
+
+        self._recalc = QTimer(self)
+        self._recalc.setSingleShot(True)
+        self._recalc.setInterval(150)
+        self._recalc.timeout.connect(self.recompute)
+        for tab in (self.basic, self.members, self.income, self.causes, self.bank):
+            tab.changed.connect(self._on_changed)
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.close)
+        self.life_button.clicked.connect(self._life)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        self.reload()
+        geometry = ctx.qsettings().value("editor/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 720)
+
+    # ---- loading
+    def reload(self) -> None:
+        self._loading = True
+        try:
+            if self.household_id is None:
+                self.household = {"members": [], "income_items": [], "expenses": [], "exclusions": []}
+            else:
+                self.household = register.get_household(self.ctx.db, self.household_id)
+                emp = self.ctx.db.execute("SELECT nature, condition FROM employers WHERE id = ?",
+                                          [self.household.get("employer_id")]).fetchone()
+                if emp:
+                    self.household["employer_nature"], self.household["employer_condition"] = emp
+            h = self.household
+            self.basic.load(h)
+            self.members.load(h["members"])
+            self.income.load(h)
+            self.causes.load(h)
+            self.bank.load(h)
+            self.attachments.load(self.household_id)
+            self.records.load(self.household_id)
+            self.history.load(h.get("archive_no"))
+        finally:
+            self._loading = False
+        self.dirty = False
+        self._update_header()
+        self.recompute()
+
+    def _update_header(self) -> None:
+        h = self.household
+        book = self.ctx.codebook()
+        if self.household_id is None:
+            title = self.tr("新建档案")
+        else:
+            title = f"{h['archive_no']}  {h['name']}  【{book.label('status', h['status'])}】"
+        self.header.setText(title + (self.tr("  （未保存）") if self.dirty else ""))
+        self.setWindowTitle(self.tr("档案 — ") + (h.get("name") or self.tr("新建")))
+        closed = h.get("status") in register.CLOSED_STATUSES
+        editable = self.ctx.actor.can("register.edit") and not closed
+        self.save_button.setEnabled(editable)
+        self.life_button.setEnabled(self.household_id is not None and self.ctx.actor.can("register.status"))
+        self.life_button.setVisible(self.household_id is not None)
+
+    def _on_changed(self) -> None:
+        if self._loading:
+            return
+        if not self.dirty:
+            self.dirty = True
+            self._update_header()
+        self._recalc.start()
+
+    # ---- live income test
+    def recompute(self) -> None:
+        try:
+            members = self.members.members()
+            expenses = self.income.expenses.items()
+            total_income, total_rigid = self.income.totals()
+        except HelpdeskError as e:
+            self.income.show_test(self.ctx.db, "", [], None, error_text(e))
+            self.causes.show_suggestion(None)
+            self.summary.setText(str(e))
+            return
+        for m in members:  # the income test reads age and sex, which come from the ID number
+            if ids.is_valid(m.get("id_number") or ""):
+                parsed = ids.parse(m["id_number"])
+                m["birth_date"], m["gender"] = parsed.birth_date.isoformat(), parsed.sex
+        args = {"family_size": 1 + len(members),
+                "annual_income_fen": total_income,
+                "rigid_expense_fen": total_rigid,
+                "accident_loss_fen": sum(i["amount_fen"] for i in expenses if i["kind"] == "accident"),
+                "exclusions": [e["kind"] for e in self.income.exclusions()]}
+        region = self.basic.hukou_region.text().strip() or self.basic.id_number.text().strip()[:6]
+        test = self.income.show_test(self.ctx.db, region, members, args)
+        self.causes.show_suggestion(test)
+        if test is not None:
+            book = self.ctx.codebook()
+            cat = book.label("category", test.suggested_category) if test.suggested_category else "不符合建档条件"
+            self.summary.setText(self.tr("家庭 {n} 人，月人均纯收入 {pc} 元，建议：{cat}").format(
+                n=test.family_size, pc=f"{test.per_capita_month_fen / 100:,.2f}", cat=cat))
+
+    # ---- saving
+    def draft(self) -> register.HouseholdDraft:
+        total_income, total_rigid = self.income.totals()
+        fields = {**self.basic.fields(), **self.causes.fields(), **self.bank.fields(),
+                  "annual_income_fen": total_income, "rigid_expense_fen": total_rigid}
+        return register.HouseholdDraft(
+            fields=fields, members=self.members.members(), income_items=self.income.income.items(),
+            expenses=self.income.expenses.items(), exclusions=self.income.exclusions(),
+            employer=self.basic.employer_info())
+
+    def save(self) -> bool:
+        if not self.save_button.isEnabled():
+            return False
+        try:
+            draft = self.draft()
+            if self.household_id is None:
+                self.household_id = register.create_household(self.ctx.db, self.ctx.actor, draft)
+            else:
+                register.update_household(self.ctx.db, self.ctx.actor, self.household_id, draft)
+        except ValidationErrors as e:
+            QMessageBox.warning(self, self.tr("请更正以下内容"), "\n".join(err.message for err in e.errors))
+            return False
+        except Exception as e:  # noqa: BLE001 - shown as a dialog
+            show_error(self, e, self.tr("无法保存"))
+            return False
+        self.reload()
+        self.ctx.events.household_saved.emit(self.household_id)
+        self.saved.emit(self.household_id)
+        return True
+
+    def _life(self) -> None:
+        from helpdesk_gui.gui.household.life import ArchiveLifeDialog
+        if self.household_id is None:
+            return
+        if self.dirty and not self._ask_save():
+            return
+        dialog = ArchiveLifeDialog(self.ctx, self.household_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self.ctx.events.household_saved.emit(self.household_id)
+
+    def _ask_save(self) -> bool:
+        """Unsaved changes: save, discard or stay. True when it is fine to go on."""
+        answer = QMessageBox.question(
+            self, self.tr("有未保存的修改"), self.tr("档案有未保存的修改，是否保存？"),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.reload()
+            return True
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.dirty and self.save_button.isEnabled() and not self._ask_save():
+            event.ignore()
+            return
+        self.ctx.qsettings().setValue("editor/geometry", self.saveGeometry())
+        event.accept()
+        self.closed.emit(self.household_id or 0)

@@ -1,0 +1,144 @@
+"""Editable row tables for the editor: family members, income items, rigid expenses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from helpdesk_gui.core import codes
+from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, MoneyEdit, hint_label
+
+
+class RowTable(QWidget):
+    """A table whose cells are real input widgets, with 添加/删除 buttons and a hint line."""
+
+    changed = Signal()
+
+    def _emit_changed(self, *_args: object) -> None:
+        self.changed.emit()
+
+    def __init__(self, headers: list[str], factories: list[Callable[[], QWidget]], widths: list[int],
+                 add_label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.factories = factories
+        self.table = QTableWidget(0, len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        for i, w in enumerate(widths):
+            self.table.setColumnWidth(i, w)
+        self.table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+        self.add_button = QPushButton(add_label)
+        self.remove_button = QPushButton(self.tr("删除选中行"))
+        self.hint = hint_label()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.hint)
+        layout.addLayout(buttons)
+        self.add_button.clicked.connect(lambda: self.add_row())
+        self.remove_button.clicked.connect(self.remove_selected)
+
+    def add_row(self) -> int:
+        r = self.table.rowCount()
+        self.table.insertRow(r)
+        for c, make in enumerate(self.factories):
+            w = make()
+            if isinstance(w, QLineEdit):
+                w.textChanged.connect(self._emit_changed)
+            elif isinstance(w, CodeCombo):
+                w.currentIndexChanged.connect(self._emit_changed)
+            self.table.setCellWidget(r, c, w)
+        self.changed.emit()
+        return r
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
+        if not rows and self.table.currentRow() >= 0:
+            rows = [self.table.currentRow()]
+        for r in rows:
+            self.table.removeRow(r)
+        if rows:
+            self.changed.emit()
+
+    def cell(self, r: int, c: int) -> Any:
+        return self.table.cellWidget(r, c)
+
+    def clear(self) -> None:
+        self.table.setRowCount(0)
+
+    def row_count(self) -> int:
+        return self.table.rowCount()
+
+
+class MembersTable(RowTable):
+    HEADERS = ["姓名", "与户主关系", "公民身份号码", "出生日期", "健康状况", "人员身份", "单位或学校", "月收入（元）"]
+
+    def __init__(self, book: codes.CodeBook, parent: QWidget | None = None) -> None:
+        super().__init__(self.HEADERS, [
+            QLineEdit, lambda: CodeCombo(book, "relation"), QLineEdit, lambda: DateEdit("出生日期"),
+            lambda: CodeCombo(book, "health"), lambda: CodeCombo(book, "member_identity"), QLineEdit,
+            lambda: MoneyEdit("月收入"),
+        ], [90, 90, 170, 100, 100, 90, 160, 100], "添加家庭成员", parent)
+
+    def load(self, members: list[dict[str, Any]]) -> None:
+        self.clear()
+        for m in members:
+            r = self.add_row()
+            self.cell(r, 0).setText(m.get("name") or "")
+            self.cell(r, 1).set_code(m.get("relation"))
+            self.cell(r, 2).setText(m.get("id_number") or "")
+            self.cell(r, 3).set_iso(m.get("birth_date"))
+            self.cell(r, 4).set_code(m.get("health"))
+            self.cell(r, 5).set_code(m.get("identity"))
+            self.cell(r, 6).setText(m.get("school_or_employer") or "")
+            self.cell(r, 7).set_fen(m.get("monthly_income_fen"))
+
+    def members(self) -> list[dict[str, Any]]:
+        out = []
+        for r in range(self.row_count()):
+            out.append({
+                "name": self.cell(r, 0).text(), "relation": self.cell(r, 1).code(),
+                "id_number": self.cell(r, 2).text(), "birth_date": self.cell(r, 3).iso(),
+                "health": self.cell(r, 4).code(), "identity": self.cell(r, 5).code(),
+                "school_or_employer": self.cell(r, 6).text(),
+                "monthly_income_fen": self.cell(r, 7).fen(),
+            })
+        return out
+
+
+class AmountTable(RowTable):
+    """Income items or rigid expenses: kind, amount over the 12 months (yuan), note."""
+
+    def __init__(self, book: codes.CodeBook, list_name: str, add_label: str, parent: QWidget | None = None) -> None:
+        super().__init__(["项目", "12 个月金额（元）", "说明"], [
+            lambda: CodeCombo(book, list_name), lambda: MoneyEdit("金额"), QLineEdit,
+        ], [170, 130, 200], add_label, parent)
+
+    def load(self, items: list[dict[str, Any]]) -> None:
+        self.clear()
+        for it in items:
+            r = self.add_row()
+            self.cell(r, 0).set_code(it.get("kind"))
+            self.cell(r, 1).set_fen(it.get("amount_fen"))
+            self.cell(r, 2).setText(it.get("note") or "")
+
+    def items(self) -> list[dict[str, Any]]:
+        return [{"kind": self.cell(r, 0).code(), "amount_fen": self.cell(r, 1).fen(), "note": self.cell(r, 2).text()}
+                for r in range(self.row_count())]

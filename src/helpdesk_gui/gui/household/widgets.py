@@ -1,0 +1,98 @@
+"""Small input widgets shared by the editor tabs: code combos, yes/no, money and date fields."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+
+from helpdesk_gui.core import codes
+from helpdesk_gui.core.errors import ValidationError
+from helpdesk_gui.core.money import format_yuan, parse_yuan
+
+
+class CodeCombo(QComboBox):
+    """A combo over one code list; ``code()`` is the stored value (None when blank)."""
+
+    def __init__(self, book: codes.CodeBook, list_name: str, *, blank: str | None = "（未填）",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if blank is not None:
+            self.addItem(blank, None)
+        for item in book.items(list_name):
+            self.addItem(item.label, item.code)
+
+    def code(self) -> str | None:
+        data = self.currentData()
+        return None if data is None else str(data)
+
+    def set_code(self, code: Any) -> None:
+        idx = self.findData(None if code in (None, "") else str(code))
+        self.setCurrentIndex(max(idx, 0))
+
+
+class YesNoCombo(QComboBox):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.addItem("（未填）", None)
+        self.addItem("是", 1)
+        self.addItem("否", 0)
+
+    def value(self) -> int | None:
+        data = self.currentData()
+        return None if data is None else int(data)
+
+    def set_value(self, value: Any) -> None:
+        self.setCurrentIndex(max(self.findData(None if value is None else int(value)), 0))
+
+
+class MoneyEdit(QLineEdit):
+    """Yuan on screen, fen inside. ``fen()`` raises ValidationError naming ``field``."""
+
+    def __init__(self, field: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.setPlaceholderText("0.00")
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+    def fen(self) -> int:
+        text = self.text().strip()
+        return 0 if not text else parse_yuan(text, self.field)
+
+    def set_fen(self, fen: int | None) -> None:
+        self.setText("" if not fen else format_yuan(int(fen)))
+
+
+class DateEdit(QLineEdit):
+    """A date typed as YYYY-MM-DD (also 1975.03.12 or 1975年3月12日)."""
+
+    def __init__(self, field: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.setPlaceholderText("YYYY-MM-DD")
+        self.setMaxLength(12)
+
+    def iso(self) -> str | None:
+        text = self.text().strip()
+        if not text:
+            return None
+        for ch in ".年月/":
+            text = text.replace(ch, "-")
+        text = text.rstrip("日").strip("-")
+        try:
+            y, m, d = (int(p) for p in text.split("-"))
+            return _dt.date(y, m, d).isoformat()
+        except (ValueError, TypeError):
+            raise ValidationError(self.field, "日期格式应为 YYYY-MM-DD", self.text()) from None
+
+    def set_iso(self, value: Any) -> None:
+        self.setText("" if not value else str(value)[:10])
+
+
+def hint_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet("color: #b00020; font-size: 9pt;")
+    label.setWordWrap(True)
+    return label

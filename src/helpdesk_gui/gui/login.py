@@ -1,0 +1,123 @@
+"""Start-up dialogs: create a database on first run, log in, and unlock after idle time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlite_utils import Database
+
+from helpdesk_gui.core import auth, setup
+from helpdesk_gui.core.auth import Actor
+from helpdesk_gui.core.errors import HelpdeskError
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setStyleSheet("color: #b00020;")
+    label.setWordWrap(True)
+    return label
+
+
+class FirstRunDialog(QDialog):
+    """No database yet: county code, union name and the admin password create one."""
+
+    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.db: Database | None = None
+        self.setWindowTitle(self.tr("首次使用：创建数据库"))
+        self.county = QLineEdit()
+        self.county.setPlaceholderText("如 530122")
+        self.county.setMaxLength(6)
+        self.union = QLineEdit()
+        self.union.setPlaceholderText("如 某某县总工会")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2 = QLineEdit()
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = _error_label()
+        intro = QLabel(self.tr("数据文件夹 {folder} 中还没有数据库。填写本单位信息并设置管理员（admin）密码后创建。")
+                       .format(folder=db_path.parent))
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("县级行政区划代码："), self.county)
+        form.addRow(self.tr("工会名称："), self.union)
+        form.addRow(self.tr("管理员密码："), self.password)
+        form.addRow(self.tr("再输入一次："), self.password2)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("创建"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("退出"))
+        buttons.accepted.connect(self.create_database)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.resize(460, 260)
+
+    def create_database(self) -> None:
+        if self.password.text() != self.password2.text():
+            self.error.setText(self.tr("两次输入的密码不一致。"))
+            return
+        try:
+            self.db = setup.initialise(self.db_path, self.county.text(), self.union.text(), self.password.text())
+        except HelpdeskError as e:
+            self.error.setText(str(e))
+            return
+        self.accept()
+
+
+class LoginDialog(QDialog):
+    """Log in; in ``lock`` mode the user name is fixed and the title says the screen is locked."""
+
+    def __init__(self, db: Database, union_name: str, *, locked_user: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor: Actor | None = None
+        self.setWindowTitle(self.tr("屏幕已锁定") if locked_user else self.tr("登录 — 帮扶中心工作台"))
+        title = QLabel(union_name + self.tr(" 困难职工帮扶中心"))
+        title.setStyleSheet("font-size: 16pt; font-weight: bold; padding: 8px 0;")
+        self.username = QLineEdit(locked_user or "")
+        self.username.setReadOnly(bool(locked_user))
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.error = _error_label()
+        form = QFormLayout()
+        form.addRow(self.tr("用户名："), self.username)
+        form.addRow(self.tr("密码："), self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("解锁") if locked_user else self.tr("登录"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("退出程序"))
+        buttons.accepted.connect(self.try_login)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if locked_user:
+            note = QLabel(self.tr("长时间未操作，屏幕已锁定。请输入密码继续。"))
+            layout.addWidget(note)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        (self.password if locked_user else self.username).setFocus()
+        self.resize(400, 220)
+
+    def try_login(self) -> None:
+        try:
+            self.actor = auth.login(self.db, self.username.text(), self.password.text())
+        except HelpdeskError as e:
+            self.error.setText(str(e))
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.accept()

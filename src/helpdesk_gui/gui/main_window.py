@@ -1,0 +1,227 @@
+"""The main window: navigation, pages, status bar, idle lock. Kept small: pages live in their modules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from helpdesk_gui.core import settings as core_settings
+from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.home import HomePage
+from helpdesk_gui.gui.household.editor import HouseholdEditor
+from helpdesk_gui.gui.login import LoginDialog
+from helpdesk_gui.gui.register.page import RegisterPage
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str
+    permission: str
+    factory: Callable[[AppContext], QWidget]
+
+
+def _settings_page(ctx: AppContext) -> QWidget:
+    from helpdesk_gui.gui.settings.page import SettingsPage
+    return SettingsPage(ctx)
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home", "工作台", "register.view", HomePage),
+    PageSpec("register", "档案管理", "register.view", RegisterPage),
+    PageSpec("settings", "系统设置", "settings.edit", _settings_page),
+)
+
+_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.editors: dict[int, HouseholdEditor] = {}
+        self.setWindowTitle(self.tr("帮扶中心工作台 — {union}").format(union=ctx.union_name()))
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(150)
+        self.nav.setStyleSheet("QListWidget { font-size: 12pt; } QListWidget::item { padding: 10px 8px; }")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for spec in PAGES:
+            if not ctx.actor.can(spec.permission):
+                continue
+            page = spec.factory(ctx)
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+            self.nav.addItem(self.tr(spec.title))
+        self.nav.currentRowChanged.connect(self._show_row)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        register_page = self.pages.get("register")
+        if isinstance(register_page, RegisterPage):
+            register_page.open_requested.connect(self.open_household)
+            register_page.new_requested.connect(self.new_household)
+            register_page.life_requested.connect(self.archive_life)
+        home = self.pages.get("home")
+        if isinstance(home, HomePage):
+            home.open_requested.connect(self.open_household)
+            ctx.events.household_saved.connect(lambda _i: home.refresh())
+
+        self.user_label = QLabel()
+        self.county_label = QLabel()
+        self.size_label = QLabel()
+        for w in (self.user_label, self.county_label, self.size_label):
+            self.statusBar().addPermanentWidget(w)
+        self.update_status()
+        self._size_timer = QTimer(self)
+        self._size_timer.setInterval(60_000)
+        self._size_timer.timeout.connect(self.update_status)
+        self._size_timer.start()
+
+        for key, shortcut in (("home", "Ctrl+1"), ("register", "Ctrl+2"), ("settings", "Ctrl+9")):
+            if key in self.pages:
+                act = QAction(self)
+                act.setShortcut(QKeySequence(shortcut))
+                act.triggered.connect(lambda _c=False, k=key: self.show_page(k))
+                self.addAction(act)
+
+        minutes = int(core_settings.get(ctx.db, "lock_minutes") or 0)
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.setInterval(max(minutes, 1) * 60_000)
+        self.idle_timer.timeout.connect(self.lock)
+        if minutes > 0:
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self)
+            self.idle_timer.start()
+        self.locked = False
+        self._restore_geometry()
+        self.show_page("home")
+
+    # ---- pages
+    def show_page(self, key: str) -> bool:
+        page = self.pages.get(key)
+        if page is None:
+            return False
+        self.nav.setCurrentRow(self.stack.indexOf(page))
+        return True
+
+    def _show_row(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        refresh = getattr(page, "refresh", None)
+        if refresh is not None and row != 0:
+            guarded(self, refresh)
+
+    def current_page_key(self) -> str:
+        page = self.stack.currentWidget()
+        return next((k for k, p in self.pages.items() if p is page), "")
+
+    # ---- households
+    def open_household(self, household_id: int | None) -> HouseholdEditor | None:
+        if household_id is not None and household_id in self.editors:
+            existing = self.editors[household_id]
+            existing.show()
+            existing.raise_()
+            existing.activateWindow()
+            return existing
+        editor: HouseholdEditor | None = guarded(self, HouseholdEditor, self.ctx, household_id, self)
+        if editor is None:
+            return None
+        editor.closed.connect(lambda hid: self.editors.pop(hid, None))
+        editor.saved.connect(lambda hid, e=editor: self.editors.setdefault(hid, e))
+        if household_id is not None:
+            self.editors[household_id] = editor
+        editor.show()
+        return editor
+
+    def new_household(self) -> HouseholdEditor | None:
+        return self.open_household(None)
+
+    def archive_life(self, household_id: int) -> None:
+        from helpdesk_gui.gui.household.life import ArchiveLifeDialog
+        dialog = guarded(self, ArchiveLifeDialog, self.ctx, household_id, self)
+        if dialog is not None and dialog.exec() == QDialog.DialogCode.Accepted:
+            self.ctx.events.household_saved.emit(household_id)
+
+    # ---- status bar
+    def update_status(self) -> None:
+        from helpdesk_gui.core.auth import ROLE_LABELS
+        roles = "、".join(ROLE_LABELS.get(r, r) for r in sorted(self.ctx.actor.roles))
+        ro = self.tr("（只读）") if self.ctx.readonly else ""
+        self.user_label.setText(self.tr("用户：{name}（{roles}）").format(name=self.ctx.actor.display_name, roles=roles) + ro)
+        self.county_label.setText(self.tr("{union}  区划代码 {code}").format(union=self.ctx.union_name(),
+                                                                       code=self.ctx.county_code()))
+        try:
+            size = self.ctx.db_path.stat().st_size
+        except OSError:
+            size = 0
+        self.size_label.setText(self.tr("数据库 {mb:.1f} MB").format(mb=size / 1_048_576))
+
+    # ---- idle lock
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _INPUT_EVENTS and not self.locked:
+            self.idle_timer.start()
+        return False
+
+    def lock(self) -> bool:
+        """Hide the data and ask for the password again. Returns False if the user chose to quit."""
+        self.locked = True
+        self.stack.setVisible(False)
+        self.nav.setVisible(False)
+        for editor in list(self.editors.values()):
+            editor.setVisible(False)
+        dialog = LoginDialog(self.ctx.db, self.ctx.union_name(), locked_user=self.ctx.actor.username, parent=self)
+        ok = dialog.exec() == QDialog.DialogCode.Accepted
+        if not ok:
+            self.close()
+            return False
+        self.stack.setVisible(True)
+        self.nav.setVisible(True)
+        for editor in self.editors.values():
+            editor.setVisible(True)
+        self.locked = False
+        self.idle_timer.start()
+        return True
+
+    # ---- geometry
+    def _restore_geometry(self) -> None:
+        s = self.ctx.qsettings()
+        geometry = s.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = s.value("main/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for editor in list(self.editors.values()):
+            if not editor.close():
+                event.ignore()
+                return
+        s = self.ctx.qsettings()
+        s.setValue("main/geometry", self.saveGeometry())
+        s.setValue("main/state", self.saveState())
+        event.accept()
+

@@ -1,0 +1,1 @@
+"""The register list (档案管理)."""

@@ -1,0 +1,202 @@
+"""A lazy table model over the register: holds ids, fetches rows in blocks of 256 on demand.
+
+100,000 households cost an ``array('q')`` of ids (800 KB) plus a bounded cache of blocks.
+Sorting and filtering happen in SQL (``core.search``); there is no proxy model over Python rows.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from sqlite_utils import Database
+
+from helpdesk_gui.core import codes, search
+from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.privacy import mask_id, mask_phone
+
+BLOCK = 256
+MAX_BLOCKS = 64
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str       # field of the list row
+    title: str
+    sort_key: str | None
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("archive_no", "档案编号", "archive_no"),
+    Column("name", "姓名", "name"),
+    Column("gender", "性别", "gender"),
+    Column("id_number", "公民身份号码", "id_number"),
+    Column("phone", "手机号码", "phone"),
+    Column("employer_name", "工作单位", "employer"),
+    Column("township", "乡镇（街道）", "township"),
+    Column("category", "困难类别", "category"),
+    Column("cause_main", "主要致困原因", "cause_main"),
+    Column("family_size", "家庭人口", "family_size"),
+    Column("per_capita_month_fen", "月人均收入（元）", "per_capita"),
+    Column("status", "状态", "status"),
+    Column("created_date", "建档日期", "created_date"),
+)
+
+#: Status colours (text colour, background) so the status reads without the label too.
+STATUS_COLOURS: dict[str, tuple[str, str]] = {
+    "applying": ("#8a5a00", "#fff4d6"),
+    "visiting": ("#8a5a00", "#fff4d6"),
+    "publicity": ("#1f5fa8", "#e3efff"),
+    "pending": ("#1f5fa8", "#e3efff"),
+    "active": ("#1d6b2f", "#e4f5e8"),
+    "exited": ("#555555", "#eeeeee"),
+    "cancelled": ("#9b1c1c", "#fbe4e4"),
+}
+_CODED = {"gender": "gender", "category": "category", "cause_main": "cause", "status": "status"}
+
+
+class HouseholdTableModel(QAbstractTableModel):
+    def __init__(self, db: Database, book: codes.CodeBook, *, reveal: bool = False, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.book = book
+        self.reveal = reveal
+        self.ids: array[int] = array("q")
+        # block number -> [(display values, status code), ...]
+        self._blocks: OrderedDict[int, list[tuple[tuple[Any, ...], str]]] = OrderedDict()
+        self.text = ""
+        self.filters = search.Filters()
+        self.order_by = "archive_no"
+        self.descending = False
+
+    # ---- query
+    def set_query(self, text: str | None = None, filters: search.Filters | None = None) -> None:
+        if text is not None:
+            self.text = text
+        if filters is not None:
+            self.filters = filters
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.ids = array("q", search.search_ids(self.db, self.text, self.filters, order_by=self.order_by,
+                                                descending=self.descending))
+        self._blocks.clear()
+        self.endResetModel()
+
+    def invalidate(self) -> None:
+        """Rows changed but the set did not: drop the cache and repaint."""
+        self._blocks.clear()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+
+    def household_id(self, row: int) -> int:
+        return int(self.ids[row])
+
+    def row_of(self, household_id: int) -> int:
+        try:
+            return self.ids.index(household_id)
+        except ValueError:
+            return -1
+
+    # ---- Qt overrides
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section].title
+        return str(section + 1)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column].sort_key
+        if key is None:
+            return
+        self.order_by = key
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        self.ids = array("q", search.search_ids(self.db, self.text, self.filters, order_by=self.order_by,
+                                                descending=self.descending))
+        self._blocks.clear()
+        self.layoutChanged.emit()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        if role == Qt.ItemDataRole.UserRole:
+            return int(self.ids[r])
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                        Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.TextAlignmentRole,
+                        Qt.ItemDataRole.ToolTipRole):
+            return None
+        entry = self._row(r)
+        if entry is None:
+            return None
+        row, status = entry
+        key = COLUMNS[c].key
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if key in ("family_size", "per_capita_month_fen"):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole):
+            if key != "status":
+                return None
+            fg, bg = STATUS_COLOURS.get(status, ("#000000", "#ffffff"))
+            return QBrush(QColor(fg if role == Qt.ItemDataRole.ForegroundRole else bg))
+        return row[c]
+
+    # ---- blocks
+    def _row(self, r: int) -> tuple[tuple[Any, ...], str] | None:
+        if r < 0 or r >= len(self.ids):
+            return None
+        b = r // BLOCK
+        block = self._blocks.get(b)
+        if block is None:
+            block = self._fetch_block(b)
+            self._blocks[b] = block
+            if len(self._blocks) > MAX_BLOCKS:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(b)
+        off = r - b * BLOCK
+        return block[off] if off < len(block) else None
+
+    def _fetch_block(self, b: int) -> list[tuple[tuple[Any, ...], str]]:
+        ids = self.ids[b * BLOCK:(b + 1) * BLOCK]
+        found = search.rows_by_ids(self.db, list(ids))
+        return [self._display(found.get(int(i))) for i in ids]
+
+    def _display(self, row: dict[str, Any] | None) -> tuple[tuple[Any, ...], str]:
+        if row is None:  # deleted meanwhile
+            return tuple("" for _ in COLUMNS), ""
+        out: list[Any] = []
+        for col in COLUMNS:
+            v = row.get(col.key)
+            if col.key in _CODED:
+                v = self.book.label(_CODED[col.key], v) if v else ""
+            elif col.key == "id_number":
+                v = v if self.reveal else mask_id(v)
+            elif col.key == "phone":
+                v = v if self.reveal else mask_phone(v)
+            elif col.key == "per_capita_month_fen":
+                v = format_yuan(int(v or 0), grouping=True)
+            elif v is None:
+                v = ""
+            out.append(v)
+        return tuple(out), str(row.get("status") or "")
+
+    def status_code(self, r: int) -> str:
+        entry = self._row(r)
+        return entry[1] if entry else ""

@@ -1,0 +1,212 @@
+"""The register page (档案管理): search as you type, filters, the lazy list, export, open, cancel."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from helpdesk_gui.core import register, search
+from helpdesk_gui.exchange.listing import export_households
+from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.register.model import HouseholdTableModel
+from helpdesk_gui.gui.worker import Task
+
+DEBOUNCE_MS = 200
+
+
+class RegisterPage(QWidget):
+    open_requested = Signal(int)      # household id
+    new_requested = Signal()
+    life_requested = Signal(int)      # household id: exit / cancel / reopen
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks: list[Task] = []
+        book = ctx.codebook()
+        self.model = HouseholdTableModel(ctx.db, book, reveal=False, parent=self)
+
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("搜索：姓名、拼音首字母、身份证号后几位、电话、单位、乡镇、地址（Ctrl+F）"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.status_box = self._combo(self.tr("全部状态"), [(i.code, i.label) for i in book.items("status")])
+        self.category_box = self._combo(self.tr("全部类别"), [(i.code, i.label) for i in book.items("category")])
+        self.cause_box = self._combo(self.tr("全部致困原因"), [(i.code, i.label) for i in book.items("cause")])
+        self.township_box = self._combo(self.tr("全部乡镇"), [(t, t) for t in register.townships(ctx.db)])
+        this_year = _dt.date.today().year
+        self.year_box = self._combo(self.tr("全部年度"), [(str(y), f"{y}年建档") for y in range(this_year, this_year - 12, -1)])
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search_edit, 3)
+        for box in (self.status_box, self.category_box, self.cause_box, self.township_box, self.year_box):
+            filters.addWidget(box, 1)
+
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for i, width in enumerate((128, 62, 40, 146, 100, 150, 84, 70, 104, 60, 100, 56, 84)):
+            header.resizeSection(i, width)
+        header.setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._open_index)
+
+        self.count_label = QLabel()
+        self.new_button = QPushButton(self.tr("新建档案 (Ctrl+N)"))
+        self.open_button = QPushButton(self.tr("打开 (Enter)"))
+        self.life_button = QPushButton(self.tr("脱困 / 注销 / 返困…"))
+        self.export_button = QPushButton(self.tr("导出当前列表到 Excel…"))
+        can_edit = ctx.actor.can("register.edit")
+        self.new_button.setEnabled(can_edit)
+        self.life_button.setEnabled(ctx.actor.can("register.status"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.count_label)
+        buttons.addStretch(1)
+        for b in (self.new_button, self.open_button, self.life_button, self.export_button):
+            buttons.addWidget(b)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_query)
+        self.search_edit.textChanged.connect(lambda _t: self._debounce.start())
+        self.search_edit.returnPressed.connect(self._focus_table)
+        for box in (self.status_box, self.category_box, self.cause_box, self.township_box, self.year_box):
+            box.currentIndexChanged.connect(lambda _i: self.apply_query())
+        self.new_button.clicked.connect(self.new_requested.emit)
+        self.open_button.clicked.connect(self.open_selected)
+        self.life_button.clicked.connect(self._life_selected)
+        self.export_button.clicked.connect(self.export_view)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        QShortcut(QKeySequence.StandardKey.New, self, self._new_if_allowed)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self.open_selected)
+        QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self._life_selected)
+
+        ctx.events.household_saved.connect(self._on_saved)
+        ctx.events.households_changed.connect(self.apply_query)
+        self.setTabOrder(self.search_edit, self.status_box)
+        self.setTabOrder(self.year_box, self.table)
+        self.apply_query()
+
+    def _combo(self, all_label: str, items: list[tuple[str, str]]) -> QComboBox:
+        box = QComboBox()
+        box.addItem(all_label, None)
+        for code, label in items:
+            box.addItem(label, code)
+        return box
+
+    # ---- query
+    def filters(self) -> search.Filters:
+        year = self.year_box.currentData()
+        return search.Filters(status=self.status_box.currentData(), category=self.category_box.currentData(),
+                              cause=self.cause_box.currentData(), township=self.township_box.currentData(),
+                              year=int(year) if year else None)
+
+    def apply_query(self) -> None:
+        self._debounce.stop()
+        guarded(self, self.model.set_query, self.search_edit.text(), self.filters())
+        self.count_label.setText(self.tr("共 {n} 户").format(n=f"{self.model.rowCount():,}"))
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def refresh(self) -> None:
+        self.apply_query()
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def _focus_table(self) -> None:
+        self.apply_query()
+        self.table.setFocus()
+
+    def _on_saved(self, household_id: int) -> None:
+        row = self.model.row_of(household_id)
+        if row < 0:
+            self.apply_query()
+        else:
+            self.model.invalidate()
+
+    # ---- actions
+    def selected_id(self) -> int | None:
+        idx = self.table.currentIndex()
+        if not idx.isValid():
+            return None
+        return self.model.household_id(idx.row())
+
+    def _open_index(self, index: QModelIndex) -> None:
+        self.open_requested.emit(self.model.household_id(index.row()))
+
+    def open_selected(self) -> None:
+        hid = self.selected_id()
+        if hid is not None:
+            self.open_requested.emit(hid)
+
+    def _new_if_allowed(self) -> None:
+        if self.ctx.actor.can("register.edit"):
+            self.new_requested.emit()
+
+    def _life_selected(self) -> None:
+        hid = self.selected_id()
+        if hid is not None and self.ctx.actor.can("register.status"):
+            self.life_requested.emit(hid)
+
+    def export_view(self, path: str | None = None) -> Task | None:
+        if not self.model.rowCount():
+            QMessageBox.information(self, self.tr("导出"), self.tr("当前列表没有档案。"))
+            return None
+        if path is None:
+            default = str(Path.home() / f"档案列表_{_dt.date.today():%Y%m%d}.xlsx")
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出到 Excel"), default, self.tr("Excel 工作簿 (*.xlsx)"))
+            if not path:
+                return None
+        ids = list(self.model.ids)
+        target = Path(path)
+        reveal = False
+
+        def job(progress, _cancelled):  # type: ignore[no-untyped-def]
+            db = self.ctx.worker_db()
+            try:
+                return export_households(db, target, ids, reveal=reveal, progress=progress)
+            finally:
+                db.conn.close()
+
+        task = Task(self, self.tr("正在导出…"), job)
+        task.done.connect(lambda n: QMessageBox.information(
+            self, self.tr("导出完成"), self.tr("已导出 {n} 户到\n{path}").format(n=n, path=target)))
+        task.done.connect(lambda _r: self.tasks.remove(task))
+        task.failed.connect(lambda _e: self.tasks.remove(task))
+        self.tasks.append(task)
+        return task.start()
+

@@ -1,0 +1,27 @@
+"""GUI tests never block on a modal message box: they are recorded and answered."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+
+@pytest.fixture(autouse=True)
+def message_boxes(monkeypatch):
+    """Records every message box as (kind, title, text); questions answer Discard or Yes."""
+    shown: list[tuple[str, str, str]] = []
+
+    def record(kind):
+        def box(_parent, title, text, *args, **kwargs):
+            shown.append((kind, title, text))
+            if kind != "question":
+                return QMessageBox.StandardButton.Ok
+            buttons = args[0] if args else kwargs.get("buttons", QMessageBox.StandardButton.Yes)
+            if buttons & QMessageBox.StandardButton.Discard:
+                return QMessageBox.StandardButton.Discard
+            return QMessageBox.StandardButton.Yes
+        return box
+
+    for kind in ("information", "warning", "critical", "question"):
+        monkeypatch.setattr(QMessageBox, kind, record(kind))
+    return shown
