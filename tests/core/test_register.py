@@ -618,3 +618,14 @@ def test_archive_serials_run_out(database, clerk):
     with pytest.raises(StateError, match="档案编号已用完"):
         register.create_household(database, clerk, draft(), today=TODAY)
     assert counts(database) == before
+
+
+def test_bulk_insert_fills_the_address_index_and_restores_its_trigger(database, clerk):
+    from helpdesk_gui.core import demo, search
+    demo.generate(database, auth.SYSTEM, 60, seed=11)
+    indexed = database.execute("SELECT count(*) FROM households_fts").fetchone()[0]
+    assert indexed == database.execute("SELECT count(*) FROM households").fetchone()[0] == 60
+    hid = register.create_household(database, clerk, HouseholdDraft(fields={
+        "name": "测试人", "id_number": ids.make(COUNTY, dt.date(1980, 2, 3), 77), "cause_main": "3",
+        "address": "石门乡青龙村委会八组"}))
+    assert hid in search.search_ids(database, "青龙村委")

@@ -213,3 +213,38 @@ def _names(page: RegisterPage) -> list[str]:
     return [page.model.index(r, 1).data() for r in range(min(page.model.rowCount(), 50))]
 
 
+
+
+def test_idle_lock_hides_the_data_until_the_password_is_given(qtbot, folder, database, clerk, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+    window = MainWindow(AppContext(folder=folder, db=database, actor=clerk))
+    qtbot.addWidget(window)
+    window.show()
+    seen: dict[str, object] = {}
+
+    def fake_exec(dialog):
+        seen["data_visible"] = window.stack.isVisible()
+        seen["user"] = dialog.username.text()
+        seen["readonly"] = dialog.username.isReadOnly()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(LoginDialog, "exec", fake_exec)
+    assert window.idle_timer.interval() == 15 * 60_000
+    window.idle_timer.timeout.emit()
+    assert seen == {"data_visible": False, "user": "clerk", "readonly": True}
+    assert window.stack.isVisible() and not window.locked
+
+
+def test_window_size_is_remembered(qtbot, folder, database, clerk, tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+    monkeypatch.setattr(AppContext, "qsettings", staticmethod(
+        lambda: QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)))
+    ctx = AppContext(folder=folder, db=database, actor=clerk)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(701, 501)
+    window.close()
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (701, 501)

@@ -88,6 +88,7 @@ def connect(path: Path, *, readonly: bool = False) -> Database:
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MB page cache: bulk writes and big sorts stay in memory
     return Database(conn, execute_plugins=False)
 
 

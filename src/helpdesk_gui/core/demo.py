@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core import audit, ids, pinyin, settings
+from helpdesk_gui.core import audit, ids, pinyin, register, settings
 from helpdesk_gui.core.auth import Actor
 from helpdesk_gui.core.db import get_meta, now_iso, scalar, write
 from helpdesk_gui.core.eligibility import per_capita_month
@@ -107,7 +107,7 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
     multiplier = Decimal(str(settings.get(db, "relative_multiplier")))
     stamp = now_iso()
     counts = {"households": 0, "members": 0, "assistance_records": 0, "employers": 0}
-    with write(db):
+    with write(db), register.fts_deferred(db):
         existing_employers = scalar(db, "SELECT count(*) FROM employers") or 0
         employer_ids: list[int] = []
         if existing_employers < 50:

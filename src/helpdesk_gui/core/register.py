@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -427,6 +428,18 @@ def _resolve_employer(db: Database, draft: HouseholdDraft, f: dict[str, Any]) ->
     if draft.employer is not None:
         name, nature, condition = draft.employer
         f["employer_id"] = get_or_create_employer(db, name, nature=nature, condition=condition)
+
+
+@contextmanager
+def fts_deferred(db: Database) -> Iterator[None]:
+    """Bulk inserts of households (demo, batch import): fill the address index once at the end
+    instead of once per row. Must run inside the caller's write transaction, so it is all or nothing."""
+    first = int(scalar(db, "SELECT coalesce(max(id), 0) FROM households")) + 1
+    db.execute("DROP TRIGGER households_fts_ai")
+    yield
+    db.execute("INSERT INTO households_fts (rowid, address) SELECT id, address FROM households WHERE id >= ?", [first])
+    db.execute("CREATE TRIGGER households_fts_ai AFTER INSERT ON households BEGIN "
+               "INSERT INTO households_fts (rowid, address) VALUES (new.id, new.address); END")
 
 
 def _write_children(db: Database, household_id: int, draft: HouseholdDraft) -> None:

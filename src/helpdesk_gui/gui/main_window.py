@@ -220,6 +220,9 @@ class MainWindow(QMainWindow):
             if not editor.close():
                 event.ignore()
                 return
+        register_page = self.pages.get("register")
+        if isinstance(register_page, RegisterPage):
+            register_page.save_state()
         s = self.ctx.qsettings()
         s.setValue("main/geometry", self.saveGeometry())
         s.setValue("main/state", self.saveState())

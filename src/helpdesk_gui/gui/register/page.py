@@ -73,6 +73,9 @@ class RegisterPage(QWidget):
         for i, width in enumerate((128, 62, 40, 146, 100, 150, 84, 70, 104, 60, 100, 56, 84)):
             header.resizeSection(i, width)
         header.setStretchLastSection(True)
+        state = ctx.qsettings().value("register/header")
+        if state is not None:
+            header.restoreState(state)
         self.table.doubleClicked.connect(self._open_index)
 
         self.count_label = QLabel()
@@ -139,6 +142,10 @@ class RegisterPage(QWidget):
         self.count_label.setText(self.tr("共 {n} 户").format(n=f"{self.model.rowCount():,}"))
         if self.model.rowCount():
             self.table.selectRow(0)
+
+    def save_state(self) -> None:
+        """Column widths and order, remembered between runs."""
+        self.ctx.qsettings().setValue("register/header", self.table.horizontalHeader().saveState())
 
     def refresh(self) -> None:
         self.apply_query()
