@@ -55,7 +55,8 @@ def _err(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
-def _open(args: argparse.Namespace, *, readonly: bool = False) -> Any:
+def open_database(args: argparse.Namespace, *, readonly: bool = False) -> Any:
+    """The database of ``--data-dir`` (extension commands use this too)."""
     from helpdesk_gui.core import db, paths
     return db.open_db(paths.db_path(args.folder), readonly=readonly)
 
@@ -82,7 +83,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from helpdesk_gui.core import auth, demo
     if args.households < 1:
         raise UsageError("--households 应为正整数。")
-    db = _open(args)
+    db = open_database(args)
     started = time.perf_counter()
     counts = demo.generate(db, auth.SYSTEM, args.households, seed=args.seed)
     took = time.perf_counter() - started
@@ -94,7 +95,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from helpdesk_gui.core import stats
     from helpdesk_gui.core.money import format_yuan
-    db = _open(args, readonly=True)
+    db = open_database(args, readonly=True)
     summary = stats.summary(db)
     if args.json:
         _out(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -109,7 +110,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from helpdesk_gui.core import check
-    db = _open(args, readonly=True)
+    db = open_database(args, readonly=True)
     failures = check.run(db)
     for f in failures:
         _out(f"✗ {f}")
@@ -123,6 +124,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ parser
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+#: Modules that add their own sub-commands: each has ``add_commands(add)`` where
+#: ``add(name, help, fn) -> parser`` registers one command (see ``build_parser``).
+EXTENSIONS: tuple[str, ...] = ()
 
 
 def build_parser() -> _Parser:
@@ -148,6 +153,9 @@ def build_parser() -> _Parser:
     sp = add("stats", "统计数字", cmd_stats)
     sp.add_argument("--json", action="store_true", help="输出 JSON")
     add("check", "检查数据库完整性和业务规则", cmd_check)
+    import importlib
+    for module in EXTENSIONS:
+        importlib.import_module(module).add_commands(add)
     return p
 
 

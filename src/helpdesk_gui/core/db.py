@@ -28,16 +28,17 @@ BUSY_TIMEOUT_MS = 5000
 _migrations = Migrations("helpdesk")
 
 
-def _register(number: int, name: str, fn: Any) -> None:
+def _register(name: str, fn: Any) -> None:
     def apply(db: Database) -> None:
         fn(db)
-        db.execute(f"PRAGMA user_version = {number}")
+        # the schema version is the number of migrations applied, this one included
+        db.execute(f"PRAGMA user_version = {len(_migrations.applied(db)) + 1}")
 
     _migrations(name=name)(apply)
 
 
-for _number, (_name, _fn) in enumerate(MIGRATIONS, start=1):
-    _register(_number, _name, _fn)
+for _name, _fn in MIGRATIONS:
+    _register(_name, _fn)
 
 
 def now_iso() -> str:
