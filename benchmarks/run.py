@@ -700,14 +700,12 @@ def _child_window_ours(db_path: str) -> dict[str, Any]:
     page = window.pages["register"]
     t = time.perf_counter()
     page.table.scrollToBottom()  # type: ignore[attr-defined]
-    app.processEvents()
-    page.table.viewport().grab()  # type: ignore[attr-defined]
+    page.table.viewport().repaint()  # type: ignore[attr-defined]
     jump = time.perf_counter() - t
     t = time.perf_counter()
     page.search_edit.setText("zs")  # type: ignore[attr-defined]
     page.apply_query()  # type: ignore[attr-defined]
-    app.processEvents()
-    page.table.viewport().grab()  # type: ignore[attr-defined]
+    page.table.viewport().repaint()  # type: ignore[attr-defined]
     keystroke = time.perf_counter() - t
     rss_after = rss_mb() or 0.0
     # the register model alone: a second model over every household, first and last rows fetched
@@ -738,7 +736,22 @@ def _child_window_raw() -> dict[str, Any]:
     window.show()
     app.processEvents()
     window.grab()
-    return {"usable_s": time.perf_counter() - started, "peak_mb": peak_rss_mb()}
+    usable = time.perf_counter() - started
+    # the floor of repainting a list: a bare QTableView over 50 × 13 plain items, same size
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+    model = QStandardItemModel(50, 13)
+    for r in range(50):
+        for c in range(13):
+            model.setItem(r, c, QStandardItem(f"{r}-{c} 测试文字"))
+    view = QTableView()
+    view.setModel(model)
+    window.setCentralWidget(view)
+    app.processEvents()
+    t = time.perf_counter()
+    view.viewport().repaint()
+    paint = time.perf_counter() - t
+    return {"usable_s": usable, "paint_ms": paint * 1000, "peak_mb": peak_rss_mb()}
 
 
 @job("window", needs=("demo",))
@@ -755,9 +768,10 @@ def job_window(ctx: Context) -> list[Row]:
         Row("window", "start to usable register list", "s", [o["usable_s"] for o in ours],
             [r["usable_s"] for r in raw], Target("≤ 1.5 s", 1.5), "bare QApplication + empty QMainWindow, painted"),
         Row("window", "register list: jump to the end and repaint", "ms", [o["jump_ms"] for o in ours],
-            target=Target("≤ 50 ms", 50)),
+            [r["paint_ms"] for r in raw], Target("≤ 50 ms", 50), "repaint of a bare QTableView, same size"),
         Row("window", "register list: search keystroke to repainted list ('zs')", "ms",
-            [o["keystroke_ms"] for o in ours], target=Target("≤ 50 ms", 50)),
+            [o["keystroke_ms"] for o in ours], [r["paint_ms"] for r in raw], Target("≤ 50 ms", 50),
+            "repaint of a bare QTableView, same size"),
         Row("window", "register model over all households (ids + fetched blocks)", "MB",
             [o["model_mb"] for o in ours], target=Target("model ≤ 20 MB", 20)),
         Row("window", "memory of the whole window after scrolling to the end", "MB",

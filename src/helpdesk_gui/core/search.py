@@ -7,6 +7,7 @@ reversed phone (so "last digits" is a prefix too), an FTS5 trigram index on the 
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import unicodedata
 from collections.abc import Sequence
@@ -57,7 +58,9 @@ def normalise_query(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-#: Above this many candidates a query is "broad": walk the sort order and test each row instead.
+#: Fewest candidates that make a query "broad" (walk the sort order and test each row instead of
+#: sorting the candidates). The break-even grows with the register: sorting C candidates costs ~C,
+#: walking costs ~50·N/C rows, so the threshold is max(BROAD, √(50·N)).
 BROAD = 1000
 
 
@@ -131,9 +134,9 @@ def _where(text: str, filters: Filters, *, broad: bool = False) -> tuple[str, li
             conds.append("h.id IN (" + " UNION ".join(b.ids_sql for b in branches) + ")")
         for b in branches:
             params += b.params_for(broad)
-    # In the broad plan a unary + keeps SQLite walking the sort index instead of a filter's index;
-    # otherwise the filter indexes are welcome.
-    plus = "+" if broad else ""
+    # A unary + keeps SQLite off a filter's index: in the broad plan it walks the sort index, with a
+    # text it starts from the few candidates. Only a filter alone is best served by its index.
+    plus = "+" if broad or branches else ""
     if filters.status:
         conds.append(f"{plus}h.status = ?")
         params.append(filters.status)
@@ -156,8 +159,11 @@ def _is_broad(db: Database, text: str) -> bool:
     branches = _branches(text)
     if not branches:
         return False
-    sql = "SELECT count(*) FROM (SELECT 1 FROM (" + " UNION ALL ".join(b.ids_sql for b in branches) + f") LIMIT {BROAD + 1})"
-    return int(db.execute(sql, [p for b in branches for p in b.params]).fetchone()[0]) > BROAD
+    size = int(db.execute("SELECT coalesce(max(id), 0) FROM households").fetchone()[0])
+    threshold = max(BROAD, math.isqrt(50 * size)) if BROAD >= 1000 else BROAD
+    sql = ("SELECT count(*) FROM (SELECT 1 FROM (" + " UNION ALL ".join(b.ids_sql for b in branches)
+           + f") LIMIT {threshold + 1})")
+    return int(db.execute(sql, [p for b in branches for p in b.params]).fetchone()[0]) > threshold
 
 
 def _order(order_by: str, descending: bool) -> str:
