@@ -15,6 +15,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from helpdesk_gui import __version__
@@ -121,6 +122,39 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from helpdesk_gui.core import backup
+    db = open_database(args)
+    if args.out:
+        target = Path(args.out)
+        if target.exists():
+            raise UsageError(f"文件 {target} 已存在，请换一个文件名。")
+        backup.write_copy(db, target)
+        _out(f"已备份到 {target}（已校验完整）。")
+    else:
+        made = backup.create(db, args.folder, "manual")
+        _out(f"已备份到 {made.path}（已校验完整）。")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from helpdesk_gui.core import backup
+    from helpdesk_gui.core.instance import InstanceLock
+    lock = InstanceLock(args.folder)
+    if not lock.acquire():
+        holder = lock.holder()
+        _err("数据文件夹正被使用" + (f"：{holder.describe()}" if holder else "") + "。请先关闭程序再恢复。")
+        return 1
+    try:
+        safety = backup.restore(args.folder, Path(args.source))
+    finally:
+        lock.release()
+    if safety:
+        _out(f"恢复前的数据库已备份到 {safety.path}。")
+    _out(f"已从 {args.source} 恢复数据库。")
+    return 0
+
+
 # ------------------------------------------------------------------ parser
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -153,6 +187,10 @@ def build_parser() -> _Parser:
     sp = add("stats", "统计数字", cmd_stats)
     sp.add_argument("--json", action="store_true", help="输出 JSON")
     add("check", "检查数据库完整性和业务规则", cmd_check)
+    sp = add("backup", "备份数据库（联机备份并校验）；不给文件名时存入数据文件夹的 backups/", cmd_backup)
+    sp.add_argument("out", nargs="?", metavar="OUT.db", help="备份文件")
+    sp = add("restore", "从备份恢复（先把当前数据库备份到 backups/）", cmd_restore)
+    sp.add_argument("source", metavar="IN.db", help="备份文件")
     import importlib
     for module in EXTENSIONS:
         importlib.import_module(module).add_commands(add)

@@ -16,11 +16,12 @@ from helpdesk_gui.core.db import now_iso, row, rows, write
 from helpdesk_gui.core.errors import AuthError, PermissionDenied, ValidationError
 
 ROLES = ("clerk", "reviewer", "approver", "finance", "admin")
-ROLE_LABELS = {"clerk": "经办人", "reviewer": "审核人", "approver": "审批人", "finance": "财务", "admin": "系统管理员"}
+ROLE_LABELS = {"clerk": "经办人", "reviewer": "审核人", "approver": "审批人", "finance": "财务", "admin": "系统管理员",
+               "readonly": "只读"}
 
 #: permission -> (roles that have it, Chinese verb phrase for the refusal message)
 PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
-    "register.view": (frozenset(ROLES), "查看档案"),
+    "register.view": (frozenset({*ROLES, "readonly"}), "查看档案"),
     "register.edit": (frozenset({"clerk", "reviewer", "admin"}), "录入或修改档案"),
     "register.status": (frozenset({"clerk", "reviewer", "approver", "admin"}), "变更档案状态"),
     "register.reveal": (frozenset({"reviewer", "approver", "admin"}), "查看完整的身份证号、电话和银行账号"),
@@ -28,6 +29,13 @@ PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
     "settings.edit": (frozenset({"admin"}), "修改系统设置"),
     "policy.edit": (frozenset({"admin", "reviewer"}), "修改低保标准等政策参数"),
     "audit.view": (frozenset({"admin"}), "查看审计日志"),
+    "backup.manage": (frozenset({"admin"}), "备份和恢复数据库"),
+    # the assistance workflow (core/workflow.py): whoever entered an application never approves it
+    "workflow.apply": (frozenset({"clerk", "reviewer", "admin"}), "受理帮扶申请、补充材料、登记异议或撤回申请"),
+    "workflow.review": (frozenset({"reviewer", "admin"}), "入户调查、经济状况核对、评议公示、处理异议或退回申请"),
+    "workflow.approve": (frozenset({"approver", "admin"}), "审批帮扶申请"),
+    "workflow.approve_second": (frozenset({"approver", "admin"}), "对超过限额的申请作上级审批"),
+    "review.manage": (frozenset({"reviewer", "admin"}), "办理年度复核"),
 }
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -55,6 +63,11 @@ class Actor:
 
 
 SYSTEM = Actor("system", "系统", frozenset(ROLES))
+
+
+def read_only(actor: Actor) -> Actor:
+    """The same user, able only to look (the data folder is held by another program)."""
+    return Actor(actor.username, actor.display_name, frozenset({"readonly"}), actor.user_id)
 
 
 def hash_password(password: str) -> str:

@@ -38,6 +38,18 @@ DEFAULTS: list[Setting] = [
     Setting("default_region_code", "本县行政区划代码", ""),
     Setting("default_dibao_month_fen", "本县低保标准（分/月，无地区标准时使用）", 70_000),
     Setting("default_min_wage_month_fen", "本县最低工资标准（分/月）", 169_000),
+    Setting("backup_copy_dir", "备份同时复制到（如 U 盘或移动硬盘上的文件夹，留空不复制）", ""),
+    # ---- the assistance workflow (core/workflow.py, core/caps.py)
+    Setting("required_materials", "各类申请的必备材料（申请类别或“project:项目代码” → 材料类型代码）", {
+        "new_archive": ["1", "2", "3", "4", "10"], "project:1": ["1"], "project:2": ["1", "5", "6"],
+        "project:3": ["1", "8"], "project:4": [], "project:5": ["1"], "project:6": ["1"], "project:7": ["1"],
+        "project:8": ["1"], "project:9": ["6"], "project:10": ["1"], "review": [], "change": ["1"], "exit": []}),
+    Setting("relative_one_project_a_year", "相对困难家庭每年只享受一个帮扶项目（超出须审批人说明理由）", True),
+    Setting("one_project_exempt", "不计入“每年一个项目”的帮扶项目代码", ["4"]),
+    Setting("temporary_aid_any_status", "临时救助可批给尚未在档的申请家庭", True),
+    # ---- printed forms (printing/)
+    Setting("publicity_place", "公示地点（打印在公示名单上）", "县总工会公示栏、困难职工帮扶中心服务窗口"),
+    Setting("centre_phone", "帮扶中心联系电话（打印在公示名单等表格上）", ""),
 ]
 _BY_KEY = {s.key: s for s in DEFAULTS}
 

@@ -16,13 +16,15 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from helpdesk_gui import __version__
-from helpdesk_gui.core import auth, logs, paths, register
+from helpdesk_gui.core import auth, backup, logs, netshare, paths, register
 from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core.instance import InstanceLock
 from helpdesk_gui.gui import errors, fonts
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.login import FirstRunDialog, LoginDialog
 from helpdesk_gui.gui.main_window import MainWindow
+from helpdesk_gui.gui.worker import Task
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -78,6 +80,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = make_app()
     errors.install_excepthook()
     path = paths.db_path(folder)
+    lock = InstanceLock(folder)
+    readonly = False
+    if path.exists() and not lock.acquire():
+        readonly = True
+        holder = lock.holder()
+        who = holder.describe() if holder else "另一个程序"
+        if not args.screenshot:
+            box = QMessageBox(QMessageBox.Icon.Warning, "数据正在使用",
+                              f"这个数据文件夹正被 {who} 使用。\n同一份数据同时只能由一个程序修改。")
+            ro = box.addButton("以只读方式打开", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is not ro:
+                return 0
     try:
         if not path.exists():
             if args.screenshot:
@@ -87,8 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if first.exec() != QDialog.DialogCode.Accepted or first.db is None:
                 return 0
             db = first.db
+            lock.acquire()
         else:
-            db = dbm.open_db(path)
+            db = dbm.open_db(path, readonly=readonly)
     except HelpdeskError as e:
         if args.screenshot:
             sys.stderr.write(str(e) + "\n")
@@ -107,7 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
             return 0
         actor = login.actor
-    ctx = AppContext(folder=folder, db=db, actor=actor)
+    if readonly:
+        actor = auth.read_only(actor)
+    ctx = AppContext(folder=folder, db=db, actor=actor, readonly=readonly)
     window = MainWindow(ctx)
     if args.screenshot:
         try:
@@ -118,7 +137,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     window.show()
     QTimer.singleShot(0, window.raise_)
-    return app.exec()
+    QTimer.singleShot(500, lambda: start_checks(window))
+    code = app.exec()
+    lock.release()
+    return code
+
+
+def start_checks(window: MainWindow) -> None:
+    """After the window shows: warn about a network share, take today's backup in the background."""
+    ctx = window.ctx
+    share = netshare.warning(ctx.folder)
+    if share:
+        QMessageBox.warning(window, "数据文件夹位置不安全", share)
+    if ctx.readonly or backup.has_backup_today(ctx.folder):
+        return
+
+    def job(progress, _cancelled):  # type: ignore[no-untyped-def]
+        db = ctx.worker_db()
+        try:
+            return backup.create(db, ctx.folder, "daily", progress=progress)
+        finally:
+            db.conn.close()
+
+    task = Task(window, "正在进行每日备份…", job)
+    task.done.connect(lambda made: window.statusBar().showMessage(f"今日备份已完成：{made.path.name}", 8000))
+    window.setProperty("daily_backup_task", task)  # keep it alive until done
+    task.start()
 
 
 if __name__ == "__main__":

@@ -35,6 +35,11 @@ class PageSpec:
     factory: Callable[[AppContext], QWidget]
 
 
+def _backup_page(ctx: AppContext) -> QWidget:
+    from helpdesk_gui.gui.backup.page import BackupPage
+    return BackupPage(ctx)
+
+
 def _settings_page(ctx: AppContext) -> QWidget:
     from helpdesk_gui.gui.settings.page import SettingsPage
     return SettingsPage(ctx)
@@ -43,6 +48,7 @@ def _settings_page(ctx: AppContext) -> QWidget:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "工作台", "register.view", HomePage),
     PageSpec("register", "档案管理", "register.view", RegisterPage),
+    PageSpec("backup", "数据备份", "backup.manage", _backup_page),
     PageSpec("settings", "系统设置", "settings.edit", _settings_page),
 )
 
@@ -80,6 +86,10 @@ class MainWindow(QMainWindow):
             register_page.open_requested.connect(self.open_household)
             register_page.new_requested.connect(self.new_household)
             register_page.life_requested.connect(self.archive_life)
+        backup_page = self.pages.get("backup")
+        if backup_page is not None:
+            backup_page.restored.connect(self._after_restore)  # type: ignore[attr-defined]
+        self.exit_backup = not ctx.readonly
         home = self.pages.get("home")
         if isinstance(home, HomePage):
             home.open_requested.connect(self.open_household)
@@ -215,6 +225,12 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
 
+    def _after_restore(self) -> None:
+        self.exit_backup = False  # the connection is gone; the restored database needs a fresh start
+        for editor in list(self.editors.values()):
+            editor.dirty = False
+        QApplication.quit()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         for editor in list(self.editors.values()):
             if not editor.close():
@@ -226,5 +242,10 @@ class MainWindow(QMainWindow):
         s = self.ctx.qsettings()
         s.setValue("main/geometry", self.saveGeometry())
         s.setValue("main/state", self.saveState())
+        if self.exit_backup:
+            from helpdesk_gui.core import backup
+            self.statusBar().showMessage(self.tr("正在备份…"))
+            guarded(self, backup.create, self.ctx.db, self.ctx.folder, "exit")
+            self.exit_backup = False
         event.accept()
 

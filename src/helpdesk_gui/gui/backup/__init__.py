@@ -1,0 +1,1 @@
+"""The backup page (数据备份)."""

@@ -1,0 +1,166 @@
+"""Backups for the admin: the list (date, kind, size, counts), back up now, restore, a second folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from helpdesk_gui.core import audit, backup, settings
+from helpdesk_gui.core.db import write
+from helpdesk_gui.core.netshare import warning as network_warning
+from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.worker import Task
+
+
+class BackupPage(QWidget):
+    #: the database was replaced: the program must close (pages hold the old connection)
+    restored = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks: list[Task] = []
+        title = QLabel(self.tr("数据备份"))
+        title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        note = QLabel(self.tr("程序每天第一次启动和每次退出时自动备份，导入和恢复前也会先备份；自动备份保留最近 7 天、"
+                              "4 周、12 个月各一份。备份用 SQLite 联机备份并做完整性校验。"))
+        note.setWordWrap(True)
+        self.share_warning = QLabel(network_warning(ctx.folder))
+        self.share_warning.setStyleSheet("color: #b00020;")
+        self.share_warning.setWordWrap(True)
+        self.share_warning.setVisible(bool(self.share_warning.text()))
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels([self.tr("时间"), self.tr("类型"), self.tr("大小"), self.tr("档案户数"),
+                                              self.tr("家庭成员"), self.tr("文件")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for i, width in enumerate((150, 90, 90, 90, 90)):
+            self.table.setColumnWidth(i, width)
+        self.backup_button = QPushButton(self.tr("立即备份"))
+        self.restore_button = QPushButton(self.tr("从所选备份恢复…"))
+        self.restore_file_button = QPushButton(self.tr("从文件恢复…"))
+        self.open_button = QPushButton(self.tr("打开备份文件夹"))
+        buttons = QHBoxLayout()
+        for b in (self.backup_button, self.restore_button, self.restore_file_button, self.open_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.copy_dir = QLineEdit(str(settings.get(ctx.db, "backup_copy_dir") or ""))
+        self.copy_dir.setPlaceholderText(self.tr("留空则不复制"))
+        choose = QPushButton(self.tr("选择…"))
+        save_copy = QPushButton(self.tr("保存"))
+        copy_row = QHBoxLayout()
+        copy_row.addWidget(QLabel(self.tr("同时复制到（U 盘、移动硬盘）：")))
+        copy_row.addWidget(self.copy_dir, 1)
+        copy_row.addWidget(choose)
+        copy_row.addWidget(save_copy)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(note)
+        layout.addWidget(self.share_warning)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(copy_row)
+        self.backup_button.clicked.connect(lambda: self.backup_now())
+        self.restore_button.clicked.connect(lambda: self.restore_selected())
+        self.restore_file_button.clicked.connect(lambda: self.restore_file())
+        self.open_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(backup.backups_dir(ctx.folder)))))
+        choose.clicked.connect(self._choose_dir)
+        save_copy.clicked.connect(lambda: guarded(self, self.save_copy_dir))
+        writable = not ctx.readonly
+        for b in (self.backup_button, self.restore_button, self.restore_file_button, save_copy):
+            b.setEnabled(writable)
+        self.refresh()
+
+    def refresh(self) -> None:
+        items = backup.list_backups(self.ctx.folder)
+        self.paths = [b.path for b in items]
+        self.table.setRowCount(len(items))
+        for r, b in enumerate(items):
+            counts = guarded(self, backup.counts, b.path) or {}
+            values = [b.created.strftime("%Y-%m-%d %H:%M:%S"), b.kind_label, f"{b.size / 1_048_576:.1f} MB",
+                      f"{counts.get('households', 0):,}", f"{counts.get('members', 0):,}", b.path.name]
+            for c, v in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(v))
+
+    def backup_now(self) -> Task:
+        folder = self.ctx.folder
+
+        def job(progress, _cancelled):  # type: ignore[no-untyped-def]
+            db = self.ctx.worker_db()
+            try:
+                return backup.create(db, folder, "manual", progress=progress)
+            finally:
+                db.conn.close()
+
+        task = Task(self, self.tr("正在备份…"), job)
+        task.done.connect(lambda _r: self.refresh())
+        task.done.connect(lambda _r: self.tasks.remove(task))
+        task.failed.connect(lambda _e: self.tasks.remove(task))
+        self.tasks.append(task)
+        return task.start()
+
+    def save_copy_dir(self) -> None:
+        self.ctx.actor.require("backup.manage")
+        value = self.copy_dir.text().strip()
+        with write(self.ctx.db):
+            old = settings.get(self.ctx.db, "backup_copy_dir")
+            settings.put(self.ctx.db, "backup_copy_dir", value)
+            audit.record(self.ctx.db, self.ctx.actor.username, "put", "setting", "backup_copy_dir", old, value)
+        QMessageBox.information(self, self.tr("已保存"), self.tr("以后的备份会同时复制到：{d}").format(d=value or "（不复制）"))
+
+    def _choose_dir(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("选择第二个备份位置"))
+        if chosen:
+            self.copy_dir.setText(chosen)
+
+    def restore_selected(self) -> bool:
+        r = self.table.currentRow()
+        if r < 0:
+            QMessageBox.information(self, self.tr("恢复"), self.tr("请先在列表中选择一个备份。"))
+            return False
+        return self.restore_from(self.paths[r])
+
+    def restore_file(self) -> bool:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择备份文件"), str(Path.home()),
+                                              self.tr("数据库备份 (*.db)"))
+        return bool(path) and self.restore_from(Path(path))
+
+    def restore_from(self, source: Path) -> bool:
+        self.ctx.actor.require("backup.manage")
+        answer = QMessageBox.question(
+            self, self.tr("确认恢复"),
+            self.tr("用备份 {name} 替换当前数据库？\n当前数据库会先备份到 backups/，恢复后程序将关闭，请重新打开。")
+            .format(name=source.name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.ctx.db.conn.close()
+        try:
+            safety = backup.restore(self.ctx.folder, source)
+        except Exception as e:  # noqa: BLE001 - shown as a dialog; the old database stays in place
+            from helpdesk_gui.gui.errors import show_error
+            show_error(self, e, self.tr("无法恢复"))
+            self.restored.emit()
+            return False
+        QMessageBox.information(self, self.tr("恢复完成"), self.tr("已恢复。恢复前的数据库备份在：\n{p}\n程序将关闭，请重新打开。")
+                                .format(p=safety.path if safety else "—"))
+        self.restored.emit()
+        return True

@@ -1,0 +1,33 @@
+"""The admin's backup page: back up now, see it listed with counts, restore with confirmation."""
+
+from __future__ import annotations
+
+from helpdesk_gui.core import auth, backup, demo
+from helpdesk_gui.gui.backup.page import BackupPage
+from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.main_window import MainWindow
+from helpdesk_gui.gui.worker import wait
+
+
+def test_backup_now_lists_it_and_restore_asks_first(qtbot, folder, database, admin, message_boxes):
+    demo.generate(database, auth.SYSTEM, 25, seed=1)
+    page = BackupPage(AppContext(folder=folder, db=database, actor=admin))
+    qtbot.addWidget(page)
+    assert page.table.rowCount() == 0
+    wait(page.backup_now())
+    assert page.table.rowCount() == 1
+    assert page.table.item(0, 1).text() == "手动" and page.table.item(0, 3).text() == "25"
+    restored = []
+    page.restored.connect(lambda: restored.append(True))
+    page.table.selectRow(0)
+    assert page.restore_selected()
+    assert any(kind == "question" and "替换当前数据库" in text for kind, _t, text in message_boxes)
+    assert restored and [b.kind for b in backup.list_backups(folder)].count("before_restore") == 1
+
+
+def test_clerk_has_no_backup_page_and_closing_backs_up(qtbot, folder, database, clerk):
+    window = MainWindow(AppContext(folder=folder, db=database, actor=clerk))
+    qtbot.addWidget(window)
+    assert "backup" not in window.pages
+    window.close()
+    assert [b.kind for b in backup.list_backups(folder)] == ["exit"]
