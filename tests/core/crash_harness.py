@@ -1,0 +1,152 @@
+"""Kill -9 harness: a child process writes in batches and is SIGKILLed at a random moment; after
+every kill the database must pass ``helpdesk check`` and hold each batch whole or not at all.
+
+Run the full count by hand:  .venv/bin/python tests/core/crash_harness.py --runs 30
+The test suite runs a short variant (tests/core/test_crash.py).
+
+Scenarios:
+  bulk   one transaction of BATCH households with their members and payments (the demo writer,
+         the same bulk path a batch import takes), repeated
+  edits  many small transactions: create a household, change it, move its status
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "src"))
+
+BATCH = 20_000
+
+
+def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
+    from helpdesk_gui.core import auth, demo, ids, register
+    from helpdesk_gui.core import db as dbm
+    db = dbm.open_db(folder / "helpdesk.db")
+    clerk = auth.get_actor(db, "admin")
+    rng = random.Random(os.getpid())
+    n = 0
+    with open(ack, "a", encoding="utf-8") as acks:
+        while True:
+            n += 1
+            if scenario == "bulk":
+                demo.generate(db, auth.SYSTEM, batch, seed=rng.randrange(1 << 30))
+                line = {"kind": "bulk", "n": n}
+            else:
+                draft = register.HouseholdDraft(fields={
+                    "name": "崩溃测试", "cause_main": "3",
+                    "id_number": ids.make("530122", dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(15000)),
+                                          rng.randrange(1000))})
+                try:
+                    hid = register.create_household(db, clerk, draft)
+                except Exception:  # noqa: BLE001 - a random duplicate ID: try another
+                    continue
+                register.set_status(db, clerk, hid, "visiting")
+                line = {"kind": "edit", "household": hid}
+            acks.write(json.dumps(line) + "\n")
+            acks.flush()
+            os.fsync(acks.fileno())
+
+
+def prepare(template: Path) -> None:
+    from helpdesk_gui.core import auth, setup
+    os.environ.setdefault("HELPDESK_ADMIN_PASSWORD", "admin1234")
+    auth.SCRYPT_N = 2**8
+    db = setup.initialise(template / "helpdesk.db", "530122", "崩溃测试县总工会", "admin1234")
+    db.conn.close()
+
+
+def one_run(template: Path, work: Path, scenario: str, batch: int, rng: random.Random,
+            max_wait: float) -> dict[str, object]:
+    from helpdesk_gui.core import check
+    from helpdesk_gui.core import db as dbm
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(template, work)
+    ack = work / "acks.jsonl"
+    proc = subprocess.Popen([sys.executable, __file__, "--child", scenario, "--folder", str(work), "--ack", str(ack),
+                             "--batch", str(batch)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(rng.uniform(0.3, max_wait))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    db = dbm.open_db(work / "helpdesk.db")
+    try:
+        failures = check.run(db)
+        households = int(db.execute("SELECT count(*) FROM households").fetchone()[0])
+        acked = [json.loads(line) for line in ack.read_text(encoding="utf-8").splitlines()] if ack.exists() else []
+        if scenario == "bulk":
+            partial = households % batch != 0
+            lost = sum(1 for a in acked if a["kind"] == "bulk") * batch > households
+        else:
+            partial = bool(db.execute("SELECT count(*) FROM households h WHERE NOT EXISTS "
+                                      "(SELECT 1 FROM audit_log a WHERE a.entity = 'household' "
+                                      "AND a.entity_id = h.archive_no AND a.action = 'create')").fetchone()[0])
+            ids_now = {r[0] for r in db.execute("SELECT id FROM households WHERE status = 'visiting'")}
+            lost = any(a["household"] not in ids_now for a in acked)
+    finally:
+        db.conn.close()
+    return {"scenario": scenario, "failures": failures, "households": households, "partial": partial,
+            "lost_acknowledged": lost, "acked": len(acked)}
+
+
+def run(runs: int, scenarios: list[str], batch: int, base: Path, seed: int = 1,
+        max_wait: float = 4.0) -> list[dict[str, object]]:
+    rng = random.Random(seed)
+    template = base / "template"
+    if not (template / "helpdesk.db").exists():
+        template.mkdir(parents=True, exist_ok=True)
+        prepare(template)
+    results = []
+    for scenario in scenarios:
+        for i in range(runs):
+            results.append(one_run(template, base / f"run-{scenario}-{i}", scenario, batch, rng, max_wait))
+    return results
+
+
+def summary(results: list[dict[str, object]]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for r in results:
+        s = out.setdefault(str(r["scenario"]), {"kills": 0, "check_failures": 0, "partial": 0, "lost_acknowledged": 0,
+                                                  "acknowledged": 0})
+        s["kills"] += 1
+        s["check_failures"] += bool(r["failures"])
+        s["partial"] += bool(r["partial"])
+        s["lost_acknowledged"] += bool(r["lost_acknowledged"])
+        s["acknowledged"] += int(r["acked"])  # type: ignore[call-overload]
+    return out
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--runs", type=int, default=30)
+    p.add_argument("--batch", type=int, default=BATCH)
+    p.add_argument("--scenario", action="append", choices=["bulk", "edits"])
+    p.add_argument("--workdir", default="/tmp/helpdesk-crash")
+    p.add_argument("--child")
+    p.add_argument("--folder")
+    p.add_argument("--ack")
+    args = p.parse_args()
+    if args.child:
+        child(args.child, Path(args.folder), Path(args.ack), args.batch)
+        return 0
+    results = run(args.runs, args.scenario or ["bulk", "edits"], args.batch, Path(args.workdir))
+    print(json.dumps(summary(results), ensure_ascii=False, indent=2))
+    bad = [r for r in results if r["failures"] or r["partial"] or r["lost_acknowledged"]]
+    for r in bad:
+        print("FAILED", r)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

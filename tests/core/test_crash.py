@@ -1,0 +1,22 @@
+"""A short run of the kill -9 harness (the full 30-kill count: tests/core/crash_harness.py --runs 30)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import crash_harness  # noqa: E402
+
+
+def test_killed_writers_leave_whole_batches_and_a_clean_check(tmp_path):
+    results = crash_harness.run(3, ["bulk"], 20_000, tmp_path, max_wait=4.0)
+    results += crash_harness.run(3, ["edits"], 1, tmp_path, max_wait=1.5)
+    summary = crash_harness.summary(results)
+    assert summary["bulk"]["kills"] == 3 and summary["edits"]["kills"] == 3
+    for r in results:
+        assert r["failures"] == [], r
+        assert not r["partial"], r
+        assert not r["lost_acknowledged"], r
+    assert summary["edits"]["acknowledged"] > 0
