@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core.db import now_iso
+from helpdesk_gui.core.db import now_iso, rows
 
 GENESIS = "0" * 64
 
@@ -58,3 +59,56 @@ def verify_chain(db: Database) -> str | None:
             return f"审计日志第 {rid} 行的内容与其哈希值不符（该行被修改）"
         prev = h
     return None
+
+
+ACTION_LABELS = {
+    "init": "初始化", "create": "新建", "update": "修改", "status": "状态变更", "attach": "添加附件",
+    "login": "登录", "login_failed": "登录失败", "change_password": "修改密码", "put": "设置", "delete": "删除",
+    "demo": "生成演示数据", "reveal": "查看完整信息", "purge": "清除个人信息",
+}
+ENTITY_LABELS = {"household": "档案", "user": "用户", "database": "数据库", "policy_standard": "低保标准",
+                 "setting": "系统设置"}
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    username: str = ""
+    action: str = ""
+    entity: str = ""
+    entity_id: str = ""
+    date_from: str = ""   # YYYY-MM-DD
+    date_to: str = ""
+
+
+def _where(f: AuditFilter) -> tuple[str, list[Any]]:
+    conds, params = [], []
+    for column, value in (("username", f.username), ("action", f.action), ("entity", f.entity)):
+        if value:
+            conds.append(f"{column} = ?")
+            params.append(value)
+    if f.entity_id:
+        conds.append("entity_id GLOB ?")
+        params.append(f.entity_id.replace("[", "[[]").replace("*", "[*]").replace("?", "[?]") + "*")
+    if f.date_from:
+        conds.append("at >= ?")
+        params.append(f.date_from)
+    if f.date_to:
+        conds.append("at < date(?, '+1 day')")
+        params.append(f.date_to)
+    return (" WHERE " + " AND ".join(conds)) if conds else "", params
+
+
+def query(db: Database, f: AuditFilter = AuditFilter(), *, limit: int = 2000, offset: int = 0) -> list[dict[str, Any]]:
+    """Audit rows, newest first."""
+    where, params = _where(f)
+    return rows(db, f"SELECT id, at, username, action, entity, entity_id, before, after FROM audit_log{where} "
+                    "ORDER BY id DESC LIMIT ? OFFSET ?", [*params, limit, offset])
+
+
+def count(db: Database, f: AuditFilter = AuditFilter()) -> int:
+    where, params = _where(f)
+    return int(db.execute(f"SELECT count(*) FROM audit_log{where}", params).fetchone()[0])
+
+
+def usernames(db: Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT DISTINCT username FROM audit_log ORDER BY username")]

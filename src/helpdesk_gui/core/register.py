@@ -636,3 +636,17 @@ def count_by(db: Database, column: str, statuses: Sequence[str] | None = None) -
     return {str(k): int(n) for k, n in db.execute(
         f"SELECT coalesce({column}, ''), count(*) FROM households {where} GROUP BY 1", params)}
 
+
+
+def reveal(db: Database, actor: Actor, household_id: int) -> dict[str, str]:
+    """The unmasked ID number, phone and bank account of one archive, for a role that may see them.
+    Every reveal is written to the audit trail."""
+    actor.require("register.reveal")
+    with write(db):
+        h = row(db, "SELECT archive_no, name, id_number, phone, bank_name, bank_account FROM households WHERE id = ?",
+                [household_id])
+        if h is None:
+            raise NotFoundError("档案", household_id)
+        audit.record(db, actor.username, "reveal", "household", h["archive_no"], None,
+                     {"fields": ["id_number", "phone", "bank_account"]})
+    return {k: str(h[k] or "") for k in ("archive_no", "name", "id_number", "phone", "bank_name", "bank_account")}

@@ -87,3 +87,34 @@ def export_households(db: Database, path: Path, ids: Sequence[int], *, reveal: b
     wb.save(tmp)
     tmp.replace(path)
     return done
+
+
+def export_audit(db: Database, path: Path, flt: Any, *, progress: Callable[[int, int], None] | None = None) -> int:
+    """The audit rows matching ``flt`` (an ``audit.AuditFilter``) to a workbook, newest first."""
+    from helpdesk_gui.core import audit
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("审计日志")
+    widths = (8, 22, 12, 14, 10, 20, 60, 60)
+    for i, width in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = "A2"
+    ws.append(["序号", "时间", "操作人", "操作", "对象", "对象编号", "修改前", "修改后"])
+    total = audit.count(db, flt)
+    done = 0
+    while done < total:
+        chunk = audit.query(db, flt, limit=5000, offset=done)
+        if not chunk:
+            break
+        for r in chunk:
+            ws.append([r["id"], r["at"], safe_text(ws, r["username"]),
+                       audit.ACTION_LABELS.get(r["action"], r["action"]),
+                       audit.ENTITY_LABELS.get(r["entity"], r["entity"]), safe_text(ws, r["entity_id"]),
+                       safe_text(ws, r["before"] or ""), safe_text(ws, r["after"] or "")])
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    wb.save(tmp)
+    tmp.replace(path)
+    return done

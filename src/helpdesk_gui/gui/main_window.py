@@ -35,6 +35,11 @@ class PageSpec:
     factory: Callable[[AppContext], QWidget]
 
 
+def _audit_page(ctx: AppContext) -> QWidget:
+    from helpdesk_gui.gui.audit.page import AuditPage
+    return AuditPage(ctx)
+
+
 def _backup_page(ctx: AppContext) -> QWidget:
     from helpdesk_gui.gui.backup.page import BackupPage
     return BackupPage(ctx)
@@ -48,6 +53,7 @@ def _settings_page(ctx: AppContext) -> QWidget:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "工作台", "register.view", HomePage),
     PageSpec("register", "档案管理", "register.view", RegisterPage),
+    PageSpec("audit", "审计日志", "audit.view", _audit_page),
     PageSpec("backup", "数据备份", "backup.manage", _backup_page),
     PageSpec("settings", "系统设置", "settings.edit", _settings_page),
 )

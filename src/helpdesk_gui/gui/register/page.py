@@ -83,13 +83,16 @@ class RegisterPage(QWidget):
         self.open_button = QPushButton(self.tr("打开 (Enter)"))
         self.life_button = QPushButton(self.tr("脱困 / 注销 / 返困…"))
         self.export_button = QPushButton(self.tr("导出当前列表到 Excel…"))
+        self.reveal_button = QPushButton(self.tr("查看完整号码…"))
+        self.reveal_button.setToolTip(self.tr("显示所选档案的完整身份证号、电话和银行账号（会记入审计日志）"))
+        self.reveal_button.setVisible(ctx.actor.can("register.reveal"))
         can_edit = ctx.actor.can("register.edit")
         self.new_button.setEnabled(can_edit)
         self.life_button.setEnabled(ctx.actor.can("register.status"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label)
         buttons.addStretch(1)
-        for b in (self.new_button, self.open_button, self.life_button, self.export_button):
+        for b in (self.new_button, self.open_button, self.life_button, self.reveal_button, self.export_button):
             buttons.addWidget(b)
 
         layout = QVBoxLayout(self)
@@ -109,6 +112,7 @@ class RegisterPage(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.life_button.clicked.connect(self._life_selected)
         self.export_button.clicked.connect(self.export_view)
+        self.reveal_button.clicked.connect(self.reveal_selected)
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         QShortcut(QKeySequence.StandardKey.New, self, self._new_if_allowed)
@@ -188,6 +192,18 @@ class RegisterPage(QWidget):
         hid = self.selected_id()
         if hid is not None and self.ctx.actor.can("register.status"):
             self.life_requested.emit(hid)
+
+    def reveal_selected(self) -> dict[str, str] | None:
+        hid = self.selected_id()
+        if hid is None:
+            return None
+        shown: dict[str, str] | None = guarded(self, register.reveal, self.ctx.db, self.ctx.actor, hid)
+        if shown:
+            QMessageBox.information(self, self.tr("完整信息（已记入审计日志）"), self.tr(
+                "档案 {no}  {name}\n公民身份号码：{idn}\n手机号码：{phone}\n开户银行：{bank}\n银行账号：{account}").format(
+                no=shown["archive_no"], name=shown["name"], idn=shown["id_number"], phone=shown["phone"] or "—",
+                bank=shown["bank_name"] or "—", account=shown["bank_account"] or "—"))
+        return shown
 
     def export_view(self, path: str | None = None) -> Task | None:
         if not self.model.rowCount():

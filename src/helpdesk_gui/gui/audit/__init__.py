@@ -1,0 +1,1 @@
+"""The audit viewer (审计日志) for admins."""

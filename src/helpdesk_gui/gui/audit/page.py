@@ -1,0 +1,167 @@
+"""The audit viewer: who did what and when, before and after; filters; export. Admins only."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from helpdesk_gui.core import audit
+from helpdesk_gui.exchange.listing import export_audit
+from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.worker import Task
+
+SHOWN = 2000
+
+
+class AuditPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks: list[Task] = []
+        self.items: list[dict[str, object]] = []
+        title = QLabel(self.tr("审计日志"))
+        title.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.user_box = QComboBox()
+        self.action_box = QComboBox()
+        self.action_box.addItem(self.tr("全部操作"), "")
+        for code, label in audit.ACTION_LABELS.items():
+            self.action_box.addItem(label, code)
+        self.entity_box = QComboBox()
+        self.entity_box.addItem(self.tr("全部对象"), "")
+        for code, label in audit.ENTITY_LABELS.items():
+            self.entity_box.addItem(label, code)
+        self.entity_id = QLineEdit()
+        self.entity_id.setPlaceholderText(self.tr("对象编号（如档案编号）"))
+        self.date_from = QLineEdit()
+        self.date_from.setPlaceholderText(self.tr("起始日期 YYYY-MM-DD"))
+        self.date_to = QLineEdit()
+        self.date_to.setPlaceholderText(self.tr("截止日期 YYYY-MM-DD"))
+        self.search_button = QPushButton(self.tr("查询"))
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        filters = QHBoxLayout()
+        for w in (self.user_box, self.action_box, self.entity_box, self.entity_id, self.date_from, self.date_to,
+                  self.search_button, self.export_button):
+            filters.addWidget(w)
+        self.count_label = QLabel()
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels([self.tr("时间"), self.tr("操作人"), self.tr("操作"), self.tr("对象"),
+                                              self.tr("对象编号")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for i, width in enumerate((160, 90, 100, 80)):
+            self.table.setColumnWidth(i, width)
+        self.detail = QTextEdit()
+        self.detail.setReadOnly(True)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([500, 200])
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(filters)
+        layout.addWidget(self.count_label)
+        layout.addWidget(splitter, 1)
+        self.search_button.clicked.connect(self.refresh)
+        self.export_button.clicked.connect(lambda: self.export())
+        self.entity_id.returnPressed.connect(self.refresh)
+        self.table.currentCellChanged.connect(lambda row, *_: self.show_detail(row))
+        self._fill_users()
+        self.refresh()
+
+    def _fill_users(self) -> None:
+        self.user_box.clear()
+        self.user_box.addItem(self.tr("全部用户"), "")
+        for name in guarded(self, audit.usernames, self.ctx.db) or []:
+            self.user_box.addItem(name, name)
+
+    def current_filter(self) -> audit.AuditFilter:
+        for edit in (self.date_from, self.date_to):
+            text = edit.text().strip()
+            if text:
+                _dt.date.fromisoformat(text)  # raises ValueError on a bad date
+        return audit.AuditFilter(username=self.user_box.currentData() or "", action=self.action_box.currentData() or "",
+                                 entity=self.entity_box.currentData() or "", entity_id=self.entity_id.text().strip(),
+                                 date_from=self.date_from.text().strip(), date_to=self.date_to.text().strip())
+
+    def refresh(self) -> None:
+        try:
+            flt = self.current_filter()
+        except ValueError:
+            QMessageBox.warning(self, self.tr("日期格式不对"), self.tr("日期请写成 YYYY-MM-DD，如 2026-11-01。"))
+            return
+        self.items = guarded(self, audit.query, self.ctx.db, flt, limit=SHOWN) or []
+        total = guarded(self, audit.count, self.ctx.db, flt) or 0
+        self.count_label.setText(self.tr("共 {n} 条").format(n=f"{total:,}")
+                                 + (self.tr("（显示最新 {m} 条，导出可得全部）").format(m=SHOWN) if total > SHOWN else ""))
+        self.table.setRowCount(len(self.items))
+        for r, it in enumerate(self.items):
+            values = [str(it["at"]).replace("T", " ")[:19], it["username"],
+                      audit.ACTION_LABELS.get(str(it["action"]), str(it["action"])),
+                      audit.ENTITY_LABELS.get(str(it["entity"]), str(it["entity"])), it["entity_id"]]
+            for c, v in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(str(v)))
+        self.detail.clear()
+
+    def show_detail(self, row: int) -> None:
+        if row < 0 or row >= len(self.items):
+            self.detail.clear()
+            return
+        it = self.items[row]
+
+        def pretty(raw: object) -> str:
+            if not raw:
+                return "—"
+            try:
+                return json.dumps(json.loads(str(raw)), ensure_ascii=False, indent=2)
+            except ValueError:
+                return str(raw)
+        self.detail.setPlainText(f"修改前：\n{pretty(it['before'])}\n\n修改后：\n{pretty(it['after'])}")
+
+    def export(self, path: str | None = None) -> Task | None:
+        try:
+            flt = self.current_filter()
+        except ValueError:
+            return None
+        if path is None:
+            default = str(Path.home() / f"审计日志_{_dt.date.today():%Y%m%d}.xlsx")
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出审计日志"), default, self.tr("Excel 工作簿 (*.xlsx)"))
+            if not path:
+                return None
+        target = Path(path)
+
+        def job(progress, _cancelled):  # type: ignore[no-untyped-def]
+            db = self.ctx.worker_db()
+            try:
+                return export_audit(db, target, flt, progress=progress)
+            finally:
+                db.conn.close()
+
+        task = Task(self, self.tr("正在导出…"), job)
+        task.done.connect(lambda n: QMessageBox.information(self, self.tr("导出完成"),
+                                                            self.tr("已导出 {n} 条到\n{p}").format(n=n, p=target)))
+        task.done.connect(lambda _r: self.tasks.remove(task))
+        task.failed.connect(lambda _e: self.tasks.remove(task))
+        self.tasks.append(task)
+        return task.start()
