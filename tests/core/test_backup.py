@@ -110,3 +110,14 @@ def test_second_program_is_told_who_holds_the_folder(folder, capsys):
 def test_local_folder_is_not_a_network_share(tmp_path):
     assert not is_network_path(tmp_path)
     assert warning(tmp_path) == ""
+
+
+def test_rotation_never_deletes_manual_and_keeps_ten_safety_copies(database, folder):
+    base = dt.datetime(2026, 3, 1, 9, 0)
+    for i in range(12):
+        stamp = base + dt.timedelta(minutes=i)
+        backup.write_copy(database, folder / "backups" / f"helpdesk-{stamp:%Y%m%d-%H%M%S}-before_import.db")
+    backup.write_copy(database, folder / "backups" / f"helpdesk-{base:%Y%m%d-%H%M%S}-manual.db")
+    made = backup.create(database, folder, "exit", now=base + dt.timedelta(hours=1))
+    kinds = [b.kind for b in backup.list_backups(folder)]
+    assert kinds.count("before_import") == 10 and kinds.count("manual") == 1 and made.path.exists()

@@ -31,3 +31,18 @@ def test_clerk_has_no_backup_page_and_closing_backs_up(qtbot, folder, database, 
     assert "backup" not in window.pages
     window.close()
     assert [b.kind for b in backup.list_backups(folder)] == ["exit"]
+
+
+def test_purge_of_archives_past_retention_asks_and_clears(qtbot, folder, database, admin, message_boxes):
+    import datetime as dt
+    demo.generate(database, auth.SYSTEM, 60, seed=2)
+    old = database.execute("SELECT id FROM households WHERE status = 'exited' LIMIT 1").fetchone()[0]
+    database.execute("UPDATE households SET exit_date = ? WHERE id = ?",
+                     [(dt.date.today() - dt.timedelta(days=365 * 12)).isoformat(), old])
+    page = BackupPage(AppContext(folder=folder, db=database, actor=admin))
+    qtbot.addWidget(page)
+    assert "现有 1 户已到期" in page.retention_label.text()
+    assert page.purge() == 1
+    assert any(kind == "question" and "不能撤销" in text for kind, _t, text in message_boxes)
+    assert database.execute("SELECT name FROM households WHERE id = ?", [old]).fetchone()[0] == "（已清除）"
+    assert "现有 0 户已到期" in page.retention_label.text()

@@ -1,9 +1,10 @@
 """Backups through SQLite's online backup API: verified, rotated, restorable.
 
 A backup is written to ``backups/<name>.db.part``, checked with ``integrity_check``, fsynced and
-only then renamed, so a half-written file never looks like a backup. Automatic backups (daily, on
-exit, before an import or a restore) are rotated: the newest per day for 7 days, per week for 4
-weeks, per month for 12 months. Manual backups (``helpdesk backup OUT.db``) go where they are told.
+only then renamed, so a half-written file never looks like a backup. Routine backups (daily, on
+exit) are rotated: the newest per day for 7 days, per week for 4 weeks, per month for 12 months.
+Safety backups (before an import, a restore or an upgrade) keep the newest 10 of each kind.
+Manual backups are never deleted; ``helpdesk backup OUT.db`` writes where it is told.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from helpdesk_gui.core.paths import db_path
 KINDS = {"daily": "每日自动", "exit": "退出时", "before_import": "导入前", "before_restore": "恢复前",
          "manual": "手动", "before_migration": "升级前"}
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+KEEP_SAFETY = 10
+ROUTINE = frozenset({"daily", "exit"})
 
 
 @dataclass(frozen=True)
@@ -130,10 +133,17 @@ def counts(path: Path) -> dict[str, int]:
 
 
 def rotate(folder: Path, *, today: _dt.date | None = None) -> list[Path]:
-    """Delete automatic backups outside 7 daily / 4 weekly / 12 monthly. Returns what was deleted."""
+    """Delete routine backups (daily, on exit) outside 7 daily / 4 weekly / 12 monthly, and safety
+    backups (before an import, restore or upgrade) beyond the newest ``KEEP_SAFETY`` of each kind.
+    Manual backups are never deleted. Returns what was deleted."""
     today = today or _dt.date.today()
     keep: set[Path] = set()
-    backups = list_backups(folder)  # newest first
+    everything = list_backups(folder)  # newest first
+    backups = [b for b in everything if b.kind in ROUTINE]
+    safety: dict[str, list[BackupInfo]] = {}
+    for b in everything:
+        if b.kind not in ROUTINE and b.kind != "manual":
+            safety.setdefault(b.kind, []).append(b)
     day_seen: dict[_dt.date, Path] = {}
     week_seen: dict[tuple[int, int], Path] = {}
     month_seen: dict[tuple[int, int], Path] = {}
@@ -145,12 +155,12 @@ def rotate(folder: Path, *, today: _dt.date | None = None) -> list[Path]:
     keep.update(list(day_seen.values())[:KEEP_DAILY])
     keep.update(list(week_seen.values())[:KEEP_WEEKLY])
     keep.update(list(month_seen.values())[:KEEP_MONTHLY])
-    deleted = []
-    for b in backups:
-        if b.path not in keep:
-            b.path.unlink(missing_ok=True)
-            deleted.append(b.path)
-    return deleted
+    doomed = [b for b in backups if b.path not in keep]
+    for group in safety.values():
+        doomed += group[KEEP_SAFETY:]
+    for b in doomed:
+        b.path.unlink(missing_ok=True)
+    return [b.path for b in doomed]
 
 
 def has_backup_today(folder: Path, today: _dt.date | None = None) -> bool:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import audit, backup, settings
+from helpdesk_gui.core import audit, backup, retention, settings
 from helpdesk_gui.core.db import write
 from helpdesk_gui.core.netshare import warning as network_warning
 from helpdesk_gui.gui.context import AppContext
@@ -78,6 +78,14 @@ class BackupPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         layout.addLayout(copy_row)
+        self.retention_label = QLabel()
+        self.purge_button = QPushButton(self.tr("清除这些档案的个人信息…"))
+        self.purge_button.setEnabled(not ctx.readonly and ctx.actor.can("settings.edit"))
+        retention_row = QHBoxLayout()
+        retention_row.addWidget(self.retention_label, 1)
+        retention_row.addWidget(self.purge_button)
+        layout.addLayout(retention_row)
+        self.purge_button.clicked.connect(lambda: self.purge())
         self.backup_button.clicked.connect(lambda: self.backup_now())
         self.restore_button.clicked.connect(lambda: self.restore_selected())
         self.restore_file_button.clicked.connect(lambda: self.restore_file())
@@ -91,6 +99,11 @@ class BackupPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self.due = guarded(self, retention.due, self.ctx.db) or []
+        years = settings.get(self.ctx.db, "retention_years")
+        self.retention_label.setText(self.tr("保存期限：脱困或注销满 {y} 年的档案应清除个人信息（帮扶记录保留）。"
+                                             "现有 {n} 户已到期。").format(y=years, n=len(self.due)))
+        self.purge_button.setVisible(bool(self.due))
         items = backup.list_backups(self.ctx.folder)
         self.paths = [b.path for b in items]
         self.table.setRowCount(len(items))
@@ -117,6 +130,20 @@ class BackupPage(QWidget):
         task.failed.connect(lambda _e: self.tasks.remove(task))
         self.tasks.append(task)
         return task.start()
+
+    def purge(self) -> int:
+        if not self.due:
+            return 0
+        answer = QMessageBox.question(
+            self, self.tr("确认清除"),
+            self.tr("将清除 {n} 户已过保存期限档案的姓名、身份证号、联系方式、地址、银行账号、家庭成员和附件，"
+                    "只保留档案编号、类别和帮扶记录。此操作不能撤销（恢复备份除外）。继续吗？").format(n=len(self.due)))
+        if answer != QMessageBox.StandardButton.Yes:
+            return 0
+        done = guarded(self, retention.deidentify, self.ctx.db, self.ctx.actor, [int(r["id"]) for r in self.due],
+                       self.ctx.folder) or 0
+        self.refresh()
+        return int(done)
 
     def save_copy_dir(self) -> None:
         self.ctx.actor.require("backup.manage")
