@@ -183,10 +183,8 @@ def test_register_model_pages_lazily_over_many_rows(qtbot, clerk_ctx, database):
 
 def test_exit_and_reopen_are_recorded(qtbot, clerk_ctx, database, reviewer, monkeypatch):
     from helpdesk_gui.gui.household.life import ArchiveLifeDialog
-    hid = register.create_household(database, clerk_ctx.actor, register.HouseholdDraft(
-        fields={"name": "乙", "id_number": ids.make("530122", _d(1975, 2, 2), 3), "cause_main": "3"}))
-    for s in ("visiting", "publicity", "pending", "active"):
-        register.set_status(database, reviewer, hid, s)
+    demo.generate(database, auth.SYSTEM, 30, seed=12)   # demo archives are already 在档
+    hid = database.execute("SELECT id FROM households WHERE status = 'active' LIMIT 1").fetchone()[0]
     ctx = AppContext(folder=clerk_ctx.folder, db=database, actor=reviewer)
     dialog = ArchiveLifeDialog(ctx, hid)
     qtbot.addWidget(dialog)
@@ -248,3 +246,20 @@ def test_window_size_is_remembered(qtbot, folder, database, clerk, tmp_path, mon
     again = MainWindow(ctx)
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == (701, 501)
+
+
+def test_user_changes_own_password_and_sees_last_login(qtbot, folder, database, clerk):
+    from helpdesk_gui.gui.password import PasswordDialog
+    auth.login(database, "clerk", "passw0rd!")
+    auth.login(database, "clerk", "passw0rd!")
+    assert auth.previous_login(database, clerk) is not None
+    dialog = PasswordDialog(AppContext(folder=folder, db=database, actor=clerk))
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.old, "wrong-one1")
+    qtbot.keyClicks(dialog.new, "newpass99")
+    qtbot.keyClicks(dialog.again, "newpass99")
+    assert not dialog.apply() and "原密码不正确" in dialog.error.text()
+    dialog.old.clear()
+    qtbot.keyClicks(dialog.old, "passw0rd!")
+    assert dialog.apply()
+    assert auth.login(database, "clerk", "newpass99").username == "clerk"

@@ -36,6 +36,10 @@ PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
     "workflow.approve": (frozenset({"approver", "admin"}), "审批帮扶申请"),
     "workflow.approve_second": (frozenset({"approver", "admin"}), "对超过限额的申请作上级审批"),
     "review.manage": (frozenset({"reviewer", "admin"}), "办理年度复核"),
+    "decisions.pay": (frozenset({"finance", "admin"}), "登记审批决定的发放"),
+    # the Excel exchange with the city union (exchange/)
+    "exchange.import": (frozenset({"clerk", "reviewer", "admin"}), "导入交换批次或基层报表、处理交换冲突"),
+    "exchange.export": (frozenset({"clerk", "reviewer", "approver", "admin"}), "导出交换批次"),
 }
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -183,3 +187,12 @@ def get_actor(db: Database, username: str) -> Actor:
     if r is None:
         raise AuthError(f"没有用户“{username}”。")
     return _actor(r)
+
+
+def previous_login(db: Database, actor: Actor) -> str | None:
+    """When this user logged in before the current session (ISO time), from the audit trail."""
+    if actor.user_id is None:
+        return None
+    r = db.execute("SELECT at FROM audit_log WHERE entity = 'user' AND entity_id = ? AND action = 'login' "
+                   "ORDER BY id DESC LIMIT 1 OFFSET 1", [str(actor.user_id)]).fetchone()
+    return None if r is None else str(r[0])

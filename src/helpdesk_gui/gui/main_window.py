@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QWidget,
 )
 
+from helpdesk_gui.core import auth
 from helpdesk_gui.core import settings as core_settings
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
@@ -104,8 +106,15 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel()
         self.county_label = QLabel()
         self.size_label = QLabel()
-        for w in (self.user_label, self.county_label, self.size_label):
+        self.password_button = QPushButton(self.tr("修改密码"))
+        self.password_button.setFlat(True)
+        self.password_button.clicked.connect(self.change_password)
+        self.password_button.setEnabled(not ctx.readonly)
+        for w in (self.user_label, self.county_label, self.size_label, self.password_button):
             self.statusBar().addPermanentWidget(w)
+        before = guarded(self, auth.previous_login, ctx.db, ctx.actor)
+        if before:
+            self.statusBar().showMessage(self.tr("上次登录：{t}").format(t=str(before)[:16].replace("T", " ")), 15000)
         self.update_status()
         self._size_timer = QTimer(self)
         self._size_timer.setInterval(60_000)
@@ -178,6 +187,11 @@ class MainWindow(QMainWindow):
         dialog = guarded(self, ArchiveLifeDialog, self.ctx, household_id, self)
         if dialog is not None and dialog.exec() == QDialog.DialogCode.Accepted:
             self.ctx.events.household_saved.emit(household_id)
+
+    def change_password(self) -> bool:
+        from helpdesk_gui.gui.password import PasswordDialog
+        dialog = PasswordDialog(self.ctx, self)
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     # ---- status bar
     def update_status(self) -> None:
