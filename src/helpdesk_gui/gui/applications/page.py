@@ -1,0 +1,52 @@
+"""The 帮扶申请 page: applications by state with their detail; campaigns (集中帮扶活动); yearly review."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from helpdesk_gui.gui.applications.list_tab import ApplicationsTab
+from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.errors import guarded
+
+
+class ApplicationsPage(QWidget):
+    household_requested = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.applications = ApplicationsTab(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.applications, self.tr("申请办理"))
+        self.campaigns: QWidget | None = None
+        self.reviews: QWidget | None = None
+        if ctx.actor.can("workflow.apply") or ctx.actor.can("workflow.approve"):
+            from helpdesk_gui.gui.applications.campaigns import CampaignsTab
+            self.campaigns = CampaignsTab(ctx)
+            self.campaigns.changed.connect(lambda: self.applications.refresh())
+            self.tabs.addTab(self.campaigns, self.tr("集中帮扶活动"))
+        if ctx.actor.can("review.manage") or ctx.actor.can("workflow.approve"):
+            from helpdesk_gui.gui.applications.reviews import ReviewTab
+            self.reviews = ReviewTab(ctx)
+            self.reviews.changed.connect(lambda: self.applications.refresh())
+            self.tabs.addTab(self.reviews, self.tr("年度复核"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        self.applications.household_requested.connect(self.household_requested.emit)
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+
+    def refresh(self) -> None:
+        current = self.tabs.currentWidget()
+        refresh = getattr(current, "refresh", None)
+        if refresh is not None:
+            guarded(self, refresh)
+
+    def show_application(self, application_id: int) -> None:
+        self.tabs.setCurrentWidget(self.applications)
+        self.applications.show_application(application_id)
+
+    def new_application(self, household_id: int | None = None) -> int | None:
+        self.tabs.setCurrentWidget(self.applications)
+        return self.applications.new_application(household_id)
