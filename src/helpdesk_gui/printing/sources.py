@@ -1,0 +1,322 @@
+"""Where a form's data comes from: the register, the assistance records, the period figures.
+
+Each source declares the data items a template may use (so a typo in a template is caught when
+it is loaded, naming the file and the key) and builds one data dictionary per printed document.
+Sensitive numbers (ID numbers, phones, bank accounts) arrive masked unless the caller may and
+asks to reveal them; public forms (公示名单) are always masked.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from helpdesk_gui.core import codes, policy, reception, register, reports, rosters, settings, stats
+from helpdesk_gui.core.db import get_meta
+from helpdesk_gui.core.errors import ValidationError
+from helpdesk_gui.core.privacy import mask_bank, mask_id, mask_phone
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to print: households, a roster query, or a period (and the publicity place)."""
+
+    household_ids: tuple[int, ...] = ()
+    roster: rosters.RosterQuery | None = None
+    date_from: _dt.date | None = None
+    date_to: _dt.date | None = None
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class Common:
+    """Items every document has: who prints, when, for which union."""
+
+    operator: str
+    operator_username: str
+    union_name: str
+    county_code: str
+    today: _dt.date
+    reveal: bool
+
+    def data(self) -> dict[str, Any]:
+        t = self.today
+        return {"print_date": f"{t.year}年{t.month}月{t.day}日", "print_date_iso": t.isoformat(),
+                "today": t.isoformat(), "year": t.year, "month": t.month, "operator": self.operator,
+                "operator_username": self.operator_username, "union_name": self.union_name,
+                "county_code": self.county_code}
+
+
+COMMON_KEYS = frozenset({"print_date", "print_date_iso", "today", "year", "month", "operator", "operator_username",
+                         "union_name", "county_code"})
+PAGE_KEYS = frozenset({"page", "pages"})
+ROW_KEYS = frozenset({"_n"})
+
+HOUSEHOLD_COLUMNS = frozenset({
+    "id", "sender_code", "archive_no", "archive_type", "status", "exit_reason", "status_note", "category",
+    "category_suggested", "legacy_category_text", "name", "gender", "ethnicity", "political", "id_number",
+    "birth_date", "health", "disability_type", "disability_grade", "work_status", "model_worker", "phone",
+    "other_contact", "employer_id", "work_start_date", "marital", "hukou_type", "is_union_member", "is_migrant",
+    "contract_signed_date", "contract_months", "org_unit_id", "township", "address", "hukou_region_code",
+    "housing_type", "housing_area_m2", "medical_insurance", "single_parent", "zero_employment", "self_help_ability",
+    "bank_name", "bank_branch", "bank_account", "cause_main", "causes_secondary", "cause_other_text", "family_size",
+    "income_from", "income_to", "annual_income_fen", "rigid_expense_fen", "per_capita_month_fen", "created_date",
+    "exit_date", "last_review_date", "remarks", "created_at", "updated_at",
+    "employer_name", "employer_nature", "employer_condition", "org_unit_name"})
+MEMBER_KEYS = frozenset({"id", "household_id", "ord", "name", "relation", "id_number", "birth_date", "gender",
+                         "health", "identity", "school_or_employer", "monthly_income_fen", "has_income_proof"})
+RECORD_KEYS = frozenset({"id", "sender_code", "record_no", "household_id", "project", "fund_source", "amount_fen",
+                         "paid_date", "method", "approver", "remarks", "origin", "created_at"})
+ITEM_KEYS = frozenset({"id", "household_id", "kind", "amount_fen", "note"})
+#: member identities that are students (研究生 … 小学)
+STUDENT_IDENTITIES = frozenset({"20", "21", "22", "23", "24", "25"})
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str                       # shown in ``print --list``
+    needs: str                       # "household" | "project" | "period" | "publicity"
+    keys: frozenset[str]             # document-level items
+    lists: dict[str, frozenset[str]]  # table rows: list name -> row items
+    documents: Callable[[Database, codes.CodeBook, Selection, Common], Iterator[dict[str, Any]]]
+    count: Callable[[Selection], int]
+    public: bool = False
+    sensitive: bool = False          # carries ID numbers, phones or bank accounts (masked unless revealed)
+
+
+def _number(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for i, item in enumerate(items, start=1):
+        item["_n"] = i
+    return items
+
+
+def _mask(item: dict[str, Any], reveal: bool) -> None:
+    if reveal:
+        return
+    if item.get("id_number"):
+        item["id_number"] = mask_id(item["id_number"])
+    if item.get("phone"):
+        item["phone"] = mask_phone(item["phone"])
+    if item.get("bank_account"):
+        item["bank_account"] = mask_bank(item["bank_account"])
+
+
+# ----------------------------------------------------------------------------- household
+
+def _household_docs(db: Database, book: codes.CodeBook, sel: Selection, common: Common) -> Iterator[dict[str, Any]]:
+    base = common.data()
+    county = common.county_code
+    dibao_cache: dict[str, int] = {}
+    for hid in sel.household_ids:
+        h = register.get_household(db, hid)
+        region = h.get("hukou_region_code") or county
+        if region not in dibao_cache:
+            dibao_cache[region] = policy.lookup(db, region, common.today).dibao_month_fen
+        members = _number(h["members"])
+        for m in members:
+            _mask(m, common.reveal)
+        _mask(h, common.reveal)
+        records = _number(rosters.household_records(db, hid))
+        h.update(base)
+        h["members"] = members
+        h["students"] = _number([dict(m) for m in members if m.get("identity") in STUDENT_IDENTITIES])
+        h["income_items"] = _number(h["income_items"])
+        h["expenses"] = _number(h["expenses"])
+        h["exclusions"] = _number(h["exclusions"])
+        h["assistance"] = records
+        h["assistance_total_fen"] = sum(r["amount_fen"] for r in records)
+        h["income_total_fen"] = sum(i["amount_fen"] for i in h["income_items"])
+        h["expense_total_fen"] = sum(i["amount_fen"] for i in h["expenses"])
+        h["illness_expense_fen"] = sum(i["amount_fen"] for i in h["expenses"] if i["kind"] == "illness")
+        h["member_income_month_fen"] = sum(m["monthly_income_fen"] or 0 for m in members)
+        h["dibao_month_fen"] = dibao_cache[region]
+        h["member_count"] = len(members)
+        h["student_count"] = len(h["students"])
+        yield h
+
+
+HOUSEHOLD_KEYS = HOUSEHOLD_COLUMNS | COMMON_KEYS | {
+    "assistance_total_fen", "income_total_fen", "expense_total_fen", "illness_expense_fen", "member_income_month_fen",
+    "dibao_month_fen", "member_count", "student_count"}
+
+
+# ----------------------------------------------------------------------------- roster
+
+def _roster_docs(db: Database, book: codes.CodeBook, sel: Selection, common: Common) -> Iterator[dict[str, Any]]:
+    query = sel.roster or rosters.RosterQuery(
+        date_from=sel.date_from.isoformat() if sel.date_from else None,
+        date_to=sel.date_to.isoformat() if sel.date_to else None)
+    items = _number(rosters.roster_rows(db, query))
+    for r in items:
+        _mask(r, common.reveal)
+    doc = common.data()
+    period = ""
+    if query.date_from or query.date_to:
+        period = f"{_cn_date(query.date_from)}至{_cn_date(query.date_to)}"
+    doc.update({
+        "project": query.project or "", "project_label": book.label("project", query.project) if query.project
+        else "帮扶", "date_from": query.date_from or "", "date_to": query.date_to or "", "period_text": period,
+        "query_text": query.describe(book), "rows": items, "count": len(items),
+        "households": len({r["household_id"] for r in items}), "total_fen": sum(r["amount_fen"] for r in items)})
+    yield doc
+
+
+ROSTER_ROW_KEYS = RECORD_KEYS | {"archive_no", "name", "gender", "id_number", "phone", "township", "address",
+                                 "category", "status", "family_size", "bank_name", "bank_branch", "bank_account",
+                                 "employer_name"}
+
+
+def _cn_date(iso: str | None) -> str:
+    if not iso:
+        return "……"
+    d = _dt.date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+# ----------------------------------------------------------------------------- publicity
+
+def _publicity_docs(db: Database, book: codes.CodeBook, sel: Selection, common: Common) -> Iterator[dict[str, Any]]:
+    items = _number(rosters.publicity_households(db, list(sel.household_ids) if sel.household_ids else None))
+    for r in items:
+        _mask(r, False)  # a public list: always masked
+    days = int(settings.get(db, "publicity_days"))
+    start = sel.date_from or common.today
+    end = sel.date_to or start + _dt.timedelta(days=days - 1)
+    doc = common.data()
+    doc.update({"rows": items, "count": len(items), "date_from": start.isoformat(), "date_to": end.isoformat(),
+                "period_text": f"{_cn_date(start.isoformat())}至{_cn_date(end.isoformat())}",
+                "days": (end - start).days + 1,
+                "place": sel.place or str(settings.get(db, "publicity_place")),
+                "centre_phone": str(settings.get(db, "centre_phone") or "")})
+    yield doc
+
+
+PUBLICITY_ROW_KEYS = frozenset({"id", "archive_no", "name", "gender", "birth_date", "id_number", "township",
+                                "address", "category", "category_suggested", "archive_type", "cause_main",
+                                "family_size", "per_capita_month_fen", "status", "employer_name", "org_unit_name"})
+
+
+# ----------------------------------------------------------------------------- period figures
+
+def _period(sel: Selection, today: _dt.date) -> tuple[_dt.date, _dt.date]:
+    if sel.date_from and sel.date_to:
+        if sel.date_to < sel.date_from:
+            raise ValidationError("统计期间", "结束日期早于开始日期", f"{sel.date_from} 至 {sel.date_to}")
+        return sel.date_from, sel.date_to
+    first = today.replace(day=1)
+    return first, today
+
+
+#: register figures the city's list (core.reports.CITY_ITEMS) does not carry, appended to section 二
+EXTRA_ITEMS: tuple[tuple[str, str, str], ...] = (
+    ("members_end", "期末在档家庭成员（不含户主）", "人"),
+    ("households_cancelled", "注销档案", "户"),
+)
+
+
+def _stat_docs(db: Database, book: codes.CodeBook, sel: Selection, common: Common) -> Iterator[dict[str, Any]]:
+    start, end = _period(sel, common.today)
+    report = reports.build(db, reports.Period(start, end))  # the city's figures (core.reports owns them)
+    now = stats.period_figures(db, start.isoformat(), end.isoformat())
+    ytd = stats.period_figures(db, _dt.date(end.year, 1, 1).isoformat(), end.isoformat())
+    figures: list[dict[str, Any]] = []
+    section = ""
+    n = 0
+    for meta, row in zip(report.rows(), reports.print_rows(report)):
+        if meta["section"] != section:
+            if section.startswith("二"):
+                for key, label, unit in EXTRA_ITEMS:
+                    n += 1
+                    figures.append({"_n": n, "item": label, "unit": unit, "period": f"{now[key]:,}",
+                                    "ytd": f"{ytd[key]:,}", "note": "期末时点数" if key.endswith("_end") else ""})
+            section = str(meta["section"])
+            figures.append({"_n": "", "item": section, "unit": "", "period": "", "ytd": "", "note": ""})
+        n += 1
+        figures.append({**row, "_n": n})
+    by_project: list[dict[str, Any]] = []
+    for item in book.items("project", active_only=False):
+        a = now["by_project"].get(item.code, {})
+        b = ytd["by_project"].get(item.code, {})
+        if not a and not b:
+            continue
+        by_project.append({"label": item.label, "count": a.get("count", 0), "households": a.get("households", 0),
+                           "amount_fen": a.get("fen", 0), "ytd_count": b.get("count", 0),
+                           "ytd_households": b.get("households", 0), "ytd_amount_fen": b.get("fen", 0)})
+    by_category: list[dict[str, Any]] = []
+    for item in book.items("category", active_only=False):
+        a = now["by_category"].get(item.code, {})
+        b = ytd["by_category"].get(item.code, {})
+        by_category.append({"label": item.label, "households_end": now["end_by_category"].get(item.code, 0),
+                            "count": a.get("count", 0), "households": a.get("households", 0),
+                            "amount_fen": a.get("fen", 0), "ytd_count": b.get("count", 0),
+                            "ytd_amount_fen": b.get("fen", 0)})
+    doc = common.data()
+    doc.update({"date_from": start.isoformat(), "date_to": end.isoformat(),
+                "period_text": f"{_cn_date(start.isoformat())}至{_cn_date(end.isoformat())}",
+                "report_year": end.year, "report_month": end.month,
+                "figures": figures, "by_project": _number(by_project), "by_category": _number(by_category),
+                "assistance_fen": now["assistance_fen"], "ytd_assistance_fen": ytd["assistance_fen"]})
+    yield doc
+
+
+# ----------------------------------------------------------------------------- reception log sheet
+
+def _reception_docs(db: Database, book: codes.CodeBook, sel: Selection, common: Common) -> Iterator[dict[str, Any]]:
+    start, end = _period(sel, common.today)
+    doc = common.data()
+    doc.update({"date_from": start.isoformat(), "date_to": end.isoformat(),
+                "period_text": f"{_cn_date(start.isoformat())}至{_cn_date(end.isoformat())}",
+                "rows": _number(reception.sheet_rows(db, start.isoformat(), end.isoformat(), reveal=common.reveal))})
+    yield doc
+
+
+RECEPTION_ROW_KEYS = frozenset({"date", "time", "kind", "name", "id_number", "phone", "unit", "matter",
+                                "responsible", "deadline", "result", "closed_date"})
+
+
+def _one(_sel: Selection) -> int:
+    return 1
+
+
+def _per_household(sel: Selection) -> int:
+    return len(sel.household_ids)
+
+
+SOURCES: dict[str, Source] = {
+    "household": Source("household", "按档案（--household）", "household", HOUSEHOLD_KEYS, {
+        "members": MEMBER_KEYS | ROW_KEYS, "students": MEMBER_KEYS | ROW_KEYS,
+        "income_items": ITEM_KEYS | ROW_KEYS, "expenses": ITEM_KEYS | ROW_KEYS,
+        "exclusions": frozenset({"id", "household_id", "kind", "evidence", "_n"}),
+        "assistance": RECORD_KEYS | ROW_KEYS}, _household_docs, _per_household, sensitive=True),
+    "roster": Source("roster", "按项目（--project）或发放日期（--from/--to）", "project",
+                     COMMON_KEYS | {"project", "project_label", "date_from", "date_to", "period_text", "query_text",
+                                    "count", "households", "total_fen"},
+                     {"rows": ROSTER_ROW_KEYS | ROW_KEYS}, _roster_docs, _one, sensitive=True),
+    "publicity": Source("publicity", "公示中的档案，或指定档案（--household）；公示期 --from/--to", "publicity",
+                        COMMON_KEYS | {"count", "date_from", "date_to", "period_text", "days", "place",
+                                       "centre_phone"},
+                        {"rows": PUBLICITY_ROW_KEYS | ROW_KEYS}, _publicity_docs, _one, public=True),
+    "statistics": Source("statistics", "按统计期间（--from/--to，默认本月）", "period",
+                         COMMON_KEYS | {"date_from", "date_to", "period_text", "report_year", "report_month",
+                                        "assistance_fen", "ytd_assistance_fen"},
+                         {"figures": frozenset({"item", "unit", "period", "ytd", "note", "_n"}),
+                          "by_project": frozenset({"label", "count", "households", "amount_fen", "ytd_count",
+                                                   "ytd_households", "ytd_amount_fen", "_n"}),
+                          "by_category": frozenset({"label", "households_end", "count", "households", "amount_fen",
+                                                    "ytd_count", "ytd_amount_fen", "_n"})},
+                         _stat_docs, _one),
+    "reception": Source("reception", "按接待日期（--from/--to，默认本月）", "period",
+                        COMMON_KEYS | {"date_from", "date_to", "period_text"},
+                        {"rows": RECEPTION_ROW_KEYS | ROW_KEYS}, _reception_docs, _one, sensitive=True),
+}
+
+
+def common_for(db: Database, display_name: str, username: str, *, reveal: bool,
+               today: _dt.date | None = None) -> Common:
+    return Common(operator=display_name, operator_username=username, union_name=get_meta(db, "union_name"),
+                  county_code=get_meta(db, "county_code"), today=today or _dt.date.today(), reveal=reveal)

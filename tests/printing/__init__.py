@@ -1,0 +1,1 @@
+"""Tests of the printed forms (printing/): templates, PDFs, the print command."""
