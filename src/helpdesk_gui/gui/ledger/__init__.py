@@ -1,0 +1,1 @@
+"""The fund ledger window (资金台账): entries, fund overview with chart, rosters, loans, reports."""

@@ -1,0 +1,142 @@
+"""报表: the fund statement for any period (期初、收入、支出、调入、调出、期末, with 合计) and payments
+by project / category / cause / township / month / fund; everything exported to one Excel workbook."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from helpdesk_gui.core import ledger_reports, ledger_xlsx
+from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.ledger.entries import PRESETS, preset_range
+from helpdesk_gui.gui.ledger.widgets import date_edit, day_of, set_day, yuan
+from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, setup_table
+from helpdesk_gui.gui.worker import Task
+
+
+class ReportsTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, load: bool = True) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks: list[Task] = []
+        today = _dt.date.today()
+        self.preset = QComboBox()
+        for p in PRESETS:
+            if p != "全部":
+                self.preset.addItem(self.tr(p), p)
+        self.date_from = date_edit(today.replace(month=1, day=1), not_after_today=False)
+        self.date_to = date_edit(today, not_after_today=False)
+        self.dimension = QComboBox()
+        for key, (title, _e, _l) in ledger_reports.DIMENSIONS.items():
+            self.dimension.addItem(self.tr("发放按{t}").format(t=title), key)
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        top = QHBoxLayout()
+        for w in (QLabel(self.tr("期间")), self.preset, self.date_from, QLabel("—"), self.date_to):
+            top.addWidget(w)
+        top.addStretch(1)
+        top.addWidget(self.export_button)
+        self.statement_model = RowsModel([self.tr("资金"), self.tr("资金来源"), self.tr("期初余额"), self.tr("本期收入"),
+                                          self.tr("本期支出"), self.tr("调入"), self.tr("调出"), self.tr("期末余额")],
+                                         right=(2, 3, 4, 5, 6, 7))
+        self.statement = QTableView()
+        setup_table(self.statement, self.statement_model, "statement")
+        self.by_model = RowsModel([self.tr("分组"), self.tr("发放笔数"), self.tr("发放户数"), self.tr("发放金额（元）")],
+                                  right=(1, 2, 3))
+        self.by = QTableView()
+        setup_table(self.by, self.by_model, "payments_by")
+        lower = QWidget()
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.dimension)
+        ll.addWidget(self.by, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.statement)
+        split.addWidget(lower)
+        split.setSizes([360, 260])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        self._setting = False
+        self.preset.currentIndexChanged.connect(self._preset)
+        for e in (self.date_from, self.date_to):
+            e.dateChanged.connect(lambda _d: None if self._setting else self.refresh())
+        self.dimension.currentIndexChanged.connect(lambda _i: self.show_by())
+        self.export_button.clicked.connect(lambda: self.export())
+        if load:
+            self.refresh()
+
+    def _preset(self) -> None:
+        span = preset_range(str(self.preset.currentData()), _dt.date.today())
+        if span is None:
+            return
+        self._setting = True
+        set_day(self.date_from, span[0])
+        set_day(self.date_to, span[1])
+        self._setting = False
+        self.refresh()
+
+    def span(self) -> tuple[str, str]:
+        return day_of(self.date_from).isoformat(), day_of(self.date_to).isoformat()
+
+    def refresh(self) -> None:
+        a, b = self.span()
+        stmt = ledger_reports.statement(self.ctx.db, a, b)
+        t = ledger_reports.total(stmt)
+        cols = ("opening_fen", "receipts_fen", "payments_fen", "transfers_in_fen", "transfers_out_fen", "closing_fen")
+        rows = [Row([r.name, r.source, *(yuan(getattr(r, c)) for c in cols)], r.fund_id) for r in stmt]
+        rows.append(Row([self.tr("合计"), "", *(yuan(getattr(t, c)) for c in cols)], None))
+        self.statement_model.set_rows(rows)
+        fit_columns(self.statement)
+        self.statement.horizontalHeader().setStretchLastSection(False)
+        self.show_by()
+
+    def show_by(self) -> None:
+        a, b = self.span()
+        found = ledger_reports.payments_by(self.ctx.db, a, b, str(self.dimension.currentData()))
+        rows = [Row([r["label"], f"{int(r['payments']):,}", f"{int(r['households']):,}", yuan(int(r["fen"]))], r["key"])
+                for r in found]
+        rows.append(Row([self.tr("合计"), f"{sum(int(r['payments']) for r in found):,}", "",
+                         yuan(sum(int(r["fen"]) for r in found))], None))
+        self.by_model.set_rows(rows)
+        fit_columns(self.by)
+        self.by.horizontalHeader().setStretchLastSection(False)
+
+    def export(self, path: str | None = None) -> Task | None:
+        a, b = self.span()
+        if path is None:
+            default = str(Path.home() / f"帮扶资金台账_{a}_{b}.xlsx")
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出到 Excel"), default, self.tr("Excel 工作簿 (*.xlsx)"))
+            if not path:
+                return None
+        target = Path(path)
+        ctx = self.ctx
+
+        def job(_progress, _cancelled):  # type: ignore[no-untyped-def]
+            db = ctx.worker_db()
+            try:
+                return ledger_xlsx.export(db, target, a, b)
+            finally:
+                db.conn.close()
+
+        task = Task(self, self.tr("正在导出…"), job)
+        task.done.connect(lambda p: QMessageBox.information(self, self.tr("导出完成"), self.tr("已导出到\n{p}").format(p=p)))
+        task.done.connect(lambda _r: self.tasks.remove(task))
+        task.failed.connect(lambda _e: self.tasks.remove(task))
+        self.tasks.append(task)
+        started: Task | None = guarded(self, task.start)
+        return started
