@@ -1,0 +1,171 @@
+"""The list model the reception, visits and services pages share: it holds ids and fetches rows in
+blocks of 256 on demand (like the register's model), shows each column through a small formatter,
+and colours a row by a ``tone`` (overdue items in red, finished ones grey)."""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+Index = QModelIndex | QPersistentModelIndex
+Row = dict[str, Any]
+BLOCK = 256
+MAX_BLOCKS = 32
+
+#: tone → (text colour, background)
+TONES: dict[str, tuple[str, str]] = {
+    "alert": ("#9b1c1c", "#fbe4e4"),     # overdue: red
+    "warn": ("#8a5a00", "#fff4d6"),      # due soon
+    "done": ("#555555", "#f3f3f3"),      # finished
+}
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    title: str
+    width: int = 90
+    fmt: Callable[[Row], str] | None = None
+    right: bool = False
+    sort_key: str | None = None          # the core's sort key (SQL) when the list can sort by it
+
+
+class RecordModel(QAbstractTableModel):
+    def __init__(self, columns: Sequence[Col], tone: Callable[[Row], str | None] = lambda _r: None,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.tone = tone
+        self.ids: array[int] = array("q")
+        self._fetch: Callable[[list[int]], dict[int, Row]] = lambda _ids: {}
+        self._blocks: OrderedDict[int, list[Row | None]] = OrderedDict()
+
+    # ---- contents
+    def set_ids(self, ids: Sequence[int], fetch: Callable[[list[int]], dict[int, Row]]) -> None:
+        self.beginResetModel()
+        self.ids = array("q", ids)
+        self._fetch = fetch
+        self._blocks.clear()
+        self.endResetModel()
+
+    def set_rows(self, rows: Sequence[Row], key: str = "id") -> None:
+        """A whole (short) list at once."""
+        by_id = {int(r[key]): r for r in rows}
+        self.set_ids([int(r[key]) for r in rows], lambda ids: {i: by_id[i] for i in ids if i in by_id})
+
+    def record_id(self, row: int) -> int | None:
+        return int(self.ids[row]) if 0 <= row < len(self.ids) else None
+
+    def record(self, row: int) -> Row | None:
+        if not 0 <= row < len(self.ids):
+            return None
+        b = row // BLOCK
+        block = self._blocks.get(b)
+        if block is None:
+            ids = [int(i) for i in self.ids[b * BLOCK:(b + 1) * BLOCK]]
+            found = self._fetch(ids)
+            block = [found.get(i) for i in ids]
+            self._blocks[b] = block
+            if len(self._blocks) > MAX_BLOCKS:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(b)
+        return block[row - b * BLOCK]
+
+    def row_of(self, record_id: int) -> int:
+        try:
+            return self.ids.index(record_id)
+        except ValueError:
+            return -1
+
+    def text(self, row: int, column: int) -> str:
+        r = self.record(row)
+        if r is None:
+            return ""
+        col = self.columns[column]
+        if col.fmt is not None:
+            return col.fmt(r)
+        v = r.get(col.key)
+        return "" if v is None else str(v)
+
+    # ---- Qt
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return self.columns[section].title if orientation == Qt.Orientation.Horizontal else str(section + 1)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.text(r, c)
+        if role == Qt.ItemDataRole.UserRole:
+            return self.record_id(r)
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[c].right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole):
+            rec = self.record(r)
+            tone = self.tone(rec) if rec is not None else None
+            if tone is None:
+                return None
+            if role == Qt.ItemDataRole.FontRole:
+                if tone != "alert":
+                    return None
+                font = QFont()
+                font.setBold(True)
+                return font
+            fg, bg = TONES[tone]
+            return QBrush(QColor(fg if role == Qt.ItemDataRole.ForegroundRole else bg))
+        return None
+
+
+def make_view(model: RecordModel, parent: QWidget | None = None) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    for i, col in enumerate(model.columns):
+        header.resizeSection(i, col.width)
+    header.setStretchLastSection(True)
+    return view
+
+
+def done(fn: Callable[..., object], *args: Any, **kwargs: Any) -> bool:
+    """Run a core write for ``guarded``: True when it went through (``guarded`` gives None on an error)."""
+    fn(*args, **kwargs)
+    return True
+
+
+def yuan(key: str) -> Callable[[Row], str]:
+    from helpdesk_gui.core.money import format_yuan
+
+    def fmt(r: Row) -> str:
+        v = r.get(key)
+        return format_yuan(int(v), grouping=True) if v else ""
+    return fmt
+
+
+def label(book: Any, list_name: str, key: str) -> Callable[[Row], str]:
+    def fmt(r: Row) -> str:
+        return str(book.label(list_name, r.get(key)))
+    return fmt
