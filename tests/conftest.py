@@ -44,8 +44,9 @@ def database(folder: Path):
                        ("finance", "finance")]:
         auth.create_user(db, admin, name, {"clerk": "张经办", "reviewer": "李审核", "approver": "王主任",
                                            "finance": "赵出纳"}[name], [role], "passw0rd!")
+    # Not closed here: pytest-qt closes the test's widgets after this fixture is torn down, and a
+    # window closing may still read the database. The connection goes with the test's garbage.
     yield db
-    db.conn.close()
 
 
 @pytest.fixture
@@ -64,3 +65,40 @@ def clerk(database):
 def reviewer(database):
     from helpdesk_gui.core import auth
     return auth.get_actor(database, "reviewer")
+
+
+@pytest.fixture
+def approver(database):
+    from helpdesk_gui.core import auth
+    return auth.get_actor(database, "approver")
+
+
+@pytest.fixture
+def finance(database):
+    from helpdesk_gui.core import auth
+    return auth.get_actor(database, "finance")
+
+
+@pytest.fixture
+def make_active(database):
+    """``make_active(household_id)``: the one way an archive becomes 在档 — a 新建档 application filed by
+    the clerk, visited and checked by the reviewer, publicised, approved by the approver (core.workflow)."""
+    import datetime as dt
+
+    from helpdesk_gui.core import approval, auth, workflow
+
+    def run(household_id: int, *, today: dt.date | None = None, category: str | None = None) -> int:
+        day = (today or dt.date.today()) - dt.timedelta(days=30)
+        clerk, reviewer, approver = (auth.get_actor(database, n) for n in ("clerk", "reviewer", "approver"))
+        app = workflow.file_application(database, clerk, household_id, "new_archive", today=day)
+        for material in workflow.required_materials(database, workflow.load(database, app)):
+            workflow.add_material(database, clerk, app, material, today=day)
+        workflow.record_visit(database, reviewer, app, day, "李审核", "入户核实", today=day)
+        workflow.request_civil_check(database, reviewer, app, today=day)
+        workflow.answer_civil_check(database, reviewer, app, "pass", today=day)
+        workflow.evaluate(database, reviewer, app, "同意公示", category=category or "1", today=day)
+        workflow.close_publicity(database, clerk, app, today=day + dt.timedelta(days=20))
+        approval.approve(database, approver, app, "同意建档", today=day + dt.timedelta(days=20))
+        return app
+
+    return run

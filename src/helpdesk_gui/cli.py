@@ -161,7 +161,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 #: Modules that add their own sub-commands: each has ``add_commands(add)`` where
 #: ``add(name, help, fn) -> parser`` registers one command (see ``build_parser``).
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = ("helpdesk_gui.printing.commands", "helpdesk_gui.exchange.commands",
+                               "helpdesk_gui.report_commands", "helpdesk_gui.core.ledger_commands",
+                               "helpdesk_gui.core.workflow_commands")
 
 
 def build_parser() -> _Parser:

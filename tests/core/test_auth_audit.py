@@ -207,6 +207,24 @@ EXPECTED = {
     "finance": {"register.view"},
     "admin": set(auth.PERMISSIONS),
 }
+# the assistance workflow (issue 4)
+EXPECTED["clerk"] |= {"workflow.apply"}
+EXPECTED["reviewer"] |= {"workflow.apply", "workflow.review", "review.manage"}
+EXPECTED["approver"] |= {"workflow.approve", "workflow.approve_second"}
+EXPECTED["finance"] |= {"decisions.pay"}
+# reception log, visits and pairing, services, statistics (issue 8)
+EXPECTED["clerk"] |= {"reception.edit", "pairs.manage", "services.edit", "reports.view"}
+EXPECTED["reviewer"] |= {"reception.edit", "pairs.manage", "services.edit", "reports.view"}
+EXPECTED["approver"] |= {"reception.edit", "reports.view"}
+EXPECTED["finance"] |= {"reports.view"}
+# the Excel exchange with the city union (issue 7)
+EXPECTED["clerk"] |= {"exchange.import", "exchange.export"}
+EXPECTED["reviewer"] |= {"exchange.import", "exchange.export"}
+EXPECTED["approver"] |= {"exchange.export"}
+# the fund ledger (issue 5): finance keeps the books, the admin alone reopens a closed period
+EXPECTED["reviewer"] |= {"ledger.view"}
+EXPECTED["approver"] |= {"ledger.view"}
+EXPECTED["finance"] |= {"ledger.view", "ledger.post", "ledger.funds", "ledger.close"}
 
 
 @pytest.mark.parametrize("role", auth.ROLES)

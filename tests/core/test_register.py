@@ -320,12 +320,12 @@ def test_member_already_in_active_archive(database, clerk):
 
 
 @pytest.mark.parametrize("closing", ["exited", "cancelled"])
-def test_person_allowed_again_once_archive_closed(database, clerk, admin, closing):
+def test_person_allowed_again_once_archive_closed(database, clerk, admin, closing, make_active):
     first = register.create_household(database, clerk, draft(members=[{"name": "李四", "relation": "1",
                                                                        "id_number": SPOUSE_ID}]), today=TODAY)
     if closing == "exited":
-        for s in ("visiting", "publicity", "pending", "active", "exited"):
-            register.set_status(database, admin, first, s)
+        make_active(first)
+        register.set_status(database, admin, first, "exited")
     else:
         register.set_status(database, admin, first, "cancelled", reason="transferred")
     second = register.create_household(database, clerk, draft("李四", SPOUSE_ID, members=[
@@ -352,19 +352,26 @@ LABELS = dict(codes.DEFAULT_LISTS["status"][1])
 
 
 def test_normal_lifecycle(database, clerk, reviewer, admin):
+    # the in-process statuses are driven by the 新建档 application (core.workflow)
+    from helpdesk_gui.core import approval, workflow
     hid = register.create_household(database, clerk, draft(), today=TODAY)
-    register.set_status(database, clerk, hid, "visiting")
-    register.set_status(database, reviewer, hid, "publicity")
-    register.set_status(database, reviewer, hid, "pending")
+    app = workflow.file_application(database, clerk, hid, "new_archive", today=TODAY)
+    for material in ("1", "2", "3", "4", "10"):
+        workflow.add_material(database, clerk, app, material, today=TODAY)
+    workflow.record_visit(database, reviewer, app, TODAY, "李审核", "属实", today=TODAY)
+    workflow.request_civil_check(database, reviewer, app, today=TODAY)
+    workflow.answer_civil_check(database, reviewer, app, "pass", today=TODAY)
+    workflow.evaluate(database, reviewer, app, "同意公示", category="2", today=TODAY)
+    workflow.close_publicity(database, clerk, app, today=TODAY + dt.timedelta(days=7))
     approver = auth.get_actor(database, "approver")
-    register.set_status(database, approver, hid, "active", note="同意建档")
+    approval.approve(database, approver, app, "同意建档", today=TODAY + dt.timedelta(days=7))
     register.set_status(database, admin, hid, "exited", on=dt.date(2025, 12, 31))
     h = household(database, hid)
     assert h["status"] == "exited" and h["exit_date"] == "2025-12-31"
     assert [(s["from_status"], s["to_status"]) for s in h["history"]] == [
         (None, "applying"), ("applying", "visiting"), ("visiting", "publicity"), ("publicity", "pending"),
         ("pending", "active"), ("active", "exited")]
-    assert [s["by_user"] for s in h["history"]][-2:] == ["approver", "admin"]
+    assert [s["by_user"] for s in h["history"]] == ["clerk", "clerk", "reviewer", "clerk", "approver", "admin"]
     status_audit = rows(database, "SELECT before, after FROM audit_log WHERE action = 'status' ORDER BY id")
     assert len(status_audit) == 5
     assert json.loads(status_audit[3]["after"])["note"] == "同意建档"
@@ -378,6 +385,8 @@ def test_every_transition_follows_the_table(database, admin):
     hid = register.create_household(database, admin, draft(), today=TODAY)
     for frm in STATUSES:
         for to in STATUSES:
+            if to == "active":
+                continue  # only through an approved 新建档 application: test_active_only_through_an_approval
             database.execute("UPDATE households SET status = ? WHERE id = ?", [frm, hid])
             if to in register.TRANSITIONS[frm]:
                 register.set_status(database, admin, hid, to, reason="retired" if to == "cancelled" else None)
@@ -393,6 +402,35 @@ def test_every_transition_follows_the_table(database, admin):
                 assert scalar(database, "SELECT count(*) FROM status_history") == history
 
 
+def test_active_only_through_an_approval(database, clerk, reviewer, admin):
+    """在档 is never set by hand, not even by the admin: only an approved 新建档 application does it."""
+    approver = auth.get_actor(database, "approver")
+    hid = register.create_household(database, clerk, draft(), today=TODAY)
+    for s in ("visiting", "publicity", "pending"):
+        register.set_status(database, reviewer, hid, s)
+    for who in (clerk, reviewer, approver, admin):
+        with pytest.raises(StateError) as info:
+            register.set_status(database, who, hid, "active")
+        assert "只能经新建档申请审批后进入“在档”" in str(info.value)
+        with pytest.raises(StateError):
+            register.set_status(database, who, hid, "active", application_id=12345)
+    assert household(database, hid)["status"] == "pending"
+
+
+def test_open_application_drives_the_archive(database, clerk, reviewer, admin):
+    from helpdesk_gui.core import workflow
+    hid = register.create_household(database, clerk, draft(), today=TODAY)
+    app = workflow.file_application(database, clerk, hid, "new_archive", today=TODAY)
+    assert household(database, hid)["status"] == "visiting"
+    for to in ("publicity", "applying", "cancelled"):
+        with pytest.raises(StateError) as info:
+            register.set_status(database, admin, hid, to, reason="ineligible")
+        assert "有办理中的新建档申请" in str(info.value) and "撤回" in str(info.value)
+    workflow.withdraw(database, clerk, app, "申请人放弃", today=TODAY)
+    assert household(database, hid)["status"] == "applying"
+    register.set_status(database, admin, hid, "cancelled", reason="ineligible")
+
+
 def test_cancel_requires_an_exit_reason(database, clerk, admin):
     hid = register.create_household(database, clerk, draft(), today=TODAY)
     for reason in (None, "", "搬家了"):
@@ -406,11 +444,11 @@ def test_cancel_requires_an_exit_reason(database, clerk, admin):
     assert h["history"][-1]["reason"] == "deceased"
 
 
-def test_return_to_hardship_rechecks_uniqueness(database, clerk, admin):
+def test_return_to_hardship_rechecks_uniqueness(database, clerk, admin, make_active):
     first = register.create_household(database, clerk, draft(members=[{"name": "李四", "relation": "1",
                                                                        "id_number": SPOUSE_ID}]), today=TODAY)
-    for s in ("visiting", "publicity", "pending", "active", "exited"):
-        register.set_status(database, admin, first, s)
+    make_active(first)
+    register.set_status(database, admin, first, "exited")
     # meanwhile the spouse got her own active archive
     register.create_household(database, clerk, draft("李四", SPOUSE_ID), today=TODAY)
     with pytest.raises(DuplicatePersonError) as info:

@@ -65,9 +65,10 @@ ACTION_LABELS = {
     "init": "初始化", "create": "新建", "update": "修改", "status": "状态变更", "attach": "添加附件",
     "login": "登录", "login_failed": "登录失败", "change_password": "修改密码", "put": "设置", "delete": "删除",
     "demo": "生成演示数据", "reveal": "查看完整信息", "purge": "清除个人信息",
+    "print_reveal": "打印完整信息",
 }
 ENTITY_LABELS = {"household": "档案", "user": "用户", "database": "数据库", "policy_standard": "低保标准",
-                 "setting": "系统设置"}
+                 "setting": "系统设置", "form": "打印表格"}
 
 
 @dataclass(frozen=True)

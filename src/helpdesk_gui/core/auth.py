@@ -40,6 +40,17 @@ PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
     # the Excel exchange with the city union (exchange/)
     "exchange.import": (frozenset({"clerk", "reviewer", "admin"}), "导入交换批次或基层报表、处理交换冲突"),
     "exchange.export": (frozenset({"clerk", "reviewer", "approver", "admin"}), "导出交换批次"),
+    # reception log, visits and pairing, services, statistics (core/reception.py, visits.py, services.py, reports.py)
+    "reception.edit": (frozenset({"clerk", "reviewer", "approver", "admin"}), "登记接待、记录办理情况或办结接待事项"),
+    "pairs.manage": (frozenset({"clerk", "reviewer", "admin"}), "管理帮扶干部、结对帮扶和走访慰问记录"),
+    "services.edit": (frozenset({"clerk", "reviewer", "admin"}), "登记或办结维权、追回欠薪、就业介绍、技能培训和应保未保事项"),
+    "reports.view": (frozenset({*ROLES, "readonly"}), "查看统计报表"),
+    # the fund ledger (core/ledger.py, payroll.py, loans.py, periods.py): finance keeps the books
+    "ledger.view": (frozenset({"finance", "admin", "approver", "reviewer", "readonly"}), "查看资金台账"),
+    "ledger.post": (frozenset({"finance", "admin"}), "记账（收款、发放、调拨、冲销、周转金借还）"),
+    "ledger.funds": (frozenset({"finance", "admin"}), "设置资金账户"),
+    "ledger.close": (frozenset({"finance", "admin"}), "结账"),
+    "ledger.reopen": (frozenset({"admin"}), "反结账（重新打开已结账的期间）"),
 }
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1

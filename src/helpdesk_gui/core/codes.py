@@ -86,6 +86,58 @@ DEFAULT_LISTS: dict[str, tuple[str, list[tuple[str, str]]]] = {
                               ("refuses_check", "拒不配合经济状况核查")]),
     "material_type": ("材料类型", [(str(i + 1), n) for i, n in enumerate(
         ["申请书", "身份证", "户口簿", "收入证明", "诊断证明", "医疗票据", "残疾证", "学籍证明", "银行卡", "家庭经济状况核对授权书", "低保证", "失业证明", "事故证明", "其他"])]),
+    # ---- the assistance workflow (core/workflow.py; migration 0002_workflow inserts these too)
+    "application_kind": ("申请类别", [("new_archive", "新建档"), ("project", "帮扶项目"), ("review", "年度复核"),
+                                     ("change", "变更"), ("exit", "脱困/注销")]),
+    "application_status": ("申请状态", [("returned", "退回补正"), ("accepted", "已受理"), ("reviewing", "待评议"),
+                                       ("publicity", "公示中"), ("pending", "待审批"), ("second", "待上级审批"),
+                                       ("approved", "已批准"), ("rejected", "不予批准"), ("withdrawn", "已撤回")]),
+    "workflow_action": ("办理环节", [
+        ("file", "受理"), ("material", "补充材料"), ("visit", "入户调查"), ("civil_request", "申请经济状况核对"),
+        ("civil_answer", "经济状况核对结果"), ("advance", "调查完毕"), ("propose", "调整拟帮扶金额"),
+        ("evaluate", "评议"), ("publicise", "公示"), ("objection", "异议登记"), ("objection_handled", "异议处理"),
+        ("close_publicity", "公示期满"), ("approve_first", "审批通过（待上级审批）"), ("approve", "审批通过"),
+        ("reject", "不予批准"), ("return", "退回补正"), ("resubmit", "补正后重新提交"), ("withdraw", "撤回"),
+        ("paid", "已发放")]),
+    "civil_check_result": ("经济状况核对结果", [("pass", "核对相符"), ("partial", "部分不符（已说明）"),
+                                               ("fail", "核对不符")]),
+    "objection_result": ("异议处理结果", [("dismissed", "异议不成立"), ("upheld", "异议成立")]),
+    "decision_status": ("决定状态", [("none", "无需发放"), ("unpaid", "待发放"), ("paid", "已发放")]),
+    "cap_basis": ("上限计算方式", [("months_dibao", "低保标准月数"), ("fixed", "固定金额"),
+                                  ("percent", "自付费用比例"), ("none", "本类别不享受")]),
+    "cap_period": ("上限计算周期", [("time", "每次"), ("household_year", "每户每年"), ("student_year", "每生每年"),
+                                   ("person_year", "每人每年")]),
+    "campaign_status": ("帮扶活动状态", [("draft", "拟定名单"), ("publicity", "公示中"), ("pending", "待审批"),
+                                        ("approved", "已审批")]),
+    "review_outcome": ("复核结论", [("keep", "保留"), ("change", "调整困难类别"), ("exit", "脱困退出")]),
+    "holiday_kind": ("日历调整", [("off", "放假"), ("work", "调休上班")]),
+    # ---- the Excel exchange (exchange/, core/exchange_state.py)
+    "exchange_direction": ("交换方向", [("in", "接收"), ("out", "发出")]),
+    "exchange_result": ("交换结果", [("imported", "已导入"), ("sent", "已发出"), ("rejected", "已拒收")]),
+    "conflict_status": ("冲突处理", [("open", "待处理"), ("ours", "保留本地"), ("theirs", "采用对方"),
+                                    ("edited", "手工合并")]),
+    # ---- reception, visits and pairing, services (core/reception.py, visits.py, services.py; migration 0006)
+    "reception_channel": ("接待方式", [("visit", "来访"), ("letter", "来信"), ("phone", "来电"), ("online", "网上来信")]),
+    "reception_kind": ("接待事项类别", [("help", "求助"), ("consult", "咨询"), ("rights", "维权"), ("complaint", "投诉"),
+                                       ("other", "其他")]),
+    "reception_status": ("接待办理状态", [("open", "办理中"), ("closed", "已办结")]),
+    "visit_kind": ("走访类别", [("routine", "日常走访"), ("pair", "结对帮扶走访"), ("festival", "节日慰问"),
+                               ("emergency", "突发困难慰问")]),
+    "service_kind": ("服务类别", [("legal", "维权/法律援助"), ("wages", "追回欠薪"), ("job", "就业介绍"),
+                                 ("training", "技能培训"), ("dibao", "应保未保")]),
+    "service_outcome": ("办理结果", [("success", "办成"), ("partial", "部分办成"), ("failed", "未办成"),
+                                    ("withdrawn", "终止办理")]),
+    # ---- the fund ledger (core/ledger.py, payroll.py, loans.py; migration 0005_ledger inserts these too)
+    "ledger_entry_kind": ("收支类别", [("allocation", "拨款收入"), ("donation", "捐赠收入"), ("interest", "利息收入"),
+                                      ("other_in", "其他收入"), ("repayment", "周转金还款"), ("transfer_in", "调入"),
+                                      ("payment", "帮扶支出"), ("loan", "周转金借出"), ("transfer_out", "调出")]),
+    "voucher_kind": ("凭证类别", [("receipt", "收款"), ("payment", "付款"), ("transfer", "调拨"), ("reversal", "红字冲销"),
+                                 ("loan", "借款"), ("repayment", "还款")]),
+    "fund_purpose": ("资金用途", [(str(i + 1), n) for i, n in enumerate(
+        ["在职职工生活困难救助金", "退休职工生活困难救助金", "大病救助金", "职工医疗互助金", "中小学助学金", "大学助学金",
+         "残疾困难救助金", "法律援助金", "创业周转金", "租赁住房救助金", "冬季取暖费救助"])]),
+    "fund_kind": ("资金性质", [("grant", "救助资金"), ("revolving", "周转金（借出须归还）")]),
+    "roster_status": ("花名册状态", [("draft", "待发放"), ("paid", "已发放"), ("cancelled", "已作废")]),
 }
 
 # list name -> {legacy or alternative label: current code}

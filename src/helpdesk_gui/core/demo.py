@@ -278,6 +278,12 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
         flush()
         db.conn.executemany("INSERT INTO archive_serials (prefix, last_serial) VALUES (?, ?) ON CONFLICT (prefix) "
                             "DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)", list(serials.items()))
+        from helpdesk_gui.core import workflow_demo  # applications in every state, with their steps
+        counts.update(workflow_demo.generate(db, seed=seed, today=today, first_household_id=next_id))
+        from helpdesk_gui.core import reception_demo  # reception log, pairs, visits, service cases
+        counts.update(reception_demo.generate(db, seed=seed, today=today, first_household_id=next_id))
+        from helpdesk_gui.core import ledger_demo  # a year of receipts, payments and closings
+        counts.update(ledger_demo.generate(db, seed=seed, today=today, first_household_id=next_id, county=county))
         audit.record(db, actor.username, "demo", "database", county, None, {"seed": seed, **counts})
     if progress:
         progress(households, households)

@@ -520,9 +520,32 @@ def update_household(db: Database, actor: Actor, household_id: int, draft: House
                      {c: v[0] for c, v in changed.items()}, {c: v[1] for c, v in changed.items()})
 
 
+def _check_application(db: Database, h: Mapping[str, Any], to_status: str, application_id: int | None) -> None:
+    """在档 only through an approved 新建档 application decided by someone other than its enterer; while
+    such an application is open, only its own steps (core.workflow) move the archive."""
+    if to_status == "active":
+        approved = application_id is not None and row(
+            db, "SELECT 1 FROM decisions d JOIN applications a ON a.id = d.application_id WHERE a.id = ? "
+                "AND a.household_id = ? AND a.kind = 'new_archive' AND d.outcome = 'approved' "
+                "AND d.approved_by <> a.entered_by", [application_id, h["id"]])
+        if not approved:
+            raise StateError(f"档案 {h['archive_no']} 只能经新建档申请审批后进入“在档”：请在“帮扶申请”中办理，"
+                             "审批人不能是录入该申请的人。")
+        return
+    open_app = row(db, "SELECT id, app_no FROM applications WHERE household_id = ? AND kind = 'new_archive' "
+                       "AND status IN ('returned', 'accepted', 'reviewing', 'publicity', 'pending', 'second') "
+                       "ORDER BY id DESC LIMIT 1", [h["id"]])
+    if open_app is not None and open_app["id"] != application_id:
+        raise StateError(f"档案 {h['archive_no']} 有办理中的新建档申请 {open_app['app_no']}，档案状态随申请的办理环节变化；"
+                         "如需中止，请在“帮扶申请”中撤回该申请。")
+
+
 def set_status(db: Database, actor: Actor, household_id: int, to_status: str, *, reason: str | None = None,
-               note: str = "", on: _dt.date | None = None) -> None:
-    """Move an archive along its lifecycle. Illegal moves raise ``StateError``."""
+               note: str = "", on: _dt.date | None = None, application_id: int | None = None) -> None:
+    """Move an archive along its lifecycle. Illegal moves raise ``StateError``.
+
+    ``application_id``: the 新建档 application (core.workflow) making the move. 在档 needs its approval.
+    """
     actor.require("register.status")
     on = on or _dt.date.today()
     book = codes.load(db)
@@ -534,6 +557,7 @@ def set_status(db: Database, actor: Actor, household_id: int, to_status: str, *,
         if to_status not in TRANSITIONS.get(frm, frozenset()):
             raise StateError(f"档案 {h['archive_no']} 当前为“{book.label('status', frm)}”，"
                              f"不能改为“{book.label('status', to_status)}”。")
+        _check_application(db, h, to_status, application_id)
         updates: dict[str, Any] = {"status": to_status, "updated_at": now_iso()}
         if to_status == "cancelled":
             if not reason or not book.has_code("exit_reason", reason):

@@ -10,6 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from helpdesk_gui.core import codes
+from helpdesk_gui.core.exchange_schema import m0003_exchange
+from helpdesk_gui.core.ledger_schema import m0005_ledger
+from helpdesk_gui.core.reception_schema import m0006_reception
+from helpdesk_gui.core.workflow_schema import m0002_workflow
 
 MIGRATION_0001 = r"""
 CREATE TABLE meta (
@@ -323,6 +327,10 @@ def m0001_initial(db: Any) -> None:
 #: The ordered migrations. The schema version is the number of migrations applied.
 MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("0001_initial", m0001_initial),
+    ("0002_workflow", m0002_workflow),
+    ("0003_exchange", m0003_exchange),
+    ("0005_ledger", m0005_ledger),
+    ("0006_reception", m0006_reception),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -50,6 +50,22 @@ DEFAULTS: list[Setting] = [
     # ---- printed forms (printing/)
     Setting("publicity_place", "公示地点（打印在公示名单上）", "县总工会公示栏、困难职工帮扶中心服务窗口"),
     Setting("centre_phone", "帮扶中心联系电话（打印在公示名单等表格上）", ""),
+    # ---- the Excel exchange (exchange/)
+    Setting("exchange_receiver_code", "交换批次的默认接收单位代码（市总工会，留空则为本县所属市的代码）", ""),
+    Setting("exchange_receiver_name", "交换批次的默认接收单位名称", "市总工会"),
+    Setting("exchange_omit_columns", "导出批次时不发送的可选列（只发送市里需要的字段）", ["开户银行", "银行账号"]),
+    # ---- reception log, pairing and visits (core/reception.py, core/visits.py)
+    Setting("reception_deadlines", "接待登记限期办理（事项类别 → 天数，及是否按工作日计算；0 天为当日办结）", {
+        "help": {"days": 5, "working": True}, "consult": {"days": 1, "working": True},
+        "rights": {"days": 15, "working": True}, "complaint": {"days": 15, "working": True},
+        "other": {"days": 10, "working": False}}),
+    Setting("pair_visit_every_days", "结对干部走访间隔（天，新结对的默认值）", 90),
+    Setting("visit_due_soon_days", "结对走访提前提醒（天）", 7),
+    # ---- the fund ledger (core/ledger.py, payroll.py, loans.py); the temporary-aid exception for paying a
+    # household that is not 在档 is the workflow's ``temporary_aid_any_status``
+    Setting("loan_max_fen", "创业周转金单笔借款上限（分）", 5_000_000),
+    Setting("loan_max_months", "创业周转金最长借款期限（月）", 36),
+    Setting("loan_grace_days", "周转金还款宽限期（天，超过即列为逾期）", 30),
 ]
 _BY_KEY = {s.key: s for s in DEFAULTS}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -19,9 +20,15 @@ from helpdesk_gui.core import worklists
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 
+ARCHIVE_HEADERS = ("档案编号", "姓名", "乡镇（街道）", "状态", "最后修改")
+ALERT_CARD = ("QPushButton { text-align: left; padding: 8px 14px; font-size: 11pt; color: #9b1c1c; font-weight: bold;"
+              " background: #fbe4e4; border: 1px solid #d98c8c; }"
+              "QPushButton:checked { background: #f6c9c9; border: 1px solid #9b1c1c; }")
+
 
 class HomePage(QWidget):
     open_requested = Signal(int)
+    item_requested = Signal(str, int)   # a worklist row that is not an archive: (page key, id)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +49,7 @@ class HomePage(QWidget):
             card.clicked.connect(lambda _c=False, key=w.key: self.show_list(key))
             grid.addWidget(card, i // 4, i % 4)
             self.cards[w.key] = card
+            self._card_style = card.styleSheet()
         self.list_title = QLabel()
         self.list_title.setStyleSheet("font-weight: bold;")
         self.hint = QLabel()
@@ -71,7 +79,9 @@ class HomePage(QWidget):
         self.greeting.setText(self.tr("{user}，您好。以下是需要办理的事项：").format(user=self.ctx.actor.display_name))
         counts = guarded(self, worklists.counts, self.ctx.db) or {}
         for w in worklists.WORKLISTS:
-            self.cards[w.key].setText(f"{w.title}\n{counts.get(w.key, 0):,} 户")
+            self.cards[w.key].setText(f"{w.title}\n{counts.get(w.key, 0):,} {w.unit}")
+            if w.alert:  # overdue items stand out in red while there are any
+                self.cards[w.key].setStyleSheet(ALERT_CARD if counts.get(w.key, 0) else self._card_style)
         self.show_list(self.current)
 
     def show_list(self, key: str) -> None:
@@ -79,9 +89,10 @@ class HomePage(QWidget):
         self.cards[key].setChecked(True)
         w = next(w for w in worklists.WORKLISTS if w.key == key)
         self.list_title.setText(w.title)
-        self.hint.setText("  " + w.hint + self.tr("（最多显示 200 户，双击打开）"))
+        self.hint.setText("  " + w.hint + self.tr("（最多显示 200 条，双击打开）"))
         items = guarded(self, worklists.items, self.ctx.db, key) or []
         book = self.ctx.codebook()
+        self.table.setHorizontalHeaderLabels([self.tr(h) for h in (w.headers or ARCHIVE_HEADERS)])
         self.table.setRowCount(len(items))
         for r, it in enumerate(items):
             values = [it["archive_no"], it["name"], it["township"], book.label("status", it["status"]),
@@ -90,6 +101,9 @@ class HomePage(QWidget):
                 cell = QTableWidgetItem(str(v or ""))
                 if c == 0:
                     cell.setData(Qt.ItemDataRole.UserRole, it["id"])
+                if w.alert:
+                    cell.setForeground(QColor("#9b1c1c"))
+                    cell.setBackground(QColor("#fbe4e4"))
                 self.table.setItem(r, c, cell)
 
     def _open(self, item: QTableWidgetItem | None) -> None:
@@ -97,5 +111,8 @@ class HomePage(QWidget):
             return
         first = self.table.item(item.row(), 0)
         hid = first.data(Qt.ItemDataRole.UserRole) if first is not None else None
-        if hid is not None:
+        opens = next((w.opens for w in worklists.WORKLISTS if w.key == self.current), "household")
+        if hid is not None and opens != "household":
+            self.item_requested.emit(opens, int(hid))
+        elif hid is not None:
             self.open_requested.emit(int(hid))

@@ -10,11 +10,13 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
@@ -52,9 +54,57 @@ def _settings_page(ctx: AppContext) -> QWidget:
     return SettingsPage(ctx)
 
 
+def _printing_page(ctx: AppContext) -> QWidget:
+    from helpdesk_gui.gui.printing.page import PrintingPage
+    return PrintingPage(ctx)
+
+
+def _reception_page(ctx: AppContext) -> QWidget:
+    from helpdesk_gui.gui.reception.page import ReceptionPage
+    return ReceptionPage(ctx)
+
+
+def _visits_page(ctx: AppContext) -> QWidget:
+    from helpdesk_gui.gui.reception.visits_page import VisitsPage
+    return VisitsPage(ctx)
+
+
+def _services_page(ctx: AppContext) -> QWidget:
+    from helpdesk_gui.gui.reception.services_page import ServicesPage
+    return ServicesPage(ctx)
+
+
+def _reports_page(ctx: AppContext) -> QWidget:
+    from helpdesk_gui.gui.stats.page import ReportsPage
+    return ReportsPage(ctx)
+
+
+def _ledger_page(ctx: AppContext) -> QWidget:
+    from helpdesk_gui.gui.ledger.page import LedgerPage
+    return LedgerPage(ctx)
+
+
+def _exchange_page(ctx: AppContext) -> QWidget:
+    from helpdesk_gui.gui.exchange.page import ExchangePage
+    return ExchangePage(ctx)
+
+
+def _applications_page(ctx: AppContext) -> QWidget:
+    from helpdesk_gui.gui.applications.page import ApplicationsPage
+    return ApplicationsPage(ctx)
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", "工作台", "register.view", HomePage),
     PageSpec("register", "档案管理", "register.view", RegisterPage),
+    PageSpec("applications", "帮扶申请", "register.view", _applications_page),
+    PageSpec("reception", "接待登记", "register.view", _reception_page),
+    PageSpec("visits", "走访与结对", "register.view", _visits_page),
+    PageSpec("services", "维权与就业", "register.view", _services_page),
+    PageSpec("ledger", "资金台账", "ledger.view", _ledger_page),
+    PageSpec("reports", "统计报表", "reports.view", _reports_page),
+    PageSpec("printing", "打印", "register.view", _printing_page),
+    PageSpec("exchange", "数据交换", "exchange.export", _exchange_page),
     PageSpec("audit", "审计日志", "audit.view", _audit_page),
     PageSpec("backup", "数据备份", "backup.manage", _backup_page),
     PageSpec("settings", "系统设置", "settings.edit", _settings_page),
@@ -86,7 +136,12 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        # pages scroll instead of forcing a wide window: small office screens (1024 × 768) still fit
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(self.stack)
+        layout.addWidget(scroller, 1)
         self.setCentralWidget(central)
 
         register_page = self.pages.get("register")
@@ -102,6 +157,10 @@ class MainWindow(QMainWindow):
         if isinstance(home, HomePage):
             home.open_requested.connect(self.open_household)
             ctx.events.household_saved.connect(lambda _i: home.refresh())
+            home.item_requested.connect(self.open_worklist_item)
+        for key in ("reception", "services", "applications", "exchange"):
+            if key in self.pages:
+                self.pages[key].household_requested.connect(self.open_household)  # type: ignore[attr-defined]
 
         self.user_label = QLabel()
         self.county_label = QLabel()
@@ -121,7 +180,9 @@ class MainWindow(QMainWindow):
         self._size_timer.timeout.connect(self.update_status)
         self._size_timer.start()
 
-        for key, shortcut in (("home", "Ctrl+1"), ("register", "Ctrl+2"), ("settings", "Ctrl+9")):
+        for key, shortcut in (("home", "Ctrl+1"), ("register", "Ctrl+2"), ("settings", "Ctrl+9"), ("printing", "Ctrl+7"),
+                              ("reception", "Ctrl+5"), ("reports", "Ctrl+8"), ("ledger", "Ctrl+6"),
+                              ("applications", "Ctrl+3"), ("exchange", "Ctrl+4")):
             if key in self.pages:
                 act = QAction(self)
                 act.setShortcut(QKeySequence(shortcut))
@@ -156,6 +217,20 @@ class MainWindow(QMainWindow):
         refresh = getattr(page, "refresh", None)
         if refresh is not None and row != 0:
             guarded(self, refresh)
+
+    def open_worklist_item(self, page_key: str, item_id: int) -> None:
+        """A home-page worklist row that is not an archive: show it on its page (reception entry, pair)."""
+        if not self.show_page(page_key):
+            return
+        page = self.pages[page_key]
+        if page_key == "reception":
+            page.select_entry(item_id)  # type: ignore[attr-defined]
+        elif page_key == "visits":
+            page.show_pair(item_id)  # type: ignore[attr-defined]
+        elif page_key == "applications":
+            page.show_application(item_id)  # type: ignore[attr-defined]
+        elif page_key == "exchange":
+            page.show_conflict(item_id)  # type: ignore[attr-defined]
 
     def current_page_key(self) -> str:
         page = self.stack.currentWidget()

@@ -25,6 +25,7 @@ from helpdesk_gui.gui.household.basic_tab import BasicTab
 from helpdesk_gui.gui.household.income_tab import CausesTab, IncomeTab, error_text
 from helpdesk_gui.gui.household.records_tab import AttachmentsTab, BankTab, HistoryTab, RecordsTab
 from helpdesk_gui.gui.household.tables import MembersTable
+from helpdesk_gui.gui.printing.buttons import HouseholdPrintButton
 
 TAB_TITLES = ("基本信息", "家庭成员", "收入与刚性支出", "致困原因与困难类别", "银行账户", "附件材料", "帮扶记录", "变更记录")
 
@@ -61,8 +62,10 @@ class HouseholdEditor(QWidget):
         self.save_button.setDefault(True)
         self.life_button = QPushButton(self.tr("脱困 / 注销 / 返困…"))
         self.close_button = QPushButton(self.tr("关闭"))
+        self.print_button = HouseholdPrintButton(ctx, self, lambda: self.household_id)
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
+        bar.addWidget(self.print_button)
         bar.addWidget(self.life_button)
         bar.addWidget(self.save_button)
         bar.addWidget(self.close_button)
@@ -226,6 +229,7 @@ class HouseholdEditor(QWidget):
         if self.dirty and self.save_button.isEnabled() and not self._ask_save():
             event.ignore()
             return
+        self._recalc.stop()
         self.ctx.qsettings().setValue("editor/geometry", self.saveGeometry())
         event.accept()
         self.closed.emit(self.household_id or 0)

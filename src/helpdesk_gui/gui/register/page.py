@@ -26,6 +26,7 @@ from helpdesk_gui.core import register, search
 from helpdesk_gui.exchange.listing import export_households
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.printing.buttons import RegisterPrintButton
 from helpdesk_gui.gui.register.model import HouseholdTableModel
 from helpdesk_gui.gui.worker import Task
 
@@ -94,6 +95,8 @@ class RegisterPage(QWidget):
         buttons.addStretch(1)
         for b in (self.new_button, self.open_button, self.life_button, self.reveal_button, self.export_button):
             buttons.addWidget(b)
+        self.print_button = RegisterPrintButton(ctx, self, self.selected_id, lambda: self.model.ids)
+        buttons.addWidget(self.print_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)

@@ -1,0 +1,263 @@
+"""Import a batch: check the file, validate everything, compare with the database, then write it
+all in one transaction (or nothing), and tell the clerk exactly what happened.
+
+``analyse`` does the reading, validation and planning (the GUI shows it as a preview);
+``commit`` writes an analysed batch; ``import_batch`` does both, as ``helpdesk batch import`` does.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from helpdesk_gui.core import codes
+from helpdesk_gui.core import exchange_state as state
+from helpdesk_gui.core.auth import Actor
+from helpdesk_gui.core.db import get_meta
+from helpdesk_gui.core.exchange_apply import (
+    ConflictIn,
+    ImportResult,
+    ImportWrite,
+    apply_import,
+    household_snapshot,
+    record_snapshot,
+)
+from helpdesk_gui.exchange import spec
+from helpdesk_gui.exchange.plan import Plan, make_plan
+from helpdesk_gui.exchange.problems import Problems
+from helpdesk_gui.exchange.safety import Limits
+from helpdesk_gui.exchange.validate import ParsedBatch, parse_batch
+
+Progress = Callable[[int, int], None]
+
+IMPORTED, ALREADY, REJECTED, UNCONFIRMED, DRY_RUN = "imported", "already", "rejected", "unconfirmed", "dry_run"
+
+
+@dataclass
+class Analysis:
+    batch: ParsedBatch
+    plan: Plan
+
+    @property
+    def problems(self) -> Problems:
+        return self.batch.problems
+
+    @property
+    def already(self) -> dict[str, Any] | None:
+        return self.plan.already
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.problems.confirms > 0
+
+    @property
+    def can_import(self) -> bool:
+        return self.plan.already is None and self.problems.errors == 0
+
+
+@dataclass
+class Outcome:
+    status: str
+    analysis: Analysis
+    result: ImportResult | None = None
+    report: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.status in (IMPORTED, ALREADY, DRY_RUN) else 1
+
+    def message(self) -> str:
+        a = self.analysis
+        b = a.batch
+        if b.kind == "sheet":
+            head = f"基层报表《{b.path.name}》"
+        else:
+            head = f"批次 {b.manifest.batch_id or '（无编号）'}（{b.manifest.sender_name or b.manifest.sender}）"
+        if self.status == ALREADY and a.already is not None:
+            return f"{head}已于 {when(a.already['exchanged_at'])} 导入过，本次没有做任何修改。"
+        if self.status == REJECTED:
+            return f"{head}未导入：{a.problems.summary()}。请按错误清单修改后重新发送。"
+        if self.status == UNCONFIRMED:
+            return (f"{head}未导入：校验值或签名不符，文件可能在生成后被修改过。确认内容无误后，"
+                    "可以作为未签名的批次导入（命令行加 --accept-unsigned）。")
+        if self.status == DRY_RUN:
+            verdict = "可以导入" if a.can_import else "不能导入"
+            what = f"申请 {len(a.plan.new)} 户" if b.kind == "sheet" else a.plan.summary()
+            return f"{head}检查完毕（未写入）：{verdict}。{what}；{a.problems.summary()}。"
+        r = self.result
+        assert r is not None
+        notes = f"；{a.problems.summary()}" if a.problems.items else ""
+        if b.kind == "sheet":
+            numbers = f"（档案编号 {r.archive_numbers[0]} 起）" if r.archive_numbers else ""
+            return f"{head}已导入为申请：新增“申请中”的档案 {r.new_households} 户{numbers}{notes}。"
+        members = f"；家庭成员 {r.members:,} 人" if r.members else ""
+        extra = "".join(f"；{t}" for t in (f"低保标准 {r.standards} 条" if r.standards else "",
+                                           f"下拨资金 {r.allocations} 笔（待资金台账入账）" if r.allocations else "") if t)
+        return f"{head}已导入：{a.plan.summary()}{members}{extra}{notes}。"
+
+
+def when(stamp: str) -> str:
+    """An ISO time as the clerk reads it (``2026-11-22 10:30``)."""
+    try:
+        return _dt.datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
+
+
+def analyse(db: Database, actor: Actor, path: Path, *, key: bytes | None = None, today: _dt.date | None = None,
+            limits: Limits | None = None, progress: Progress | None = None,
+            cancelled: Callable[[], bool] | None = None) -> Analysis:
+    """Read, validate and plan a batch. Raises ``UnreadableWorkbook`` for files that are not workbooks."""
+    actor.require("exchange.import")
+    batch = parse_batch(Path(path), codes.load(db), receiver_code=get_meta(db, "county_code"), key=key,
+                        today=today, limits=limits, progress=progress, cancelled=cancelled)
+    return Analysis(batch, make_plan(db, actor, batch))
+
+
+def build_write(db: Database, analysis: Analysis, result: str = "imported") -> ImportWrite:
+    """The rows to write, in the shapes ``core.exchange_apply`` takes."""
+    b, plan = analysis.batch, analysis.plan
+    m = b.manifest
+    entry = state.BatchEntry(
+        batch_id=m.batch_id, direction="in", result=result, counterpart_code=m.sender, counterpart_name=m.sender_name,
+        generated_at=m.get(spec.K_GENERATED), rows=b.counts(), file_name=str(b.path), file_sha256=b.file_sha256,
+        checksum=m.get(spec.K_CHECKSUM), signed=b.signature == "ok",
+        summary={**plan.counts(), "errors": b.problems.errors, "warnings": b.problems.warnings,
+                 "checksum_ok": b.checksum_ok, "signature": b.signature})
+    w = ImportWrite(entry, m.sender, history_note=f"批次 {m.batch_id[:8]} 导入（{m.sender_name or m.sender}）")
+    hh = b.rows(spec.HOUSEHOLDS)
+    if hh is not None:
+        fields = [c.field if c.label in hh.positions else "" for c in hh.sheet.columns]
+        w.household_fields = fields
+        status_pos = fields.index("status")
+        w.new_households = [hh.values[n] for n in plan.new]
+        for n, hid in plan.update:
+            values = hh.values[n]
+            if n in plan.keep_status:
+                values = (*values[:status_pos], plan.keep_status[n], *values[status_pos + 1:])
+            w.updates.append((hid, values))
+        applied = {hh.values[n][0] for n in plan.new} | {hh.values[n][0] for n, _ in plan.update}
+        mm = b.rows(spec.MEMBERS)
+        if mm is not None and applied:
+            for values in mm.values:
+                if values[0] in applied:
+                    w.members.setdefault(values[0], []).append(values)
+        carried = [f for f in fields if f]
+        for n, hid in plan.conflicts:
+            values = hh.values[n]
+            archive = values[0]
+            incoming = {f: v for f, v in zip(fields, values, strict=True) if f}
+            w.conflicts.append(ConflictIn("household", archive, hid, None,
+                                          {"values": incoming, "members": _members_of(b, archive),
+                                           "row": hh.rownums[n]},
+                                          household_snapshot(db, hid, carried)))
+    rr = b.rows(spec.RECORDS)
+    if rr is not None:
+        w.new_records = [rr.values[n] for n in plan.records_new]
+        for n, rid in plan.record_conflicts:
+            v = rr.values[n]
+            w.conflicts.append(ConflictIn("record", v[0], None, rid,
+                                          {"values": dict(zip([c.field for c in rr.sheet.columns[2:]], v[2:],
+                                                              strict=True)), "archive_no": v[1], "row": rr.rownums[n]},
+                                          record_snapshot(db, rid)))
+    vr = b.rows(spec.VERIFY)
+    if vr is not None:
+        for n, hid in plan.flags:
+            archive, res, note = vr.values[n]
+            w.flags.append((hid, archive, res, note or "", _kept_archive(note or "", archive)))
+    pp = b.rows(spec.POLICY)
+    if pp is not None:
+        seen: set[tuple[str, int]] = set()
+        for n, (region, year, dibao, allocation, source) in enumerate(pp.values):
+            if n in pp.bad:
+                continue
+            if (region, year) not in seen:
+                seen.add((region, year))
+                w.standards.append((region, f"{year}-01-01", dibao))
+            w.allocations.append((region, year, source, allocation, dibao))
+    ff = b.rows(spec.FUNDS)
+    if ff is not None:
+        w.fund_reports = [tuple(v) for v in ff.values]
+    return w
+
+
+def _members_of(b: ParsedBatch, archive: str) -> list[list[Any]]:
+    """A household's members in the batch (without the archive number), for a held conflict."""
+    mm = b.rows(spec.MEMBERS)
+    if mm is None:
+        return []
+    return [list(v[1:]) for v in mm.values if v[0] == archive]
+
+
+def _kept_archive(note: str, archive: str) -> str:
+    """跨县重复: the archive number the city says stays, when the 说明 names one."""
+    import re
+    for candidate in re.findall(r"\d{6}\d{4}\d{5}", note):
+        if candidate != archive:
+            return str(candidate)
+    return ""
+
+
+def backup_before_import(db: Database, folder: Path | None) -> None:
+    """Every import that writes is preceded by an automatic backup (``core.backup``, kind ``before_import``)."""
+    if folder is None:
+        return
+    from helpdesk_gui.core import backup
+    backup.create(db, folder, "before_import")
+
+
+def commit(db: Database, actor: Actor, analysis: Analysis, *, accept_unsigned: bool = False,
+           folder: Path | None = None, progress: Progress | None = None) -> Outcome:
+    """Write an analysed batch (one transaction), or record why it was refused."""
+    if analysis.already is not None:
+        return Outcome(ALREADY, analysis)
+    if analysis.problems.errors:
+        record_rejection(db, actor, analysis)
+        return Outcome(REJECTED, analysis)
+    if analysis.needs_confirmation and not accept_unsigned:
+        return Outcome(UNCONFIRMED, analysis)
+    backup_before_import(db, folder)
+    w = build_write(db, analysis)
+    if analysis.needs_confirmation:
+        w.entry = state.BatchEntry(**{**w.entry.__dict__, "signed": False,
+                                      "summary": {**(w.entry.summary or {}), "accepted_unsigned": True}})
+    result = apply_import(db, actor, w, progress=progress)
+    return Outcome(IMPORTED, analysis, result)
+
+
+def record_rejection(db: Database, actor: Actor, analysis: Analysis) -> None:
+    """A refused batch is part of the exchange history too (without any of its data)."""
+    m = analysis.batch.manifest
+    b = analysis.batch
+    state.add_batch(db, actor, state.BatchEntry(
+        batch_id=m.batch_id or f"file:{b.file_sha256}", direction="in", result="rejected", kind=b.kind,
+        counterpart_code=m.sender, counterpart_name=m.sender_name, generated_at=m.get(spec.K_GENERATED),
+        rows=b.counts(), file_name=str(b.path), file_sha256=b.file_sha256, checksum=m.get(spec.K_CHECKSUM),
+        summary={"errors": b.problems.errors, "warnings": b.problems.warnings,
+                 "first_error": next((p.text() for p in b.problems.items if p.level == "error"), "")}))
+
+
+def import_batch(db: Database, actor: Actor, path: Path, *, dry_run: bool = False, accept_unsigned: bool = False,
+                 key: bytes | None = None, report: Path | None = None, folder: Path | None = None,
+                 today: _dt.date | None = None, limits: Limits | None = None,
+                 progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> Outcome:
+    """The whole import, as ``helpdesk batch import`` runs it."""
+    analysis = analyse(db, actor, path, key=key, today=today, limits=limits, progress=progress, cancelled=cancelled)
+    if dry_run:
+        outcome = Outcome(ALREADY if analysis.already is not None else DRY_RUN, analysis)
+    else:
+        outcome = commit(db, actor, analysis, accept_unsigned=accept_unsigned, folder=folder)
+    if report is not None:
+        from helpdesk_gui.exchange.annotate import write_report
+        write_report(path, analysis.problems, report)
+        outcome.report = report
+    return outcome
+
+
+__all__ = ["ALREADY", "DRY_RUN", "IMPORTED", "REJECTED", "UNCONFIRMED", "Analysis", "Outcome",
+           "analyse", "backup_before_import", "build_write", "commit", "import_batch", "record_rejection"]
