@@ -5,9 +5,11 @@ Run the full count by hand:  .venv/bin/python tests/core/crash_harness.py --runs
 The test suite runs a short variant (tests/core/test_crash.py).
 
 Scenarios:
-  bulk   one transaction of BATCH households with their members and payments (the demo writer,
-         the same bulk path a batch import takes), repeated
-  edits  many small transactions: create a household, change it, move its status
+  bulk      one transaction of BATCH households with their members and payments (the demo writer,
+            the same bulk path a batch import takes), repeated
+  edits     many small transactions: create a household, change it, move its status
+  ledger    a run of fund receipts and transfers, each its own voucher
+  campaign  approving a campaign of CAMPAIGN_ROWS applications in one step
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -28,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
 BATCH = 20_000
+CAMPAIGN_ROWS = 1_500
+CAMPAIGN_DAY = dt.date(2026, 3, 2)
 
 
 def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
@@ -43,6 +48,24 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
             if scenario == "bulk":
                 demo.generate(db, auth.SYSTEM, batch, seed=rng.randrange(1 << 30))
                 line = {"kind": "bulk", "n": n}
+            elif scenario == "ledger":
+                from helpdesk_gui.core import funds, ledger
+                pool = [f["id"] for f in funds.list_funds(db, active_only=True) if f.get("kind", "") != "revolving"][:2]
+                if n % 3:
+                    ledger.post_receipt(db, clerk, pool[0], rng.randrange(100, 500000), "interest", "专户利息")
+                else:
+                    ledger.post_transfer(db, clerk, pool[0], pool[1], 100, "调剂")
+                line = {"kind": "ledger", "n": n}
+            elif scenario == "campaign":
+                from helpdesk_gui.core import campaigns
+                approver = auth.get_actor(db, "approver")
+                cid = int(db.execute("SELECT id FROM campaigns ORDER BY id LIMIT 1").fetchone()[0])
+                campaigns.approve(db, approver, cid, "同意", today=CAMPAIGN_DAY + dt.timedelta(days=20))
+                line = {"kind": "campaign", "n": n}
+                acks.write(json.dumps(line) + "\n")
+                acks.flush()
+                os.fsync(acks.fileno())
+                return
             else:
                 draft = register.HouseholdDraft(fields={
                     "name": "崩溃测试", "cause_main": "3",
@@ -60,10 +83,19 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
 
 
 def prepare(template: Path) -> None:
-    from helpdesk_gui.core import auth, setup
-    os.environ.setdefault("HELPDESK_ADMIN_PASSWORD", "admin1234")
+    """A database with a demo county, staff, and a publicised campaign ready for approval."""
+    from helpdesk_gui.core import auth, campaigns, demo, search, setup
     auth.SCRYPT_N = 2**8
     db = setup.initialise(template / "helpdesk.db", "530122", "崩溃测试县总工会", "admin1234")
+    admin = auth.get_actor(db, "admin")
+    for name, role in (("clerk", "clerk"), ("reviewer", "reviewer"), ("approver", "approver"), ("finance", "finance")):
+        auth.create_user(db, admin, name, name, [role], "passw0rd!")
+    demo.generate(db, auth.SYSTEM, CAMPAIGN_ROWS * 2, seed=5, today=CAMPAIGN_DAY)
+    clerk, reviewer = auth.get_actor(db, "clerk"), auth.get_actor(db, "reviewer")
+    cid = campaigns.create(db, clerk, "崩溃测试送温暖", "4", campaigns.ProposalRule("fixed", amount_fen=50_000),
+                           filters=search.Filters(status="active"), today=CAMPAIGN_DAY)
+    campaigns.publicise(db, reviewer, cid, "同意", start=CAMPAIGN_DAY, today=CAMPAIGN_DAY)
+    campaigns.close_publicity(db, clerk, cid, today=CAMPAIGN_DAY + dt.timedelta(days=19))
     db.conn.close()
 
 
@@ -74,6 +106,9 @@ def one_run(template: Path, work: Path, scenario: str, batch: int, rng: random.R
     if work.exists():
         shutil.rmtree(work)
     shutil.copytree(template, work)
+    conn = sqlite3.connect(work / "helpdesk.db")
+    base = int(conn.execute("SELECT count(*) FROM households").fetchone()[0])
+    conn.close()
     ack = work / "acks.jsonl"
     proc = subprocess.Popen([sys.executable, __file__, "--child", scenario, "--folder", str(work), "--ack", str(ack),
                              "--batch", str(batch)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -86,12 +121,23 @@ def one_run(template: Path, work: Path, scenario: str, batch: int, rng: random.R
         households = int(db.execute("SELECT count(*) FROM households").fetchone()[0])
         acked = [json.loads(line) for line in ack.read_text(encoding="utf-8").splitlines()] if ack.exists() else []
         if scenario == "bulk":
-            partial = households % batch != 0
-            lost = sum(1 for a in acked if a["kind"] == "bulk") * batch > households
+            partial = (households - base) % batch != 0
+            lost = sum(1 for a in acked if a["kind"] == "bulk") * batch > households - base
+        elif scenario == "ledger":
+            partial = False  # check.run covers balances = entries and gapless vouchers
+            posted = int(db.execute("SELECT count(*) FROM vouchers WHERE summary IN ('专户利息', '调剂')").fetchone()[0])
+            lost = posted < len(acked)
+        elif scenario == "campaign":
+            states = {r[0]: r[1] for r in db.execute(
+                "SELECT status, count(*) FROM applications WHERE campaign_id IS NOT NULL GROUP BY status")}
+            decided = int(db.execute("SELECT count(*) FROM decisions d JOIN applications a ON a.id = d.application_id "
+                                     "WHERE a.campaign_id IS NOT NULL").fetchone()[0])
+            partial = not (decided == 0 or states.get("pending", 0) == 0)
+            lost = bool(acked) and decided == 0
         else:
-            partial = bool(db.execute("SELECT count(*) FROM households h WHERE NOT EXISTS "
+            partial = bool(db.execute("SELECT count(*) FROM households h WHERE h.id > ? AND NOT EXISTS "
                                       "(SELECT 1 FROM audit_log a WHERE a.entity = 'household' "
-                                      "AND a.entity_id = h.archive_no AND a.action = 'create')").fetchone()[0])
+                                      "AND a.entity_id = h.archive_no AND a.action = 'create')", [base]).fetchone()[0])
             ids_now = {r[0] for r in db.execute("SELECT id FROM households WHERE status = 'visiting'")}
             lost = any(a["household"] not in ids_now for a in acked)
     finally:
@@ -100,8 +146,12 @@ def one_run(template: Path, work: Path, scenario: str, batch: int, rng: random.R
             "lost_acknowledged": lost, "acked": len(acked)}
 
 
+#: How long a child may run before it is killed (seconds, upper bound of the random moment).
+MAX_WAIT = {"bulk": 7.0, "edits": 2.0, "ledger": 2.0, "campaign": 6.0}
+
+
 def run(runs: int, scenarios: list[str], batch: int, base: Path, seed: int = 1,
-        max_wait: float = 4.0) -> list[dict[str, object]]:
+        max_wait: float | None = None) -> list[dict[str, object]]:
     rng = random.Random(seed)
     template = base / "template"
     if not (template / "helpdesk.db").exists():
@@ -110,7 +160,8 @@ def run(runs: int, scenarios: list[str], batch: int, base: Path, seed: int = 1,
     results = []
     for scenario in scenarios:
         for i in range(runs):
-            results.append(one_run(template, base / f"run-{scenario}-{i}", scenario, batch, rng, max_wait))
+            results.append(one_run(template, base / f"run-{scenario}-{i}", scenario, batch, rng,
+                                   max_wait or MAX_WAIT[scenario]))
     return results
 
 
@@ -131,7 +182,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--batch", type=int, default=BATCH)
-    p.add_argument("--scenario", action="append", choices=["bulk", "edits"])
+    p.add_argument("--scenario", action="append", choices=["bulk", "edits", "ledger", "campaign"])
     p.add_argument("--workdir", default="/tmp/helpdesk-crash")
     p.add_argument("--child")
     p.add_argument("--folder")
@@ -140,7 +191,7 @@ def main() -> int:
     if args.child:
         child(args.child, Path(args.folder), Path(args.ack), args.batch)
         return 0
-    results = run(args.runs, args.scenario or ["bulk", "edits"], args.batch, Path(args.workdir))
+    results = run(args.runs, args.scenario or ["bulk", "edits", "ledger", "campaign"], args.batch, Path(args.workdir))
     print(json.dumps(summary(results), ensure_ascii=False, indent=2))
     bad = [r for r in results if r["failures"] or r["partial"] or r["lost_acknowledged"]]
     for r in bad:
