@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from helpdesk_gui import __version__
@@ -139,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     QTimer.singleShot(0, window.raise_)
     QTimer.singleShot(500, lambda: start_checks(window))
     code = app.exec()
+    QThreadPool.globalInstance().waitForDone(30_000)  # a running backup or export finishes first
     lock.release()
     return code
 

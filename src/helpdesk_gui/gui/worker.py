@@ -108,3 +108,5 @@ def wait(task: Task, timeout_ms: int = 60000) -> None:
     QTimer.singleShot(timeout_ms, loop.quit)
     if not task.ended:
         loop.exec()
+    # the worker thread may still be unwinding its run(): let it finish before the caller drops the task
+    QThreadPool.globalInstance().waitForDone(timeout_ms)
