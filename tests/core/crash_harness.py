@@ -10,6 +10,7 @@ Scenarios:
   edits     many small transactions: create a household, change it, move its status
   ledger    a run of fund receipts and transfers, each its own voucher
   campaign  approving a campaign of CAMPAIGN_ROWS applications in one step
+  import    importing a batch workbook of 20,000 households from another county (exchange format 1.0)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 BATCH = 20_000
 CAMPAIGN_ROWS = 1_500
+IMPORT_ROWS = 20_000
 CAMPAIGN_DAY = dt.date(2026, 3, 2)
 
 
@@ -56,6 +58,13 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
                 else:
                     ledger.post_transfer(db, clerk, pool[0], pool[1], 100, "调剂")
                 line = {"kind": "ledger", "n": n}
+            elif scenario == "import":
+                from helpdesk_gui.exchange import importer
+                importer.import_batch(db, clerk, folder / "batch.xlsx", accept_unsigned=True, folder=folder)
+                acks.write(json.dumps({"kind": "import", "n": n}) + "\n")
+                acks.flush()
+                os.fsync(acks.fileno())
+                return
             elif scenario == "campaign":
                 from helpdesk_gui.core import campaigns
                 approver = auth.get_actor(db, "approver")
@@ -99,6 +108,19 @@ def prepare(template: Path) -> None:
     db.conn.close()
 
 
+def prepare_batch(template: Path, households: int) -> None:
+    """A batch workbook from a neighbouring county (530199) to import into the template's county."""
+    from helpdesk_gui.core import auth, demo, setup
+    from helpdesk_gui.exchange import export
+    other = template / "other"
+    other.mkdir(exist_ok=True)
+    db = setup.initialise(other / "helpdesk.db", "530199", "邻县总工会", "admin1234")
+    demo.generate(db, auth.SYSTEM, households, seed=9)
+    export.export_batch(db, auth.get_actor(db, "admin"), template / "batch.xlsx", receiver_code="530122", full=True)
+    db.conn.close()
+    shutil.rmtree(other)
+
+
 def one_run(template: Path, work: Path, scenario: str, batch: int, rng: random.Random,
             max_wait: float) -> dict[str, object]:
     from helpdesk_gui.core import check
@@ -127,6 +149,10 @@ def one_run(template: Path, work: Path, scenario: str, batch: int, rng: random.R
             partial = False  # check.run covers balances = entries and gapless vouchers
             posted = int(db.execute("SELECT count(*) FROM vouchers WHERE summary IN ('专户利息', '调剂')").fetchone()[0])
             lost = posted < len(acked)
+        elif scenario == "import":
+            imported = int(db.execute("SELECT count(*) FROM households WHERE sender_code = '530199'").fetchone()[0])
+            partial = imported not in (0, IMPORT_ROWS)
+            lost = bool(acked) and imported == 0
         elif scenario == "campaign":
             states = {r[0]: r[1] for r in db.execute(
                 "SELECT status, count(*) FROM applications WHERE campaign_id IS NOT NULL GROUP BY status")}
@@ -147,7 +173,7 @@ def one_run(template: Path, work: Path, scenario: str, batch: int, rng: random.R
 
 
 #: How long a child may run before it is killed (seconds, upper bound of the random moment).
-MAX_WAIT = {"bulk": 7.0, "edits": 2.0, "ledger": 2.0, "campaign": 6.0}
+MAX_WAIT = {"bulk": 7.0, "edits": 2.0, "ledger": 2.0, "campaign": 6.0, "import": 12.0}
 
 
 def run(runs: int, scenarios: list[str], batch: int, base: Path, seed: int = 1,
@@ -157,6 +183,8 @@ def run(runs: int, scenarios: list[str], batch: int, base: Path, seed: int = 1,
     if not (template / "helpdesk.db").exists():
         template.mkdir(parents=True, exist_ok=True)
         prepare(template)
+    if "import" in scenarios and not (template / "batch.xlsx").exists():
+        prepare_batch(template, IMPORT_ROWS)
     results = []
     for scenario in scenarios:
         for i in range(runs):
@@ -182,7 +210,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--batch", type=int, default=BATCH)
-    p.add_argument("--scenario", action="append", choices=["bulk", "edits", "ledger", "campaign"])
+    p.add_argument("--scenario", action="append", choices=["bulk", "edits", "ledger", "campaign", "import"])
     p.add_argument("--workdir", default="/tmp/helpdesk-crash")
     p.add_argument("--child")
     p.add_argument("--folder")
@@ -191,7 +219,8 @@ def main() -> int:
     if args.child:
         child(args.child, Path(args.folder), Path(args.ack), args.batch)
         return 0
-    results = run(args.runs, args.scenario or ["bulk", "edits", "ledger", "campaign"], args.batch, Path(args.workdir))
+    results = run(args.runs, args.scenario or ["bulk", "edits", "ledger", "campaign", "import"], args.batch,
+                  Path(args.workdir))
     print(json.dumps(summary(results), ensure_ascii=False, indent=2))
     bad = [r for r in results if r["failures"] or r["partial"] or r["lost_acknowledged"]]
     for r in bad:
