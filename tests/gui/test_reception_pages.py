@@ -105,6 +105,7 @@ def test_home_page_shows_overdue_entries_in_red_and_opens_them(qtbot, folder, da
     home = window.pages["home"]
     assert isinstance(home, HomePage)
     card = home.cards["reception_overdue"]
+    qtbot.waitUntil(lambda: card.text().endswith("1 件"), timeout=3000)  # counts fill in after the window shows
     assert card.text().endswith("1 件") and "#9b1c1c" in card.styleSheet()
     home.show_list("reception_overdue")
     assert home.table.item(0, 0).text() == f"JD{LONG_AGO.year}000001"

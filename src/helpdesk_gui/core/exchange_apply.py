@@ -268,11 +268,12 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                     hi = min(lo + 20000, n_new)
                     db.conn.executemany(sql, household_rows(lo, hi))
                     step(hi - lo)
-                db.conn.executemany(
-                    "INSERT INTO status_history (household_id, from_status, to_status, note, at, by_user) "
-                    "VALUES (?, NULL, ?, ?, ?, ?)",
-                    ((hid, v[ix["status"]], w.history_note, stamp, actor.username)
-                     for v, hid in zip(w.new_households, archive_of.values(), strict=True)))
+                if w.allocate_archive_numbers:  # a station's applications start their history here; a batch's
+                    db.conn.executemany(        # archives have theirs at the sender (and the batch line here)
+                        "INSERT INTO status_history (household_id, from_status, to_status, note, at, by_user) "
+                        "VALUES (?, NULL, ?, ?, ?, ?)",
+                        ((hid, v[ix["status"]], w.history_note, stamp, actor.username)
+                         for v, hid in zip(w.new_households, archive_of.values(), strict=True)))
                 _write_members(db, w, archive_of)
                 if w.sync:
                     db.conn.executemany(
@@ -317,12 +318,15 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
         if w.new_records:
             known = {str(a): int(i) for a, i in db.execute(
                 "SELECT archive_no, id FROM households WHERE sender_code = ?", [w.sender_code])}
-            db.conn.executemany(
-                f"INSERT INTO assistance_records (sender_code, record_no, household_id, {', '.join(RECORD_FIELDS)}, "
-                f"origin, created_at) VALUES (?, ?, ?, {', '.join('?' * len(RECORD_FIELDS))}, 'batch', ?)",
-                ((w.sender_code, r[0], known[r[1]], *(v if v is not None else _TEXT_DEFAULTS.get(f)
-                                                      for f, v in zip(RECORD_FIELDS, r[2:], strict=True)), stamp)
-                 for r in w.new_records))
+            existing = int(scalar(db, "SELECT count(*) FROM assistance_records"))
+            big = len(w.new_records) >= max(REBUILD_SHARE * existing, 2000)
+            approver, remarks = 2 + RECORD_FIELDS.index("approver"), 2 + RECORD_FIELDS.index("remarks")
+            with indexes_deferred(db, ("assistance_records",)) if big else _nothing():
+                db.conn.executemany(
+                    f"INSERT INTO assistance_records (sender_code, record_no, household_id, {', '.join(RECORD_FIELDS)}, "
+                    f"origin, created_at) VALUES (?, ?, ?, {', '.join('?' * len(RECORD_FIELDS))}, 'batch', ?)",
+                    ((w.sender_code, r[0], known[r[1]], *r[2:approver], r[approver] or "", r[remarks] or "", stamp)
+                     for r in w.new_records))
             result.records = len(w.new_records)
             step(len(w.new_records))
         # ---- conflicts, flags, policy, allocations, fund reports

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import unicodedata
-from collections.abc import Callable, Mapping
-from operator import mul
+from collections.abc import Callable, Mapping, Sequence
+from operator import mul, sub
 from typing import Any
 
 from helpdesk_gui.core import codes, ids
@@ -21,7 +21,7 @@ from helpdesk_gui.exchange import cells, spec
 from helpdesk_gui.exchange.cells import CellError, CellWarning, Converter
 
 ColumnResult = tuple[list[Any], list[str], list[tuple[int, str, bool]]]
-ColumnConverter = Callable[[list[Any]], ColumnResult]
+ColumnConverter = Callable[[Sequence[Any]], ColumnResult]
 _nfc = functools.partial(unicodedata.normalize, "NFC")
 MONEY_LIMIT = 10**13
 #: Text columns with few distinct values: one string object per value keeps memory down.
@@ -30,7 +30,7 @@ POOLED = frozenset({"employer_name", "bank_name", "approver", "school_or_employe
 
 def per_cell(conv: Converter) -> ColumnConverter:
     """The exact, slower path: one cell at a time, each problem with its own reason."""
-    def run(values: list[Any]) -> ColumnResult:
+    def run(values: Sequence[Any]) -> ColumnResult:
         stored: list[Any] = []
         texts: list[str] = []
         problems: list[tuple[int, str, bool]] = []
@@ -49,20 +49,18 @@ def per_cell(conv: Converter) -> ColumnConverter:
     return run
 
 
-def _texts(values: list[Any]) -> list[str] | None:
+def _texts(values: Sequence[Any]) -> list[str] | None:
     """Trimmed NFC texts when every cell is a text cell (empty cells are ``""``), else None."""
-    for v in values:
-        if type(v) is not str:
-            return None
-    out = [v.strip() for v in values]
-    return [t if t.isascii() else _nfc(t) for t in out]
+    if set(map(type, values)) != {str}:
+        return None
+    return [t if (t := v.strip()).isascii() else _nfc(t) for v in values]
 
 
 def text_column(conv: Converter, *, pooled: bool) -> ColumnConverter:
     slow = per_cell(conv)
     pool: dict[str, str] = {}
 
-    def run(values: list[Any]) -> ColumnResult:
+    def run(values: Sequence[Any]) -> ColumnResult:
         texts = _texts(values)
         if texts is None:
             return slow(values)
@@ -75,11 +73,11 @@ def text_column(conv: Converter, *, pooled: bool) -> ColumnConverter:
 def enum_column(conv: Converter, mapping: Mapping[str, str]) -> ColumnConverter:
     slow = per_cell(conv)
 
-    def run(values: list[Any]) -> ColumnResult:
+    def run(values: Sequence[Any]) -> ColumnResult:
         texts = _texts(values)
         if texts is None:
             return slow(values)
-        stored = [mapping.get(t) for t in texts]
+        stored = list(map(mapping.get, texts))
         for s, t in zip(stored, texts, strict=True):
             if s is None and t:
                 return slow(values)
@@ -92,8 +90,11 @@ def cached_column(conv: Converter) -> ColumnConverter:
     cache: dict[Any, tuple[Any, str]] = {"": (None, "")}
     slow = per_cell(conv)
 
-    def run(values: list[Any]) -> ColumnResult:
-        hits = [cache.get(v) if type(v) is str or isinstance(v, _dt.date) else None for v in values]
+    def run(values: Sequence[Any]) -> ColumnResult:
+        try:
+            hits = list(map(cache.get, values))
+        except TypeError:  # unhashable: never from calamine, but be safe
+            return slow(values)
         if None not in hits:
             found: list[tuple[Any, str]] = hits  # type: ignore[assignment]
             return [h[0] for h in found], [h[1] for h in found], []
@@ -114,7 +115,14 @@ def money_column(conv: Converter, *, positive: bool) -> ColumnConverter:
     slow = per_cell(conv)
     floor = 1 if positive else 0
 
-    def run(values: list[Any]) -> ColumnResult:
+    def run(values: Sequence[Any]) -> ColumnResult:
+        kinds = set(map(type, values))
+        if kinds <= {float, int} and kinds:  # the usual column: every cell a number
+            scaled = [v * 100 for v in values]
+            fen = list(map(round, scaled)) if float in kinds else scaled
+            if min(fen) >= floor and max(fen) <= MONEY_LIMIT and \
+                    (float not in kinds or max(map(abs, map(sub, scaled, fen))) <= 1e-6):
+                return fen, [f"{f // 100}.{f % 100:02d}" for f in fen], []
         stored: list[Any] = []
         texts: list[str] = []
         add_s, add_t = stored.append, texts.append
@@ -148,7 +156,7 @@ def int_column(conv: Converter, *, minimum: int | None, maximum: int | None) -> 
     lo = -(10**18) if minimum is None else minimum
     hi = 10**18 if maximum is None else maximum
 
-    def run(values: list[Any]) -> ColumnResult:
+    def run(values: Sequence[Any]) -> ColumnResult:
         stored: list[Any] = []
         for v in values:
             t = type(v)
@@ -175,7 +183,7 @@ def id_column(conv: Converter, today: _dt.date) -> ColumnConverter:
     weights, zero, chars, provinces = ids.WEIGHTS, 48 * sum(ids.WEIGHTS), ids.CHECK_CHARS, ids.PROVINCES
     fast = cells._ID_FAST.fullmatch
 
-    def run(values: list[Any]) -> ColumnResult:
+    def run(values: Sequence[Any]) -> ColumnResult:
         texts = _texts(values)
         if texts is None:
             return slow(values)

@@ -76,8 +76,8 @@ def parse_sheet(path: Path, mapping: Mapping, book: codes.CodeBook, *, county: s
             raise ValidationError("工作表", f"文件中没有这张表，可选：{'、'.join(wb.sheet_names)}", name)
         sheet = spec.Sheet(name, FOREIGN_SHEET.columns, FOREIGN_SHEET.note)
         header: list[Any] = []
-        it = wb.rows(name)
-        for rownum, values in it:
+        it = wb.values(name)
+        for rownum, values in enumerate(it, start=1):
             if rownum == mapping.header_row:
                 header = values
                 break
@@ -97,7 +97,9 @@ def parse_sheet(path: Path, mapping: Mapping, book: codes.CodeBook, *, county: s
         ignored = [pos for pos, text in header_texts(header) if norm(text.split("#")[0]) in IGNORED]
         convs = {c.label: column_converter(c, book, today, lenient=True) for c in rows.present}
         if rows.usable:
-            read_rows(it, rows, convs, problems, None, skip=_skipper(header, ignored), cancelled=cancelled, path=path)
+            read_rows(it, mapping.header_row + 1, rows, convs, problems, None, skip=_skipper(header, ignored),
+                      cancelled=cancelled)
+        del it
         scan = wb.inspection.scan_of(name)
         formulas = len(scan.formulas) if scan else 0
     if formulas:

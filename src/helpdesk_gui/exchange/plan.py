@@ -22,7 +22,7 @@ from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.register import ACTIVE_STATUSES
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.problems import ERROR, WARNING
-from helpdesk_gui.exchange.validate import ParsedBatch, duplicate_cross_county
+from helpdesk_gui.exchange.validate import ParsedBatch, active_ids, duplicate_cross_county, person_places
 
 
 @dataclass
@@ -118,7 +118,6 @@ def make_plan(db: Database, actor: Actor, batch: ParsedBatch) -> Plan:
                 if values[ist] == "applying" and mine.status in spec.APPLYING_CODES:
                     plan.keep_status[n] = mine.status
     _check_people_against_db(db, batch, applied)
-    batch.people = {}  # only needed for the check above; frees memory before the write
     _plan_records(db, batch, plan, local)
     _plan_verify(db, batch, plan)
     pp = batch.rows(spec.POLICY)
@@ -130,21 +129,24 @@ def make_plan(db: Database, actor: Actor, batch: ParsedBatch) -> Plan:
 def _check_people_against_db(db: Database, batch: ParsedBatch, applied: set[str]) -> None:
     """Rule 4 against the database: people of the archives this batch applies, vs other active archives."""
     allowed = duplicate_cross_county(batch)
-    wanted = {idn: at for idn, at in batch.people.items() if at.archive in applied and at.archive not in allowed}
+    wanted = set(active_ids(batch, applied - allowed))
     if not wanted:
         return
     sender = batch.manifest.sender
     ours = get_meta(db, "county_code")
-    for hit in state.active_people(db, wanted, ACTIVE_STATUSES):
-        if hit.sender_code == sender and hit.archive_no in applied:
-            continue  # that archive is replaced by this batch's version, already checked within the batch
-        if hit.archive_no in allowed:
-            continue
-        at = wanted[hit.id_number]
+    hits = [h for h in state.active_people(db, wanted, ACTIVE_STATUSES)
+            if not (h.sender_code == sender and h.archive_no in applied) and h.archive_no not in allowed]
+    if not hits:
+        return  # (an archive this batch replaces was checked within the batch)
+    places = person_places(batch, {h.id_number for h in hits})
+    for hit in hits:
         owner = "本单位" if hit.sender_code == ours else hit.sender_code
-        batch.problems.add(at.sheet, at.row, "公民身份号码", hit.id_number,
-                           f"已是本库中有效档案 {hit.archive_no}（{owner}）的{hit.role}，同一人不能同时在两个有效档案中",
-                           ERROR, at.col)
+        for at in places.get(hit.id_number, []):
+            if at.archive not in applied or at.archive in allowed:
+                continue
+            batch.problems.add(at.sheet, at.row, "公民身份号码", hit.id_number,
+                               f"已是本库中有效档案 {hit.archive_no}（{owner}）的{hit.role}，同一人不能同时在两个有效档案中",
+                               ERROR, at.col)
 
 
 def _plan_records(db: Database, batch: ParsedBatch, plan: Plan, local: dict[str, state.LocalHousehold]) -> None:

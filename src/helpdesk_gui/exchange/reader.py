@@ -31,18 +31,22 @@ class Workbook:
     def open(cls, path: Path, limits: Limits | None = None, cancelled: Callable[[], bool] | None = None) -> Workbook:
         return cls(Path(path), inspect(Path(path), limits, cancelled))
 
-    def rows(self, name: str) -> Iterator[tuple[int, list[Any]]]:
-        """(Excel row number, values from column A) for every row of sheet ``name``, empty ones too."""
+    def values(self, name: str) -> Iterator[list[Any]]:
+        """The values of every row of sheet ``name`` from Excel row 1 (empty rows too), each from column A."""
         try:
             sheet = self._book.get_sheet_by_name(name)
             col0 = int(sheet.start[1]) if sheet.start else 0
-            pad = [""] * col0
-            for number, values in enumerate(sheet.iter_rows(), start=1):
-                yield number, (pad + values) if col0 else values
-        except UnreadableWorkbook:
-            raise
-        except Exception as e:  # noqa: BLE001
+            it = iter(sheet.iter_rows())
+        except Exception as e:  # noqa: BLE001 - calamine's errors are all "cannot read this sheet"
             raise UnreadableWorkbook(self.path, f"工作表“{name}”无法读取（{type(e).__name__}）") from None
+        if not col0:
+            return it
+        pad = [""] * col0
+        return (pad + values for values in it)
+
+    def rows(self, name: str) -> Iterator[tuple[int, list[Any]]]:
+        """(Excel row number, values from column A) for every row of sheet ``name``, empty ones too."""
+        return enumerate(self.values(name), start=1)
 
     def close(self) -> None:
         try:

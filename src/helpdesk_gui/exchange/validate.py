@@ -14,8 +14,9 @@ import datetime as _dt
 import hashlib
 import uuid
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,6 @@ class ParsedBatch:
     signature: str                     # ok | bad | absent | unverified
     file_sha256: str
     kind: str = "batch"
-    people: dict[str, PersonAt] = field(default_factory=dict)   # ID number of an active archive → first place
 
     def rows(self, name: str) -> SheetRows | None:
         return self.sheets.get(name)
@@ -219,13 +219,13 @@ def header_map(sheet: spec.Sheet, header: list[Any], problems: Problems, *, leve
     return out
 
 
-def read_rows(rows_iter: Iterator[tuple[int, list[Any]]], rows: SheetRows, convs: dict[str, ColumnConverter],
+def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, convs: dict[str, ColumnConverter],
               problems: Problems, canonical: spec.Canonical | None, *,
               skip: Callable[[int, list[Any]], str | None] | None = None,
-              cancelled: Callable[[], bool] | None = None, path: Path | None = None) -> int:
+              cancelled: Callable[[], bool] | None = None) -> int:
     """Convert every data row of a sheet, a chunk of rows at a time, column by column.
 
-    ``rows_iter`` yields (Excel row number, values) after the header. Returns the number of data
+    ``values`` yields the rows' values from Excel row ``first_row`` on. Returns the number of data
     rows (empty and skipped rows are not counted).
     """
     sheet = rows.sheet
@@ -245,8 +245,9 @@ def read_rows(rows_iter: Iterator[tuple[int, list[Any]]], rows: SheetRows, convs
         texts: list[list[str]] = []
         bad: set[int] = set()
         base = len(rows.values)
+        by_column = list(zip(*chunk, strict=True))
         for pos, i, conv, col in plan:
-            raw = [r[pos] for r in chunk]
+            raw = by_column[pos]
             stored, text, found = conv(raw)
             for k, reason, warning in found:
                 problems.add(sheet.name, numbers[k], col.label, raw[k], reason, WARNING if warning else ERROR, pos)
@@ -272,24 +273,38 @@ def read_rows(rows_iter: Iterator[tuple[int, list[Any]]], rows: SheetRows, convs
         chunk.clear()
         numbers.clear()
 
-    for rownum, values in rows_iter:
-        if is_empty(values):
-            continue
-        if skip is not None:
-            reason = skip(rownum, values)
-            if reason is not None:
-                if reason:
-                    problems.add(sheet.name, rownum, "", "", reason, WARNING)
+    number = first_row
+    while True:
+        block = list(islice(values, CHUNK_ROWS))
+        if not block:
+            break
+        base, number = number, number + len(block)
+        before = len(chunk)
+        if skip is None and min(map(len, block)) >= width:  # the usual block: no padding, no skipping
+            kept = [k for k, row in enumerate(block)
+                    if (row and type(row[0]) is str and row[0] and not row[0].isspace()) or not is_empty(row)]
+            chunk.extend(block[k] for k in kept)
+            numbers.extend(base + k for k in kept)
+            block = []
+        for k, row in enumerate(block):
+            first = row[0] if row else ""
+            if not (type(first) is str and first and not first.isspace()) and is_empty(row):
                 continue
-        if len(values) < width:
-            values = values + [""] * (width - len(values))
-        chunk.append(values)
-        numbers.append(rownum)
-        count += 1
-        if len(chunk) >= CHUNK_ROWS:
+            if skip is not None:
+                reason = skip(base + k, row)
+                if reason is not None:
+                    if reason:
+                        problems.add(sheet.name, base + k, "", "", reason, WARNING)
+                    continue
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            chunk.append(row)
+            numbers.append(base + k)
+        count += len(chunk) - before
+        if len(chunk) >= CHUNK_ROWS // 2:
             flush()
-            if cancelled is not None and cancelled():
-                raise Cancelled()
+        if cancelled is not None and cancelled():
+            raise Cancelled()
     if chunk:
         flush()
     return count
@@ -429,55 +444,62 @@ def duplicate_cross_county(batch: ParsedBatch) -> set[str]:
     return {v[ia] for v in vr.values if v[ir] == "3" and v[ia]}
 
 
-def check_people(batch: ParsedBatch) -> None:
-    """The same ID number twice among the batch's active archives is an error (rule 4).
-
-    Leaves ``batch.people``: every ID number of an active archive → where it first appears.
-    """
-    allowed = duplicate_cross_county(batch)
-    seen: dict[str, PersonAt] = {}
-    active: dict[str, bool] = {}
-    problems = batch.problems
-
-    def clash(idn: str, at: PersonAt, sheet: SheetRows, n: int) -> None:
-        first = seen[idn]
-        if first.archive in allowed or at.archive in allowed:
-            return
-        where = f"“{first.sheet}”表第 {first.row} 行（档案 {first.archive}）"
-        problems.add(at.sheet, at.row, "公民身份号码", idn, f"与{where}是同一人，同一人不能同时在两个有效档案中",
-                     ERROR, at.col)
-        sheet.bad.add(n)
-
+def active_archives(batch: ParsedBatch) -> dict[str, bool]:
+    """档案编号 → whether the batch gives it an active status (申请中, 在档)."""
     hh = batch.rows(spec.HOUSEHOLDS)
-    if hh is not None:
-        ia, ii, ist = hh.index("档案编号"), hh.index("公民身份号码"), hh.index("档案状态")
-        col = hh.positions.get("公民身份号码")
-        nums = hh.rownums
-        for n, v in enumerate(hh.values):
-            is_active = v[ist] in ("applying", "active")
-            archive = v[ia]
-            active[archive] = is_active
-            idn = v[ii]
-            if idn is None or not is_active:
+    if hh is None:
+        return {}
+    ia, ist = hh.index("档案编号"), hh.index("档案状态")
+    return {v[ia]: v[ist] in ("applying", "active") for v in hh.values}
+
+
+def person_places(batch: ParsedBatch, id_numbers: Collection[str]) -> dict[str, list[PersonAt]]:
+    """Where each of ``id_numbers`` appears among the batch's active archives (for the few that clash)."""
+    active = active_archives(batch)
+    out: dict[str, list[PersonAt]] = {}
+    for name in (spec.HOUSEHOLDS, spec.MEMBERS):
+        rows = batch.rows(name)
+        if rows is None:
+            continue
+        ia, ii = rows.index("档案编号"), rows.index("公民身份号码")
+        col = rows.positions.get("公民身份号码")
+        for n, v in enumerate(rows.values):
+            if v[ii] in id_numbers and active.get(v[ia], False):
+                out.setdefault(v[ii], []).append(PersonAt(name, rows.rownums[n], v[ia], col))
+    return out
+
+
+def active_ids(batch: ParsedBatch, archives: Collection[str] | None = None) -> list[str]:
+    """ID numbers of heads and members of the batch's active archives (of ``archives`` only, when given)."""
+    active = active_archives(batch)
+    keep = {a for a, on in active.items() if on and (archives is None or a in archives)}
+    out: list[str] = []
+    for name in (spec.HOUSEHOLDS, spec.MEMBERS):
+        rows = batch.rows(name)
+        if rows is not None:
+            ia, ii = rows.index("档案编号"), rows.index("公民身份号码")
+            out += [v[ii] for v in rows.values if v[ii] is not None and v[ia] in keep]
+    return out
+
+
+def check_people(batch: ParsedBatch) -> None:
+    """The same ID number twice among the batch's active archives is an error (rule 4)."""
+    ids = active_ids(batch)
+    if len(set(ids)) == len(ids):
+        return  # the usual case, found in one pass of C loops
+    counts: dict[str, int] = {}
+    for idn in ids:
+        counts[idn] = counts.get(idn, 0) + 1
+    allowed = duplicate_cross_county(batch)
+    for idn, places in person_places(batch, {i for i, c in counts.items() if c > 1}).items():
+        first = places[0]
+        for at in places[1:]:
+            if first.archive in allowed or at.archive in allowed:
                 continue
-            if idn in seen:
-                clash(idn, PersonAt(spec.HOUSEHOLDS, nums[n], archive, col), hh, n)
-            else:
-                seen[idn] = PersonAt(spec.HOUSEHOLDS, nums[n], archive, col)
-    mm = batch.rows(spec.MEMBERS)
-    if mm is not None:
-        ia, ii = mm.index("档案编号"), mm.index("公民身份号码")
-        col = mm.positions.get("公民身份号码")
-        nums = mm.rownums
-        for n, v in enumerate(mm.values):
-            idn = v[ii]
-            if idn is None or not active.get(v[ia], False):
-                continue
-            if idn in seen:
-                clash(idn, PersonAt(spec.MEMBERS, nums[n], v[ia], col), mm, n)
-            else:
-                seen[idn] = PersonAt(spec.MEMBERS, nums[n], v[ia], col)
-    batch.people = seen
+            where = f"“{first.sheet}”表第 {first.row} 行（档案 {first.archive}）"
+            batch.problems.add(at.sheet, at.row, "公民身份号码", idn,
+                               f"与{where}是同一人，同一人不能同时在两个有效档案中", ERROR, at.col)
+            _mark_bad(batch, at)
 
 
 def _mark_bad(batch: ParsedBatch, at: PersonAt) -> None:
@@ -524,11 +546,11 @@ def parse_batch(path: Path, book: codes.CodeBook, *, receiver_code: str | None, 
         for step, sheet in enumerate(spec.SHEETS, start=2):
             if sheet.name not in names:
                 continue
-            it = wb.rows(sheet.name)
-            first = next(it, None)
-            rows = header_map(sheet, first[1] if first else [], problems)
+            it = wb.values(sheet.name)
+            rows = header_map(sheet, next(it, []), problems)
             convs = {c.label: column_converter(c, book, today) for c in rows.present}
-            count = read_rows(it, rows, convs, problems, canonical, cancelled=cancelled, path=path)
+            count = read_rows(it, 2, rows, convs, problems, canonical, cancelled=cancelled)
+            del it  # frees the sheet's cells before the next sheet is read
             expected = manifest.row_counts.get(sheet.name)
             if spec.MANIFEST in names:
                 key_name = f"{spec.K_ROWS}{sheet.name}"

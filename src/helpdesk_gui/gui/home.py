@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -73,7 +73,8 @@ class HomePage(QWidget):
         layout.addLayout(grid)
         layout.addLayout(head)
         layout.addWidget(self.table, 1)
-        self.refresh()
+        # the counts run over the whole register: fill them in once the window is on screen
+        QTimer.singleShot(0, self.refresh)
 
     def refresh(self) -> None:
         self.greeting.setText(self.tr("{user}，您好。以下是需要办理的事项：").format(user=self.ctx.actor.display_name))

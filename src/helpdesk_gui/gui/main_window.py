@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -110,6 +110,28 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("settings", "系统设置", "settings.edit", _settings_page),
 )
 
+class _Pages(Mapping[str, QWidget]):
+    """The pages the user may open, each built the first time it is needed (a quick start)."""
+
+    def __init__(self, order: list[str], build: Callable[[str], QWidget]) -> None:
+        self.order = order
+        self.built: dict[str, QWidget] = {}
+        self._build = build
+
+    def __getitem__(self, key: str) -> QWidget:
+        if key not in self.order:
+            raise KeyError(key)
+        if key not in self.built:
+            self.built[key] = self._build(key)
+        return self.built[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.order)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
 _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
 
 
@@ -123,13 +145,10 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(150)
         self.nav.setStyleSheet("QListWidget { font-size: 12pt; } QListWidget::item { padding: 10px 8px; }")
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
-        for spec in PAGES:
-            if not ctx.actor.can(spec.permission):
-                continue
-            page = spec.factory(ctx)
-            self.pages[spec.key] = page
-            self.stack.addWidget(page)
+        allowed = [spec for spec in PAGES if ctx.actor.can(spec.permission)]
+        self._specs = {spec.key: spec for spec in allowed}
+        self.pages = _Pages([spec.key for spec in allowed], self._build_page)
+        for spec in allowed:
             self.nav.addItem(self.tr(spec.title))
         self.nav.currentRowChanged.connect(self._show_row)
         central = QWidget()
@@ -144,23 +163,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(scroller, 1)
         self.setCentralWidget(central)
 
-        register_page = self.pages.get("register")
-        if isinstance(register_page, RegisterPage):
-            register_page.open_requested.connect(self.open_household)
-            register_page.new_requested.connect(self.new_household)
-            register_page.life_requested.connect(self.archive_life)
-        backup_page = self.pages.get("backup")
-        if backup_page is not None:
-            backup_page.restored.connect(self._after_restore)  # type: ignore[attr-defined]
         self.exit_backup = not ctx.readonly
-        home = self.pages.get("home")
-        if isinstance(home, HomePage):
-            home.open_requested.connect(self.open_household)
-            ctx.events.household_saved.connect(lambda _i: home.refresh())
-            home.item_requested.connect(self.open_worklist_item)
-        for key in ("reception", "services", "applications", "exchange"):
-            if key in self.pages:
-                self.pages[key].household_requested.connect(self.open_household)  # type: ignore[attr-defined]
 
         self.user_label = QLabel()
         self.county_label = QLabel()
@@ -204,18 +207,40 @@ class MainWindow(QMainWindow):
         self.show_page("home")
 
     # ---- pages
+    def _build_page(self, key: str) -> QWidget:
+        page = self._specs[key].factory(self.ctx)
+        self.stack.addWidget(page)
+        if isinstance(page, RegisterPage):
+            page.open_requested.connect(self.open_household)
+            page.new_requested.connect(self.new_household)
+            page.life_requested.connect(self.archive_life)
+        elif isinstance(page, HomePage):
+            page.open_requested.connect(self.open_household)
+            self.ctx.events.household_saved.connect(lambda _i: page.refresh())
+            page.item_requested.connect(self.open_worklist_item)
+        if key == "backup":
+            page.restored.connect(self._after_restore)  # type: ignore[attr-defined]
+        if key in ("reception", "services", "applications", "exchange"):
+            page.household_requested.connect(self.open_household)  # type: ignore[attr-defined]
+        return page
+
     def show_page(self, key: str) -> bool:
-        page = self.pages.get(key)
-        if page is None:
+        if key not in self.pages:
             return False
-        self.nav.setCurrentRow(self.stack.indexOf(page))
+        self.nav.setCurrentRow(self.pages.order.index(key))
         return True
 
     def _show_row(self, row: int) -> None:
-        self.stack.setCurrentIndex(row)
-        page = self.stack.currentWidget()
+        if row < 0:
+            return
+        key = self.pages.order[row]
+        fresh = key not in self.pages.built
+        page = guarded(self, self.pages.__getitem__, key)
+        if page is None:
+            return
+        self.stack.setCurrentWidget(page)
         refresh = getattr(page, "refresh", None)
-        if refresh is not None and row != 0:
+        if refresh is not None and key != "home" and not fresh:
             guarded(self, refresh)
 
     def open_worklist_item(self, page_key: str, item_id: int) -> None:
@@ -234,7 +259,7 @@ class MainWindow(QMainWindow):
 
     def current_page_key(self) -> str:
         page = self.stack.currentWidget()
-        return next((k for k, p in self.pages.items() if p is page), "")
+        return next((k for k, p in self.pages.built.items() if p is page), "")
 
     # ---- households
     def open_household(self, household_id: int | None) -> HouseholdEditor | None:
@@ -331,7 +356,7 @@ class MainWindow(QMainWindow):
             if not editor.close():
                 event.ignore()
                 return
-        register_page = self.pages.get("register")
+        register_page = self.pages.built.get("register")
         if isinstance(register_page, RegisterPage):
             register_page.save_state()
         s = self.ctx.qsettings()
