@@ -49,34 +49,20 @@ def database(folder: Path):
     yield db
 
 
-@pytest.fixture
-def admin(database):
-    from helpdesk_gui.core import auth
-    return auth.get_actor(database, "admin")
+def _actor_fixture(username: str):
+    @pytest.fixture
+    def fixture(database):
+        from helpdesk_gui.core import auth
+        return auth.get_actor(database, username)
+    fixture.__doc__ = f"The {username} user of the test database."
+    return fixture
 
 
-@pytest.fixture
-def clerk(database):
-    from helpdesk_gui.core import auth
-    return auth.get_actor(database, "clerk")
-
-
-@pytest.fixture
-def reviewer(database):
-    from helpdesk_gui.core import auth
-    return auth.get_actor(database, "reviewer")
-
-
-@pytest.fixture
-def approver(database):
-    from helpdesk_gui.core import auth
-    return auth.get_actor(database, "approver")
-
-
-@pytest.fixture
-def finance(database):
-    from helpdesk_gui.core import auth
-    return auth.get_actor(database, "finance")
+admin = _actor_fixture("admin")
+clerk = _actor_fixture("clerk")
+reviewer = _actor_fixture("reviewer")
+approver = _actor_fixture("approver")
+finance = _actor_fixture("finance")
 
 
 @pytest.fixture
