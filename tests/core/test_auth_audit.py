@@ -225,6 +225,13 @@ EXPECTED["approver"] |= {"exchange.export"}
 EXPECTED["reviewer"] |= {"ledger.view"}
 EXPECTED["approver"] |= {"ledger.view"}
 EXPECTED["finance"] |= {"ledger.view", "ledger.post", "ledger.funds", "ledger.close"}
+# 职工医疗互助 (issue 11): the clerk enrols and registers claims, the approver decides, finance pays
+for _role in auth.ROLES:
+    EXPECTED[_role] |= {"mutual.view"}
+EXPECTED["clerk"] |= {"mutual.enrol", "mutual.claim"}
+EXPECTED["reviewer"] |= {"mutual.enrol", "mutual.claim"}
+EXPECTED["approver"] |= {"mutual.approve"}
+EXPECTED["finance"] |= {"mutual.plans", "mutual.pay"}
 
 
 @pytest.mark.parametrize("role", auth.ROLES)

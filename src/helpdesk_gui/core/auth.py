@@ -51,6 +51,14 @@ PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
     "ledger.funds": (frozenset({"finance", "admin"}), "设置资金账户"),
     "ledger.close": (frozenset({"finance", "admin"}), "结账"),
     "ledger.reopen": (frozenset({"admin"}), "反结账（重新打开已结账的期间）"),
+    # 职工医疗互助 (core/mutual_*.py): the clerk enrols and registers claims, the approver decides,
+    # finance receives contributions and pays (advances, quarterly settlements)
+    "mutual.view": (frozenset({*ROLES, "readonly"}), "查看医疗互助"),
+    "mutual.plans": (frozenset({"finance", "admin"}), "设置医疗互助方案"),
+    "mutual.enrol": (frozenset({"clerk", "reviewer", "admin"}), "登记医疗互助参加单位和会员"),
+    "mutual.claim": (frozenset({"clerk", "reviewer", "admin"}), "登记医疗互助报销"),
+    "mutual.approve": (frozenset({"approver", "admin"}), "审批医疗互助报销和特殊救助预付"),
+    "mutual.pay": (frozenset({"finance", "admin"}), "收取互助金、支付预付款和季度结算"),
 }
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core import audit, ledger_check
+from helpdesk_gui.core import audit, ledger_check, mutual_settle
 from helpdesk_gui.core.privacy import mask_id
 from helpdesk_gui.core.register import ACTIVE_STATUSES
 
@@ -32,6 +32,7 @@ def run(db: Database) -> list[str]:
     if broken:
         failures.append(broken)
     failures += ledger_check.run(db)
+    failures += mutual_settle.check(db)
     from helpdesk_gui.core import workflow_check  # applications: duties, 公示, caps, archive status
     failures += workflow_check.run(db)
     return failures

@@ -130,7 +130,8 @@ DEFAULT_LISTS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     # ---- the fund ledger (core/ledger.py, payroll.py, loans.py; migration 0005_ledger inserts these too)
     "ledger_entry_kind": ("收支类别", [("allocation", "拨款收入"), ("donation", "捐赠收入"), ("interest", "利息收入"),
                                       ("other_in", "其他收入"), ("repayment", "周转金还款"), ("transfer_in", "调入"),
-                                      ("payment", "帮扶支出"), ("loan", "周转金借出"), ("transfer_out", "调出")]),
+                                      ("payment", "帮扶支出"), ("loan", "周转金借出"), ("transfer_out", "调出"),
+                                      ("contribution", "互助金缴费"), ("mutual_aid", "互助金支付")]),
     "voucher_kind": ("凭证类别", [("receipt", "收款"), ("payment", "付款"), ("transfer", "调拨"), ("reversal", "红字冲销"),
                                  ("loan", "借款"), ("repayment", "还款")]),
     "fund_purpose": ("资金用途", [(str(i + 1), n) for i, n in enumerate(
@@ -138,6 +139,10 @@ DEFAULT_LISTS: dict[str, tuple[str, list[tuple[str, str]]]] = {
          "残疾困难救助金", "法律援助金", "创业周转金", "租赁住房救助金", "冬季取暖费救助"])]),
     "fund_kind": ("资金性质", [("grant", "救助资金"), ("revolving", "周转金（借出须归还）")]),
     "roster_status": ("花名册状态", [("draft", "待发放"), ("paid", "已发放"), ("cancelled", "已作废")]),
+    "mutual_receipt_kind": ("医疗互助单据种类", [("1", "特检费用报销单"), ("2", "慢性病门诊收据"), ("3", "住院费用结算单"),
+                                                ("4", "医保费用结算单")]),
+    "mutual_claim_status": ("互助报销状态", [("draft", "待审批"), ("approved", "已批准待结算"), ("rejected", "不予报销"),
+                                             ("settled", "已结算"), ("cancelled", "已作废")]),
 }
 
 # list name -> {legacy or alternative label: current code}

@@ -268,7 +268,7 @@ def reverse(db: Database, actor: Actor, voucher_id: int, reason: str, *, entry_i
             on: _dt.date | None = None, today: _dt.date | None = None) -> Posted:
     """红字冲销: a new voucher whose lines negate the chosen lines of ``voucher_id`` (all by default).
 
-    A transfer is always reversed whole. A reversed payment is a returned payment (退回): its
+    A transfer (and a 医疗互助 contribution) is always reversed whole. A reversed payment is a returned payment (退回): its
     帮扶记录 is withdrawn and the decision can be paid again. A loan is reversed only before any
     repayment (the loan is then void).
     """
@@ -281,7 +281,7 @@ def reverse(db: Database, actor: Actor, voucher_id: int, reason: str, *, entry_i
         chosen = [e for e in lines if entry_ids is None or e["id"] in set(entry_ids)]
         if entry_ids is not None and len(chosen) != len(set(entry_ids)):
             raise ValidationError("冲销分录", f"不属于凭证 {v['voucher_no']}")
-        if any(e["kind"] in ("transfer_in", "transfer_out") for e in chosen):
+        if any(e["kind"] in ("transfer_in", "transfer_out", "contribution") for e in chosen):
             chosen = lines
         chosen = [e for e in chosen if not e["why_not"]] if entry_ids is None else chosen
         if not chosen:
@@ -294,6 +294,10 @@ def reverse(db: Database, actor: Actor, voucher_id: int, reason: str, *, entry_i
                                     "AND kind = 'repayment'", [e["loan_id"]])
                 if repaid:
                     raise StateError("这笔周转金借款已有还款，不能冲销借出；请按还款办理。")
+        mutual = any(e["kind"] in ("mutual_aid", "contribution") for e in chosen)
+        if mutual:
+            from helpdesk_gui.core import mutual_settle  # 医疗互助 claims, advances, contributions follow
+            mutual_settle.check_reversal(db, chosen)
         red = [Line(int(e["fund_id"]), str(e["kind"]), -int(e["amount_fen"]), memo=f"冲销 {v['voucher_no']} 第 {e['line']} 行："
                     f"{e['memo']}", counterparty=str(e["counterparty"]), household_id=e["household_id"],
                     decision_id=e["decision_id"], project=e["project"], pay_method=e["pay_method"],
@@ -306,6 +310,8 @@ def reverse(db: Database, actor: Actor, voucher_id: int, reason: str, *, entry_i
         for e in chosen:
             if e["kind"] == "payment" and e["record_no"]:
                 _withdraw_record(db, actor, str(e["record_no"]), posted.voucher_no, reason)
+        if mutual:
+            mutual_settle.on_reversed(db, actor, chosen, posted.voucher_no, reason)
     return posted
 
 

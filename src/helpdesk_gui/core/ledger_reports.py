@@ -21,8 +21,8 @@ from sqlite_utils import Database
 from helpdesk_gui.core import codes, funds
 from helpdesk_gui.core.db import rows, scalar
 
-RECEIPTS = ("allocation", "donation", "interest", "other_in", "repayment")
-PAYMENTS = ("payment", "loan")
+RECEIPTS = ("allocation", "donation", "interest", "other_in", "repayment", "contribution")
+PAYMENTS = ("payment", "loan", "mutual_aid")
 
 
 @dataclass

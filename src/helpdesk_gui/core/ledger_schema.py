@@ -22,8 +22,9 @@ from typing import Any
 
 from helpdesk_gui.core import codes
 
-INFLOW_KINDS = ("allocation", "donation", "interest", "other_in", "repayment", "transfer_in")
-OUTFLOW_KINDS = ("payment", "loan", "transfer_out")
+INFLOW_KINDS = ("allocation", "donation", "interest", "other_in", "repayment", "transfer_in", "contribution")
+OUTFLOW_KINDS = ("payment", "loan", "transfer_out", "mutual_aid")
+# contribution / mutual_aid: 医疗互助 (core.mutual_*); older databases get them from migration 0007
 
 _IN = ", ".join(f"'{k}'" for k in INFLOW_KINDS)
 _ALL = ", ".join(f"'{k}'" for k in INFLOW_KINDS + OUTFLOW_KINDS)

@@ -12,6 +12,7 @@ from typing import Any
 from helpdesk_gui.core import codes
 from helpdesk_gui.core.exchange_schema import m0003_exchange
 from helpdesk_gui.core.ledger_schema import m0005_ledger
+from helpdesk_gui.core.mutual_schema import m0007_mutual
 from helpdesk_gui.core.reception_schema import m0006_reception
 from helpdesk_gui.core.workflow_schema import m0002_workflow
 
@@ -331,6 +332,7 @@ MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("0003_exchange", m0003_exchange),
     ("0005_ledger", m0005_ledger),
     ("0006_reception", m0006_reception),
+    ("0007_mutual", m0007_mutual),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -66,6 +66,20 @@ DEFAULTS: list[Setting] = [
     Setting("loan_max_fen", "创业周转金单笔借款上限（分）", 5_000_000),
     Setting("loan_max_months", "创业周转金最长借款期限（月）", 36),
     Setting("loan_grace_days", "周转金还款宽限期（天，超过即列为逾期）", 30),
+    # ---- 职工医疗互助 (core/mutual_*.py): the rules a new plan starts from (each plan keeps its own copy)
+    Setting("mutual_worker_fen", "医疗互助：职工个人每年缴纳（分）", 2_000),
+    Setting("mutual_unit_fen", "医疗互助：单位每人每年补贴（分）", 500),
+    Setting("mutual_union_fen", "医疗互助：工会每人每年补贴（分）", 1_000),
+    Setting("mutual_deductible_fen", "医疗互助：每次报销起付线（统筹段自付，分）", 100_000),
+    Setting("mutual_rate_pct", "医疗互助：超过起付线部分的补助比例（%）", 50),
+    Setting("mutual_loyalty_years", "医疗互助：每连续参加几年提高比例", 5),
+    Setting("mutual_loyalty_points", "医疗互助：每次提高几个百分点", 5),
+    Setting("mutual_max_rate_pct", "医疗互助：补助比例最高（%）", 80),
+    Setting("mutual_claim_cap_fen", "医疗互助：每次补助最高（分）", 2_000_000),
+    Setting("mutual_year_cap_fen", "医疗互助：每人每年补助和康复金合计最高（分）", 5_000_000),
+    Setting("mutual_rehab_bands", "医疗互助：康复金档次（本年统筹支付超过多少分，康复金多少分）",
+            [[12_000_000, 500_000], [20_000_000, 800_000], [30_000_000, 1_000_000]]),
+    Setting("mutual_advance_cap_fen", "医疗互助：大病特殊救助每笔预付最高（分）", 2_000_000),
 ]
 _BY_KEY = {s.key: s for s in DEFAULTS}
 
