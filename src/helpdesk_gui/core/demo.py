@@ -283,7 +283,12 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
         from helpdesk_gui.core import reception_demo  # reception log, pairs, visits, service cases
         counts.update(reception_demo.generate(db, seed=seed, today=today, first_household_id=next_id))
         from helpdesk_gui.core import ledger_demo  # a year of receipts, payments and closings
-        counts.update(ledger_demo.generate(db, seed=seed, today=today, first_household_id=next_id, county=county))
+        books = ledger_demo.generate(db, seed=seed, today=today, first_household_id=next_id, county=county, close=False)
+        counts.update(books)
+        from helpdesk_gui.core import mutual_demo  # 职工医疗互助: plans, members, claims, settlements
+        counts.update(mutual_demo.generate(db, seed=seed, today=today, county=county, households=households))
+        if books.get("vouchers"):
+            counts["closed_months"] = ledger_demo.close_ended_months(db, today, by=ledger_demo.PAID_BY)
         audit.record(db, actor.username, "demo", "database", county, None, {"seed": seed, **counts})
     if progress:
         progress(households, households)

@@ -12,34 +12,23 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from helpdesk_gui.core import command_kit as kit
 from helpdesk_gui.core import ledger_reports, ledger_xlsx, loans, payroll
 from helpdesk_gui.core.errors import ValidationError
-from helpdesk_gui.core.money import format_yuan
 
-
-def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
+_out, _yuan = kit.out, kit.yuan
 
 
 def _db(args: argparse.Namespace) -> Any:
-    from helpdesk_gui.core import db, paths
-    return db.open_db(paths.db_path(args.folder), readonly=True)
+    return kit.open_db(args)
 
 
 def _date(text: str, field: str) -> str:
-    try:
-        return _dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise ValidationError(field, "应写成 YYYY-MM-DD", text) from None
-
-
-def _yuan(fen: int) -> str:
-    return format_yuan(int(fen), grouping=True)
+    return str(kit.date_arg(text, field))
 
 
 def cmd_overview(args: argparse.Namespace) -> int:

@@ -53,7 +53,9 @@ def _quarter_start(day: _dt.date) -> _dt.date:
     return _dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def generate(db: Database, *, seed: int, today: _dt.date, first_household_id: int, county: str) -> dict[str, int]:
+def generate(db: Database, *, seed: int, today: _dt.date, first_household_id: int, county: str,
+             close: bool = True) -> dict[str, int]:
+    """The year's books; ``close=False`` leaves the ended months open (the caller adds more, then closes)."""
     if scalar(db, "SELECT count(*) FROM vouchers"):
         return {"vouchers": 0, "ledger_entries": 0}
     rng = random.Random(seed * 7919 + 5)
@@ -207,7 +209,7 @@ def generate(db: Database, *, seed: int, today: _dt.date, first_household_id: in
                "decision_id, household_id, -amount_fen FROM ledger_entries WHERE kind = 'payment' AND roster_id >= ? "
                "ORDER BY id", [first_roster])
     waiting = _waiting(db, rng, today, first_household_id, serial, stamp)
-    closed = close_ended_months(db, today, by=PAID_BY)
+    closed = close_ended_months(db, today, by=PAID_BY) if close else 0
     return {"vouchers": len(numbered), "ledger_entries": entries, "closed_months": closed, "decisions_to_pay": waiting}
 
 

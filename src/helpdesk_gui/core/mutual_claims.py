@@ -199,10 +199,16 @@ def _status(db: Database, c: dict[str, Any]) -> str:
     return codes.load(db).label("mutual_claim_status", c["status"])
 
 
-def _receipts_of(db: Database, claim_id: int) -> list[ReceiptDraft]:
+def receipt_drafts(db: Database, claim_id: int) -> list[ReceiptDraft]:
     return [ReceiptDraft(r["kind"], r["receipt_no"], r["receipt_date"], int(r["total_fen"]), int(r["insurance_fen"]),
                          int(r["self_fen"]), r["hospital"])
             for r in rows(db, "SELECT * FROM mutual_receipts WHERE claim_id = ? ORDER BY ord", [claim_id])]
+
+
+def preview_claim(db: Database, claim_id: int) -> Result:
+    """A registered claim's reimbursement as it would be approved now."""
+    c = _claim_row(db, claim_id)
+    return preview(db, c["plan_id"], c["member_id"], receipt_drafts(db, claim_id), claim_id=claim_id)
 
 
 def approve_claim(db: Database, actor: Actor, claim_id: int) -> Result:
@@ -217,7 +223,7 @@ def approve_claim(db: Database, actor: Actor, claim_id: int) -> Result:
         plan = mutual.get_plan(db, c["plan_id"])
         _require_paid(db, plan, c["member_id"])
         result = compute(mutual.rule_of(plan),
-                         [Receipt(r.total_fen, r.insurance_fen, r.self_fen) for r in _receipts_of(db, claim_id)],
+                         [Receipt(r.total_fen, r.insurance_fen, r.self_fen) for r in receipt_drafts(db, claim_id)],
                          history(db, plan, c["member_id"], exclude_claim=claim_id))
         years = history(db, plan, c["member_id"], exclude_claim=claim_id).years
         db.execute("UPDATE mutual_claims SET status = 'approved', years = ?, rate_pct = ?, subsidy_fen = ?, rehab_fen = ?, "
@@ -401,3 +407,15 @@ def list_advances(db: Database, *, member_id: int | None = None, open_only: bool
     for a in out:
         a["open_fen"] = 0 if a["closed_at"] else int(a["amount_fen"]) - int(a["settled_fen"])
     return [a for a in out if a["open_fen"] > 0] if open_only else out
+
+
+def member_standing(db: Database, plan_id: int, member_id: int) -> dict[str, Any]:
+    """A member as the claim and advance dialogs show them: the member row with ``enrolled`` and ``paid`` in the
+    plan, consecutive ``years`` and the advances still open (``advances``, ``open_fen``)."""
+    m = mutual.get_member(db, member_id)
+    plan = mutual.get_plan(db, plan_id)
+    e = row(db, "SELECT contribution_id FROM mutual_enrolments WHERE plan_id = ? AND member_id = ?", [plan_id, member_id])
+    advances = open_advances(db, member_id)
+    return {**m, "enrolled": e is not None, "paid": e is not None and e["contribution_id"] is not None,
+            "years": mutual.consecutive_years(db, member_id, plan["period"]), "advances": advances,
+            "open_fen": sum(int(a["open_fen"]) for a in advances)}

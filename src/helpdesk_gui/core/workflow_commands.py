@@ -14,40 +14,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import json
-import os
-import sys
 from collections.abc import Callable
 from typing import Any
 
-from helpdesk_gui.core import applications, approval, auth, caps, codes, review, workdays
+from helpdesk_gui.core import applications, approval, caps, codes, review, workdays
+from helpdesk_gui.core import command_kit as kit
 from helpdesk_gui.core.db import row
-from helpdesk_gui.core.errors import HelpdeskError, NotFoundError, ValidationError
+from helpdesk_gui.core.errors import NotFoundError, ValidationError
 from helpdesk_gui.core.money import format_yuan
 
-
-class NeedUser(HelpdeskError):
-    exit_code = 2
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
-
-
-def _db(args: argparse.Namespace, *, readonly: bool = True) -> Any:
-    from helpdesk_gui.core import db, paths
-    return db.open_db(paths.db_path(args.folder), readonly=readonly)
-
-
-def _actor(db: Any) -> auth.Actor:
-    user = os.environ.get("HELPDESK_USER", "")
-    if not user:
-        raise NeedUser("此命令会修改数据：请在环境变量 HELPDESK_USER 和 HELPDESK_PASSWORD 中给出办理人的用户名和密码。")
-    return auth.login(db, user, os.environ.get("HELPDESK_PASSWORD", ""))
-
-
-def _json(value: Any) -> None:
-    _out(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+_out, _db, _actor, _json = kit.out, kit.open_db, kit.acting_user, kit.print_json
 
 
 def cmd_list(args: argparse.Namespace) -> int:

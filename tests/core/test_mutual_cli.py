@@ -1,0 +1,83 @@
+"""``helpdesk mutual-...`` end to end, and the demo's 医疗互助 books."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from helpdesk_gui import cli
+from helpdesk_gui.core import auth, check, demo, ids, mutual
+from helpdesk_gui.core.db import scalar
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def as_user(monkeypatch, name: str, password: str = "passw0rd!") -> None:
+    monkeypatch.setenv("HELPDESK_USER", name)
+    monkeypatch.setenv("HELPDESK_PASSWORD", password)
+
+
+def test_mutual_commands(folder, database, capsys, monkeypatch, clerk) -> None:
+    code, _out, err = run(capsys, "mutual-plan-new", "--year", "2026")
+    assert code == 2 and "HELPDESK_USER" in err
+    as_user(monkeypatch, "clerk")
+    code, _out, err = run(capsys, "mutual-plan-new", "--year", "2026")
+    assert code == 1 and "无权设置医疗互助方案" in err
+    as_user(monkeypatch, "finance")
+    code, out, _ = run(capsys, "mutual-plan-new", "--year", "2026")
+    assert code == 0 and "统筹段自付超过 1,000.00 元的部分按 50% 补助" in out
+    plan = mutual.plan_by_period(database, 2026)
+    unit = mutual.save_unit(database, clerk, "县水泥厂工会")
+    members = [mutual.save_member(database, clerk, mutual.MemberDraft(n, ids.make("530122", dt.date(1980, 3, i), i), unit))
+               for i, n in enumerate(("张三", "李四"), start=1)]
+    mutual.enrol(database, clerk, plan["id"], members)
+    code, out, _ = run(capsys, "mutual-members", "--year", "2026", "--unpaid")
+    assert code == 0 and "张三" in out and "待缴费" in out and "共 2 人" in out
+    code, out, _ = run(capsys, "mutual-contribute", "--year", "2026", "--unit", "县水泥厂工会", "--date", "2026-02-01")
+    assert code == 0 and "已入账：凭证 2026-0001" in out
+    code, out, _ = run(capsys, "mutual-plans", "--json")
+    assert json.loads(out)[0]["received_fen"] == 7_000 and json.loads(out)[0]["paid"] == 2
+
+    from helpdesk_gui.core import ledger, mutual_claims
+    finance = auth.get_actor(database, "finance")
+    ledger.post_receipt(database, finance, int(plan["fund_id"]), 10_000_000, "other_in", "工会补充", on=dt.date(2026, 2, 2))
+    receipt = mutual_claims.ReceiptDraft("3", "ZY88", "2026-03-01", 800_000, 200_000, 500_000, "县医院")
+    mutual_claims.create_claim(database, clerk, plan["id"], members[0], [receipt])
+    code, out, _ = run(capsys, "mutual-claim", "HZ" + str(dt.date.today().year) + "-0001")
+    assert code == 0 and "住院费用结算单 ZY88" in out and "未审批" in out and "结算应付 2,000.00 元" in out
+    code, _out, err = run(capsys, "mutual-approve", f"HZ{dt.date.today().year}-0001")
+    assert code == 1 and "无权审批" in err
+    as_user(monkeypatch, "approver")
+    code, out, _ = run(capsys, "mutual-approve", f"HZ{dt.date.today().year}-0001")
+    assert code == 0 and "结算应付 2,000.00 元" in out
+    quarter = f"{dt.date.today().year}-Q{(dt.date.today().month - 1) // 3 + 1}"
+    code, out, _ = run(capsys, "mutual-settle", "--quarter", quarter, "--json")
+    assert code == 0 and json.loads(out) == {"quarter": quarter, "claims": 1, "total_fen": 200_000}
+    as_user(monkeypatch, "finance")
+    code, out, _ = run(capsys, "mutual-settle", "--quarter", quarter, "--post", "--batch", "YH001")
+    assert code == 0 and "合计 2,000.00 元（贰仟元整）" in out
+    code, out, _ = run(capsys, "mutual-report", "fund", "--year", "2026", "--json")
+    report = json.loads(out)
+    assert report["contributions_fen"] == 7_000 and report["claims_fen"] == 200_000
+    code, out, _ = run(capsys, "mutual-report", "contributions", "--year", "2026")
+    assert code == 0 and out.startswith("县水泥厂工会\t2\t40.00\t10.00\t20.00\t70.00")
+    assert run(capsys, "check")[0] == 0
+
+
+def test_demo_has_a_year_of_mutual_aid(database, admin) -> None:
+    today = dt.date(2026, 11, 22)
+    counts = demo.generate(database, admin, 2_000, seed=3, today=today)
+    assert counts["mutual_members"] == 250 and counts["mutual_claims"] > 0 and counts["mutual_settlements"] >= 3
+    assert scalar(database, "SELECT count(*) FROM mutual_plans") == 2
+    assert scalar(database, "SELECT count(*) FROM mutual_claims WHERE status = 'settled'") > 0
+    # every posted settlement's ledger payments equal its roster total, and the whole database checks out
+    assert scalar(database, "SELECT count(*) FROM mutual_settlements s WHERE s.status = 'posted' AND s.total_fen <> "
+                            "(SELECT coalesce(-sum(e.amount_fen), 0) FROM mutual_payments p JOIN ledger_entries e "
+                            "ON e.id = p.entry_id WHERE p.settlement_id = s.id)") == 0
+    assert check.run(database) == []
+    # the ended months are closed after the scheme's vouchers were written
+    assert scalar(database, "SELECT count(*) FROM ledger_periods WHERE period = '2026-10'") == 1
