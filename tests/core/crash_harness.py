@@ -11,6 +11,7 @@ Scenarios:
   ledger    a run of fund receipts and transfers, each its own voucher
   campaign  approving a campaign of CAMPAIGN_ROWS applications in one step
   import    importing a batch workbook of 20,000 households from another county (exchange format 1.0)
+  mutual    posting the quarterly 医疗互助 settlement of SETTLE_CLAIMS approved claims (one voucher)
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ BATCH = 20_000
 CAMPAIGN_ROWS = 1_500
 IMPORT_ROWS = 20_000
 CAMPAIGN_DAY = dt.date(2026, 3, 2)
+SETTLE_CLAIMS = 1_000          # at most: the demo county has fewer members
 
 
 def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
@@ -62,6 +64,15 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
                 from helpdesk_gui.exchange import importer
                 importer.import_batch(db, clerk, folder / "batch.xlsx", accept_unsigned=True, folder=folder)
                 acks.write(json.dumps({"kind": "import", "n": n}) + "\n")
+                acks.flush()
+                os.fsync(acks.fileno())
+                return
+            elif scenario == "mutual":
+                from helpdesk_gui.core import mutual_settle
+                finance = auth.get_actor(db, "finance")
+                sid = mutual_settle.create_settlement(db, finance, mutual_settle.quarter_of(dt.date.today()))
+                mutual_settle.post_settlement(db, finance, sid)
+                acks.write(json.dumps({"kind": "mutual", "n": n}) + "\n")
                 acks.flush()
                 os.fsync(acks.fileno())
                 return
@@ -105,7 +116,19 @@ def prepare(template: Path) -> None:
                            filters=search.Filters(status="active"), today=CAMPAIGN_DAY)
     campaigns.publicise(db, reviewer, cid, "同意", start=CAMPAIGN_DAY, today=CAMPAIGN_DAY)
     campaigns.close_publicity(db, clerk, cid, today=CAMPAIGN_DAY + dt.timedelta(days=19))
+    _approved_claims(db, clerk, auth.get_actor(db, "approver"), auth.get_actor(db, "finance"))
     db.conn.close()
+
+
+def _approved_claims(db: object, clerk: object, approver: object, finance: object) -> None:
+    """SETTLE_CLAIMS approved 医疗互助 claims of this year's members, waiting for this quarter's settlement."""
+    from helpdesk_gui.core import ledger, mutual, mutual_claims
+    plan = mutual.plan_by_period(db, CAMPAIGN_DAY.year)
+    members = mutual.list_members(db, plan_id=plan["id"], enrolled_only=True)[:SETTLE_CLAIMS]
+    ledger.post_receipt(db, finance, int(plan["fund_id"]), 100_000_000_00, "other_in", "崩溃测试补充互助金")
+    for i, m in enumerate(members):
+        receipt = mutual_claims.ReceiptDraft("3", f"CRASH{i:05d}", CAMPAIGN_DAY.isoformat(), 600_000, 100_000, 400_000)
+        mutual_claims.approve_claim(db, approver, mutual_claims.create_claim(db, clerk, plan["id"], m["id"], [receipt]))
 
 
 def prepare_batch(template: Path, households: int) -> None:
@@ -153,6 +176,12 @@ def one_run(template: Path, work: Path, scenario: str, batch: int, rng: random.R
             imported = int(db.execute("SELECT count(*) FROM households WHERE sender_code = '530199'").fetchone()[0])
             partial = imported not in (0, IMPORT_ROWS)
             lost = bool(acked) and imported == 0
+        elif scenario == "mutual":
+            posted = int(db.execute("SELECT count(*) FROM mutual_settlements WHERE status = 'posted' "
+                                    "AND created_by = 'finance'").fetchone()[0])
+            partial = bool(db.execute("SELECT count(*) FROM mutual_claims c JOIN mutual_settlements s ON s.id = "
+                                      "c.settlement_id WHERE (s.status = 'posted') <> (c.status = 'settled')").fetchone()[0])
+            lost = bool(acked) and posted == 0
         elif scenario == "campaign":
             states = {r[0]: r[1] for r in db.execute(
                 "SELECT status, count(*) FROM applications WHERE campaign_id IS NOT NULL GROUP BY status")}
@@ -173,7 +202,7 @@ def one_run(template: Path, work: Path, scenario: str, batch: int, rng: random.R
 
 
 #: How long a child may run before it is killed (seconds, upper bound of the random moment).
-MAX_WAIT = {"bulk": 7.0, "edits": 2.0, "ledger": 2.0, "campaign": 6.0, "import": 12.0}
+MAX_WAIT = {"bulk": 7.0, "edits": 2.0, "ledger": 2.0, "campaign": 6.0, "import": 12.0, "mutual": 0.5}
 
 
 def run(runs: int, scenarios: list[str], batch: int, base: Path, seed: int = 1,
@@ -210,7 +239,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--batch", type=int, default=BATCH)
-    p.add_argument("--scenario", action="append", choices=["bulk", "edits", "ledger", "campaign", "import"])
+    p.add_argument("--scenario", action="append", choices=["bulk", "edits", "ledger", "campaign", "import", "mutual"])
     p.add_argument("--workdir", default="/tmp/helpdesk-crash")
     p.add_argument("--child")
     p.add_argument("--folder")
@@ -219,7 +248,7 @@ def main() -> int:
     if args.child:
         child(args.child, Path(args.folder), Path(args.ack), args.batch)
         return 0
-    results = run(args.runs, args.scenario or ["bulk", "edits", "ledger", "campaign", "import"], args.batch,
+    results = run(args.runs, args.scenario or ["bulk", "edits", "ledger", "campaign", "import", "mutual"], args.batch,
                   Path(args.workdir))
     print(json.dumps(summary(results), ensure_ascii=False, indent=2))
     bad = [r for r in results if r["failures"] or r["partial"] or r["lost_acknowledged"]]

@@ -11,9 +11,9 @@ import crash_harness  # noqa: E402
 
 
 def test_killed_writers_leave_whole_batches_and_a_clean_check(tmp_path):
-    results = crash_harness.run(2, ["bulk", "edits", "ledger", "campaign"], 20_000, tmp_path)
+    results = crash_harness.run(2, ["bulk", "edits", "ledger", "campaign", "mutual"], 20_000, tmp_path)
     summary = crash_harness.summary(results)
-    assert all(summary[s]["kills"] == 2 for s in ("bulk", "edits", "ledger", "campaign"))
+    assert all(summary[s]["kills"] == 2 for s in ("bulk", "edits", "ledger", "campaign", "mutual"))
     for r in results:
         assert r["failures"] == [], r
         assert not r["partial"], r
