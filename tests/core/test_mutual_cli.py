@@ -65,6 +65,9 @@ def test_mutual_commands(folder, database, capsys, monkeypatch, clerk) -> None:
     assert report["contributions_fen"] == 7_000 and report["claims_fen"] == 200_000
     code, out, _ = run(capsys, "mutual-report", "contributions", "--year", "2026")
     assert code == 0 and out.startswith("县水泥厂工会\t2\t40.00\t10.00\t20.00\t70.00")
+    code, out, _ = run(capsys, "stats", "--json")
+    assert json.loads(out)["mutual_aid"] == {"members": 2, "claims": {"total": 1, "by_status": {"已结算": 1}},
+                                             "paid_fen": 200_000}
     assert run(capsys, "check")[0] == 0
 
 

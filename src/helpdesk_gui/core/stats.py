@@ -39,6 +39,13 @@ def summary(db: Database) -> dict[str, Any]:
                          for name, src, bal in db.execute(
                              "SELECT f.name, f.source, b.balance_fen FROM funds f JOIN fund_balances b "
                              "ON b.fund_id = f.id ORDER BY f.ord, f.id")]
+    mutual: dict[str, Any] = {}
+    if "mutual_members" in tables:
+        claims = {str(k): int(n) for k, n in db.execute("SELECT status, count(*) FROM mutual_claims GROUP BY status")}
+        mutual = {"members": int(scalar(db, "SELECT count(*) FROM mutual_members")),
+                  "claims": {"total": sum(claims.values()), "by_status": _labelled(book, "mutual_claim_status", claims)},
+                  "paid_fen": -int(scalar(db, "SELECT coalesce(sum(amount_fen), 0) FROM ledger_entries "
+                                              "WHERE kind = 'mutual_aid'"))}
     return {
         "households": {
             "total": sum(by_status.values()),
@@ -51,6 +58,7 @@ def summary(db: Database) -> dict[str, Any]:
         "paid_total_fen": int(scalar(db, "SELECT coalesce(sum(amount_fen), 0) FROM assistance_records")),
         "funds": funds,
         "fund_accounts": fund_accounts,
+        "mutual_aid": mutual,
     }
 
 
