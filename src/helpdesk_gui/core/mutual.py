@@ -384,7 +384,8 @@ def member_by_id_number(db: Database, id_number: str) -> dict[str, Any] | None:
 
 def list_members(db: Database, *, plan_id: int | None = None, unit_id: int | None = None, text: str = "",
                  unpaid_only: bool = False, enrolled_only: bool = False, limit: int = 5000) -> list[dict[str, Any]]:
-    """Members (newest plans' state for ``plan_id``): enrolment, paid, consecutive years are added."""
+    """Members with, for ``plan_id``, their enrolment, whether paid and their consecutive years; ``archive_no``
+    names the member's 困难职工档案 when the member is the head of an archive in the register."""
     where: list[str] = ["1 = 1"]
     params: dict[str, Any] = {"p": plan_id, "limit": limit}
     if unit_id:
@@ -398,7 +399,9 @@ def list_members(db: Database, *, plan_id: int | None = None, unit_id: int | Non
     if unpaid_only:
         where.append("e.contribution_id IS NULL")
     out = rows(db, f"""
-        SELECT m.*, u.name AS unit_name, e.id AS enrolment_id, e.enrolled_on, e.contribution_id
+        SELECT m.*, u.name AS unit_name, e.id AS enrolment_id, e.enrolled_on, e.contribution_id,
+               (SELECT h.archive_no FROM households h WHERE h.id_number = m.id_number
+                AND h.status IN ('applying', 'visiting', 'publicity', 'pending', 'active') LIMIT 1) AS archive_no
         FROM mutual_members m JOIN mutual_units u ON u.id = m.unit_id
         LEFT JOIN mutual_enrolments e ON e.member_id = m.id AND e.plan_id = :p
         WHERE {' AND '.join(where)} ORDER BY u.name, m.name LIMIT :limit""", params)
@@ -568,3 +571,16 @@ def contributions(db: Database, plan_id: int | None = None) -> list[dict[str, An
         FROM mutual_contributions c JOIN mutual_plans p ON p.id = c.plan_id JOIN mutual_units u ON u.id = c.unit_id
         JOIN vouchers v ON v.id = c.voucher_id {where} ORDER BY c.received_on DESC, c.id DESC""",
                 [plan_id] if plan_id else [])
+
+
+# ---------------------------------------------------------------------------------------- window helpers
+
+def save_and_enrol(db: Database, actor: Actor, draft: MemberDraft, member_id: int | None = None, *,
+                   plan_id: int | None = None, on: _dt.date | None = None, today: _dt.date | None = None) -> int:
+    """The member dialog's OK: save the member and, with ``plan_id``, enrol them too, in one transaction
+    (a closed plan refuses the whole, so no half-saved member is left behind)."""
+    with write(db):
+        mid = save_member(db, actor, draft, member_id, today=today)
+        if plan_id is not None:
+            enrol(db, actor, plan_id, [mid], on=on)
+    return mid

@@ -67,7 +67,14 @@ def generate(db: Database, *, seed: int, today: _dt.date, county: str, household
     unit_ids = [int(r[0]) for r in db.execute("SELECT id FROM mutual_units ORDER BY name")]
     first_member = int(scalar(db, "SELECT coalesce(max(id), 0) FROM mutual_members")) + 1
     m_rows: list[tuple[Any, ...]] = []
-    for i in range(n_members):
+    # some members are heads of hardship archives (the members list links them)
+    heads = [tuple(r) for r in db.execute("SELECT id_number, name, gender, birth_date, bank_name, bank_account "
+                                          "FROM households WHERE status = 'active' AND id_number <> '' ORDER BY id")]
+    for h in rng.sample(heads, min(len(heads), n_members // 10)):
+        m_rows.append((first_member + len(m_rows), h[0], h[1], h[2], h[3], unit_ids[len(m_rows) % len(unit_ids)],
+                       f"1{rng.choice('3589')}{rng.randrange(10**9):09d}", h[4] or BANKS[0][0],
+                       h[5] or BANKS[0][1] + f"{rng.randrange(10**15):015d}", None, CLERK, stamp, stamp))
+    for i in range(len(m_rows), n_members):
         sex = "1" if rng.random() < 0.62 else "2"
         birth = people.birth(22, 58, today)
         bank, prefix = rng.choice(BANKS)
