@@ -163,7 +163,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 #: ``add(name, help, fn) -> parser`` registers one command (see ``build_parser``).
 EXTENSIONS: tuple[str, ...] = ("helpdesk_gui.printing.commands", "helpdesk_gui.exchange.commands",
                                "helpdesk_gui.report_commands", "helpdesk_gui.core.ledger_commands",
-                               "helpdesk_gui.core.workflow_commands", "helpdesk_gui.core.mutual_commands")
+                               "helpdesk_gui.core.workflow_commands", "helpdesk_gui.core.mutual_commands",
+                               "helpdesk_gui.exchange.mutual_commands")
 
 
 def build_parser() -> _Parser:

@@ -11,7 +11,8 @@ from helpdesk_gui.printing.template import FormNotFound, TemplateError
 
 REQUIRED = {"archive": "困难职工档案表", "approval": "困难职工家庭建档申请审批表", "visit": "入户调查表",
             "publicity": "困难职工建档公示名单", "roster": "帮扶资金发放花名册", "medical": "医疗救助申请审批表",
-            "school_aid": "金秋助学申请表", "reception": "接待登记表", "monthly": "月度统计报表"}
+            "school_aid": "金秋助学申请表", "reception": "接待登记表", "monthly": "月度统计报表",
+            "mutual_roster": "职工医疗互助金报销结算花名册", "mutual_claim": "医疗互助报销审批表"}
 
 GOOD = """
 [form]

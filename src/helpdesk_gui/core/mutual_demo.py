@@ -70,10 +70,11 @@ def generate(db: Database, *, seed: int, today: _dt.date, county: str, household
     # some members are heads of hardship archives (the members list links them)
     heads = [tuple(r) for r in db.execute("SELECT id_number, name, gender, birth_date, bank_name, bank_account "
                                           "FROM households WHERE status = 'active' AND id_number <> '' ORDER BY id")]
-    for h in rng.sample(heads, min(len(heads), n_members // 10)):
-        m_rows.append((first_member + len(m_rows), h[0], h[1], h[2], h[3], unit_ids[len(m_rows) % len(unit_ids)],
-                       f"1{rng.choice('3589')}{rng.randrange(10**9):09d}", h[4] or BANKS[0][0],
-                       h[5] or BANKS[0][1] + f"{rng.randrange(10**15):015d}", None, CLERK, stamp, stamp))
+    for head in rng.sample(heads, min(len(heads), n_members // 10)):
+        m_rows.append((first_member + len(m_rows), head[0], head[1], head[2], head[3],
+                       unit_ids[len(m_rows) % len(unit_ids)], f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+                       head[4] or BANKS[0][0], head[5] or BANKS[0][1] + f"{rng.randrange(10**15):015d}", None, CLERK,
+                       stamp, stamp))
     for i in range(len(m_rows), n_members):
         sex = "1" if rng.random() < 0.62 else "2"
         birth = people.birth(22, 58, today)
@@ -110,7 +111,7 @@ def generate(db: Database, *, seed: int, today: _dt.date, county: str, household
                      for fen, who, label in zip(shares, (unit, unit, "工会"), ("职工个人缴纳", "单位补贴", "工会补贴"),
                                                 strict=True) if fen]
             books.add(paid_on, 0, "receipt", f"收{unit}{year}年度医疗互助金 {n} 人", lines, counterparty=unit)
-            contribution_rows.append([year, uid, n, *shares, sum(shares), paid_on.isoformat(), len(books.vouchers) - 1])
+            contribution_rows.append((year, uid, n, *shares, sum(shares), paid_on.isoformat(), len(books.vouchers) - 1))
             enrol_rows += [(plan_ids[year], mid, uid, f"{year}-01-05", len(contribution_rows) - 1) for mid in mids]
         books.add(_dt.date(year, 1, 6), 0, "receipt", f"上级工会拨入{year}年度职工医疗互助补充资金",
                   [{"fund_id": fund, "kind": "allocation", "amount_fen": max(50_000_000, len(stay) * 40_000),
@@ -157,7 +158,7 @@ def generate(db: Database, *, seed: int, today: _dt.date, county: str, household
         status = "draft" if age < 10 else ("rejected" if rng.random() < 0.04 else "approved")
         decided = min(c["submitted"] + _dt.timedelta(days=rng.randint(3, 9)), today)
         years_in = mutual._run(paid_years[c["member"]], c["year"], by_id[c["member"]][5], first_year)
-        h = history[(c["year"], c["member"])]
+        h: list[int] = history[(c["year"], c["member"])]
         result = compute(c["rule"], [Receipt(r[4], r[5], r[6]) for r in c["receipts"]],
                          History(years_in, h[0], h[1], h[2]))
         live = 0 if status == "rejected" else 1

@@ -74,25 +74,42 @@ def norm(text: Any) -> str:
     return s.strip(":：")
 
 
-_INDEX: dict[str, str] = {}
-for _label in TARGETS:
-    _INDEX[norm(_label)] = _label
-    for _alt in SYNONYMS.get(_label, ()):
-        _INDEX.setdefault(norm(_alt), _label)
+class Targets:
+    """The columns a foreign sheet's headers may map to: labels, the required ones, other words for each.
+
+    ``STATION`` (the 困难职工 columns) is the default everywhere; other imports of loose
+    spreadsheets (a unit's 医疗互助 member list, ``exchange.mutual_list``) pass their own.
+    """
+
+    def __init__(self, labels: tuple[str, ...], required: tuple[str, ...],
+                 synonyms: dict[str, tuple[str, ...]]) -> None:
+        self.labels = tuple(labels)
+        self.required = tuple(required)
+        self.synonyms = dict(synonyms)
+        self.index: dict[str, str] = {}
+        for label in self.labels:
+            self.index[norm(label)] = label
+            for alt in self.synonyms.get(label, ()):
+                self.index.setdefault(norm(alt), label)
 
 
-def match(header: Any) -> tuple[str | None, float]:
+STATION = Targets(TARGETS, REQUIRED, SYNONYMS)
+_INDEX: dict[str, str] = STATION.index
+
+
+def match(header: Any, targets: Targets = STATION) -> tuple[str | None, float]:
     """(target label, score) for one header cell; score 1 for a label or known synonym."""
+    index = targets.index
     key = norm(header)
     if not key or key in IGNORED:
         return None, 0.0
-    hit = _INDEX.get(key)
+    hit = index.get(key)
     if hit is not None:
         return hit, 1.0
     if len(key) > 16 or sum(ch.isdigit() for ch in key) > 2:
         return None, 0.0  # a title or a data cell, not a header
     best, score = None, 0.0
-    for candidate, label in _INDEX.items():
+    for candidate, label in index.items():
         matcher = difflib.SequenceMatcher(None, key, candidate)
         if matcher.real_quick_ratio() <= score or matcher.quick_ratio() <= score:
             continue
@@ -117,7 +134,7 @@ class Mapping:
                 "unmapped": list(self.unmapped)}
 
     @classmethod
-    def from_json(cls, data: Any) -> Mapping:
+    def from_json(cls, data: Any, targets: Targets = STATION) -> Mapping:
         """A mapping as saved or edited by hand; refuses targets that do not exist."""
         if not isinstance(data, dict):
             raise ValidationError("列映射", "应为 JSON 对象（含 sheet、header_row、columns）")
@@ -134,12 +151,12 @@ class Mapping:
         for header, target in columns.items():
             if target in (None, ""):
                 continue
-            if target not in TARGETS:
-                raise ValidationError(f"列映射中“{header}”对应的列", f"不是可导入的列，可选：{'、'.join(TARGETS)}", target)
+            if target not in targets.labels:
+                raise ValidationError(f"列映射中“{header}”对应的列", f"不是可导入的列，可选：{'、'.join(targets.labels)}", target)
             if target in out.values():
                 raise ValidationError("列映射", f"有两个表头都对应“{target}”", header)
             out[str(header)] = str(target)
-        missing = [t for t in REQUIRED if t not in out.values()]
+        missing = [t for t in targets.required if t not in out.values()]
         if missing:
             raise ValidationError("列映射", f"必须有对应“{'”“'.join(missing)}”的列")
         unmapped = [str(x) for x in data.get("unmapped", []) if isinstance(x, str)]
@@ -161,18 +178,18 @@ def header_texts(values: list[Any]) -> list[tuple[int, str]]:
     return out
 
 
-def _score_row(values: list[Any]) -> float:
+def _score_row(values: list[Any], columns: Targets = STATION) -> float:
     score = 0.0
     targets: set[str] = set()
     for _pos, text in header_texts(values):
-        target, s = match(text)
+        target, s = match(text, columns)
         if target and target not in targets and s >= 0.8:
             targets.add(target)
             score += s
     return score
 
 
-def propose(path: Path, *, sheet: str | None = None) -> Mapping:
+def propose(path: Path, *, sheet: str | None = None, targets: Targets = STATION) -> Mapping:
     """Find the header row of a station's sheet and propose a mapping (no database needed)."""
     with Workbook.open(Path(path)) as wb:
         name = sheet or _first_sheet_with_data(wb)
@@ -185,20 +202,20 @@ def propose(path: Path, *, sheet: str | None = None) -> Mapping:
             candidates.append((rownum, values))
     best_row, best_score, best_values = 0, 0.0, []
     for rownum, values in candidates:
-        s = _score_row(values)
+        s = _score_row(values, targets)
         if s > best_score:
             best_row, best_score, best_values = rownum, s, values
     if best_score < 2:
         raise ValidationError("表头", f"在工作表“{name}”的前 {HEADER_SCAN_ROWS} 行中找不到表头（至少应有姓名、身份证号码等列）")
-    return propose_from_header(name, best_row, best_values)
+    return propose_from_header(name, best_row, best_values, targets)
 
 
-def propose_from_header(sheet: str, header_row: int, values: list[Any]) -> Mapping:
+def propose_from_header(sheet: str, header_row: int, values: list[Any], targets: Targets = STATION) -> Mapping:
     """The mapping for a known header row: best matches first, each column used once."""
     scored: list[tuple[float, int, str, str]] = []
     texts = header_texts(values)
     for pos, text in texts:
-        target, s = match(text.split("#")[0])
+        target, s = match(text.split("#")[0], targets)
         if target:
             scored.append((s, -pos, text, target))
     scored.sort(reverse=True)

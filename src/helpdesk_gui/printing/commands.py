@@ -3,6 +3,8 @@
     helpdesk print --list
     helpdesk print FORM (--household ARCHIVE_NO ... | --project ID | --from DATE --to DATE) --out FILE.pdf
                    [--operator USER] [--reveal] [--place TEXT]
+    helpdesk print mutual_roster --settlement JS2026Q4-01 --out FILE.pdf      (职工医疗互助)
+    helpdesk print mutual_claim --claim HZ2026-0001[,HZ2026-0002 ...] --out FILE.pdf
 
 FORM is a form's key (its file name in ``forms/`` without ``.toml``) or its name. ``--project``
 is ``PROJECT[:PERIOD]`` (``送温暖:2026-01``, ``3:2026``, ``2:2026-Q3``,
@@ -80,8 +82,10 @@ def cmd_print(args: argparse.Namespace) -> int:
             roster = rosters.RosterQuery(roster.project, start.isoformat() if start else roster.date_from,
                                          end.isoformat() if end else roster.date_to, roster.record_ids,
                                          roster.record_nos)
+        mutual_settlement, mutual_claims = _mutual_selection(db, form, args)
         selection = Selection(household_ids=household_ids, roster=roster, date_from=_date(args.date_from, "--from"),
-                              date_to=_date(args.date_to, "--to"), place=args.place or "")
+                              date_to=_date(args.date_to, "--to"), place=args.place or "",
+                              mutual_settlement=mutual_settlement, mutual_claims=mutual_claims)
         try:
             render.check_selection(form, selection)
         except ValidationError as e:
@@ -95,6 +99,24 @@ def cmd_print(args: argparse.Namespace) -> int:
     note = "（含完整身份证号和银行账号，已记入审计日志）" if printed.revealed else ""
     _out(f"已打印“{form.name}”：{printed.documents} 份，共 {printed.pages} 页 → {printed.path}{note}")
     return 0
+
+
+def _mutual_selection(db: Any, form: Any, args: argparse.Namespace) -> tuple[int | None, tuple[int, ...]]:
+    """``--settlement JS2026Q4-01`` and ``--claim HZ2026-0001,...`` (职工医疗互助) as ids."""
+    from helpdesk_gui.core import mutual_claims, mutual_settle
+    from helpdesk_gui.core.errors import NotFoundError
+    settlement: int | None = None
+    if args.settlement:
+        number = args.settlement.strip().upper()
+        found = [s for s in mutual_settle.list_settlements(db) if str(s["settle_no"]).upper() == number]
+        if not found:
+            raise NotFoundError("医疗互助结算", args.settlement)
+        settlement = int(found[0]["id"])
+    elif form.source.needs == "mutual_settlement":
+        raise _usage(f"“{form.name}”按结算单打印，请指定结算单（--settlement 结算单号，如 JS2026Q4-01）。")
+    numbers = [n.strip() for item in args.claim or [] for n in item.replace("，", ",").split(",") if n.strip()]
+    claims = tuple(int(mutual_claims.claim_by_no(db, n)["id"]) for n in numbers)
+    return settlement, claims
 
 
 def _operator(db: Any, username: str | None) -> auth.Actor:
@@ -119,3 +141,6 @@ def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], 
     sp.add_argument("--reveal", action="store_true",
                     help="打印完整的身份证号、电话和银行账号（须有查看权限，记入审计日志；公示名单始终遮蔽）")
     sp.add_argument("--place", metavar="TEXT", help="公示地点（默认取系统设置）")
+    sp.add_argument("--settlement", metavar="JS2026Q4-01", help="医疗互助季度结算的结算单号（结算花名册）")
+    sp.add_argument("--claim", action="append", metavar="HZ2026-0001",
+                    help="医疗互助报销编号（报销审批表；可重复，或用逗号分隔多个；不给时打印空白表）")

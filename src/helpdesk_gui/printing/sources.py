@@ -19,6 +19,7 @@ from helpdesk_gui.core import codes, policy, reception, register, reports, roste
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.errors import ValidationError
 from helpdesk_gui.core.privacy import mask_bank, mask_id, mask_phone
+from helpdesk_gui.printing import mutual_sources
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Selection:
     date_from: _dt.date | None = None
     date_to: _dt.date | None = None
     place: str = ""
+    mutual_settlement: int | None = None        # 医疗互助 settlement id (form mutual_roster)
+    mutual_claims: tuple[int, ...] = ()         # 医疗互助 claim ids (form mutual_claim)
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ STUDENT_IDENTITIES = frozenset({"20", "21", "22", "23", "24", "25"})
 class Source:
     key: str
     title: str                       # shown in ``print --list``
-    needs: str                       # "household" | "project" | "period" | "publicity"
+    needs: str                       # "household" | "project" | "period" | "publicity" | "mutual_settlement" | "mutual_claim"
     keys: frozenset[str]             # document-level items
     lists: dict[str, frozenset[str]]  # table rows: list name -> row items
     documents: Callable[[Database, codes.CodeBook, Selection, Common], Iterator[dict[str, Any]]]
@@ -313,6 +316,14 @@ SOURCES: dict[str, Source] = {
     "reception": Source("reception", "按接待日期（--from/--to，默认本月）", "period",
                         COMMON_KEYS | {"date_from", "date_to", "period_text"},
                         {"rows": RECEPTION_ROW_KEYS | ROW_KEYS}, _reception_docs, _one, sensitive=True),
+    # 职工医疗互助 (printing/mutual_sources.py)
+    "mutual_settlement": Source("mutual_settlement", "医疗互助季度结算（--settlement 结算单号）", "mutual_settlement",
+                                COMMON_KEYS | mutual_sources.ROSTER_KEYS, {"rows": mutual_sources.ROSTER_ROW_KEYS},
+                                mutual_sources.settlement_docs, mutual_sources.count_settlement, sensitive=True),
+    "mutual_claim": Source("mutual_claim", "医疗互助报销（--claim 报销编号，可多个）", "mutual_claim",
+                           COMMON_KEYS | mutual_sources.CLAIM_KEYS,
+                           {"receipts": mutual_sources.RECEIPT_KEYS, "steps": mutual_sources.STEP_KEYS},
+                           mutual_sources.claim_docs, mutual_sources.count_claims, sensitive=True),
 }
 
 
