@@ -340,3 +340,16 @@ def check(db: Database) -> list[str]:
             "AND e.kind = 'contribution') LIMIT ?", [LIMIT]):
         out.append(f"互助金缴费凭证 {no} 的金额与缴费登记不符")
     return out
+
+
+def settlement_returns(db: Database, settlement_id: int) -> list[dict[str, Any]]:
+    """Claims this settlement paid whose payment came back (退回): they left its roster and wait again.
+    Each row: the claim, the member, the amount returned, the red voucher and its reason."""
+    return rows(db, """
+        SELECT c.id AS claim_id, c.claim_no, c.status, c.subsidy_fen, c.rehab_fen, c.offset_fen, p.amount_fen,
+               m.name, m.id_number, m.bank_name, m.bank_account, u.name AS unit_name, rv.voucher_no AS red_voucher_no,
+               rv.reason AS return_reason
+        FROM mutual_payments p JOIN mutual_claims c ON c.id = p.claim_id JOIN mutual_members m ON m.id = c.member_id
+        JOIN mutual_units u ON u.id = m.unit_id JOIN ledger_entries r ON r.reverses_id = p.entry_id
+        JOIN vouchers rv ON rv.id = r.voucher_id
+        WHERE p.settlement_id = ? ORDER BY u.name, m.name, c.id""", [settlement_id])
