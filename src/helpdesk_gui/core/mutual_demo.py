@@ -39,7 +39,9 @@ def generate(db: Database, *, seed: int, today: _dt.date, county: str, household
     if fund is None:
         return {}
     rng = random.Random(seed * 104_729 + 11)
-    used = {str(r[0]) for r in db.execute("SELECT id_number FROM mutual_members")}
+    # invented members never take the ID number of someone in the register (archive heads join on purpose below)
+    used = {str(r[0]) for r in db.execute("SELECT id_number FROM mutual_members UNION ALL SELECT id_number FROM "
+                                          "households UNION ALL SELECT id_number FROM members")}
     people = People(rng, [county], used)
     stamp = now_iso()
     years = (today.year - 1, today.year)
