@@ -64,7 +64,12 @@ def test_mutual_commands(folder, database, capsys, monkeypatch, clerk) -> None:
     report = json.loads(out)
     assert report["contributions_fen"] == 7_000 and report["claims_fen"] == 200_000
     code, out, _ = run(capsys, "mutual-report", "contributions", "--year", "2026")
-    assert code == 0 and out.startswith("县水泥厂工会\t2\t40.00\t10.00\t20.00\t70.00")
+    assert code == 0 and "\n县水泥厂工会\t2\t40.00\t10.00\t20.00\t70.00\t1\n" in out
+    code, out, _ = run(capsys, "mutual-report", "members", "--year", "2026", "--out", str(folder / "互助.xlsx"), "--all")
+    assert code == 0 and "会员情况" in out
+    from openpyxl import load_workbook
+    wb = load_workbook(folder / "互助.xlsx")
+    assert wb.sheetnames == ["会员情况", "缴费情况", "报销支付", "资金收支"]
     code, out, _ = run(capsys, "stats", "--json")
     assert json.loads(out)["mutual_aid"] == {"members": 2, "claims": {"total": 1, "by_status": {"已结算": 1}},
                                              "paid_fen": 200_000}

@@ -8,7 +8,7 @@
     helpdesk mutual-claim HZ2026-0001 [--json]                      one claim with its receipts and steps
     helpdesk mutual-approve HZ2026-0001 | mutual-reject HZ2026-0001 --reason R
     helpdesk mutual-settle --quarter 2026-Q4 [--post [--date D] [--batch B]] [--json]
-    helpdesk mutual-report members|contributions|claims|fund --year Y [--from D --to D] [--json]
+    helpdesk mutual-report members|contributions|claims|fund --year Y [--from D --to D] [--json | --out F.xlsx [--all]]
 
 Writing commands act as HELPDESK_USER (password in HELPDESK_PASSWORD), with that user's permissions.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from helpdesk_gui.core import codes, mutual, mutual_claims, mutual_settle
@@ -170,33 +171,31 @@ def cmd_settle(args: argparse.Namespace) -> int:
     return 0
 
 
-REPORTS = ("members", "contributions", "claims", "fund")
-
-
 def cmd_report(args: argparse.Namespace) -> int:
+    from helpdesk_gui.core import mutual_xlsx
     db = kit.open_db(args)
     plan = mutual.plan_by_period(db, args.year)
-    data: Any
-    if args.kind == "members":
-        data = mutual_settle.report_members(db, plan["id"])
-    elif args.kind == "contributions":
-        data = mutual_settle.report_contributions(db, plan["id"])
-    elif args.kind == "claims":
-        first = kit.date_arg(args.date_from, "--from") or _dt.date.fromisoformat(plan["start_date"])
-        last = kit.date_arg(args.date_to, "--to") or _dt.date.fromisoformat(plan["end_date"])
-        data = mutual_settle.report_claims_paid(db, first.isoformat(), last.isoformat())
-    else:
-        data = mutual_settle.fund_report(db, plan["id"])
+    first = kit.date_arg(args.date_from, "--from") or _dt.date.fromisoformat(plan["start_date"])
+    last = kit.date_arg(args.date_to, "--to") or _dt.date.fromisoformat(plan["end_date"])
     if args.json:
+        data: Any = {"members": lambda: mutual_settle.report_members(db, plan["id"]),
+                     "contributions": lambda: mutual_settle.report_contributions(db, plan["id"]),
+                     "claims": lambda: mutual_settle.report_claims_paid(db, first.isoformat(), last.isoformat()),
+                     "fund": lambda: mutual_settle.fund_report(db, plan["id"])}[args.kind]()
         kit.print_json(data)
         return 0
-    if isinstance(data, dict):
-        out(f"{data['period']} 年度“{data['fund_name']}”：期初 {y(data['opening_fen'])}，收缴 {y(data['contributions_fen'])}，"
-            f"报销支付 {y(data['claims_fen'])}，预付 {y(data['advances_fen'])}，其他 {y(data['other_fen'])}，"
-            f"期末 {y(data['closing_fen'])}（已批准待结算 {y(data['owed_fen'])}）")
+    tables = [mutual_xlsx.build(db, args.kind, plan["id"], date_from=first.isoformat(), date_to=last.isoformat())]
+    if args.out:
+        if args.all:
+            tables = mutual_xlsx.build_all(db, plan["id"], date_from=first.isoformat(), date_to=last.isoformat())
+        mutual_xlsx.export(Path(args.out), tables)
+        out(f"已导出 {'、'.join(t.title for t in tables)} → {args.out}")
         return 0
-    for r in data:
-        out("\t".join(y(v) if k.endswith("_fen") else str(v) for k, v in r.items()))
+    t = tables[0]
+    out(f"{t.title}　{t.subtitle}")
+    out("\t".join(t.headers))
+    for r in (*t.rows, *([t.total] if t.total else [])):
+        out("\t".join(y(v) if money and isinstance(v, int) else str(v) for v, money in zip(r, t.money, strict=False)))
     return 0
 
 
@@ -236,8 +235,10 @@ def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], 
     sp.add_argument("--batch", help="银行批次号")
     sp.add_argument("--json", action="store_true", help="输出 JSON")
     sp = add("mutual-report", "医疗互助报表：members 会员、contributions 缴费、claims 报销支付、fund 资金收支", cmd_report)
-    sp.add_argument("kind", choices=REPORTS, help="报表")
+    sp.add_argument("kind", choices=("members", "contributions", "claims", "fund"), help="报表")
     sp.add_argument("--year", type=int, required=True, help="互助年度")
     sp.add_argument("--from", dest="date_from", help="报销支付的起始日期（默认年度开始）")
     sp.add_argument("--to", dest="date_to", help="报销支付的截止日期（默认年度结束）")
+    sp.add_argument("--out", metavar="FILE.xlsx", help="导出 Excel")
+    sp.add_argument("--all", action="store_true", help="与 --out 一起：四张报表全部导出（每张一个工作表）")
     sp.add_argument("--json", action="store_true", help="输出 JSON")
