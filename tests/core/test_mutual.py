@@ -253,3 +253,15 @@ def test_old_database_gets_the_new_entry_kinds(tmp_path) -> None:
     assert "'mutual_aid'" in str(scalar(db, "SELECT sql FROM sqlite_master WHERE name = 'ledger_entries'"))
     assert [r[0] for r in db.execute("PRAGMA integrity_check")] == ["ok"]
     assert scalar(db, "SELECT label FROM code_lists WHERE list = 'ledger_entry_kind' AND code = 'mutual_aid'") == "互助金支付"
+
+
+def test_members_list_names_the_hardship_archive(scheme, clerk) -> None:
+    """A member who heads an archive in the register (applying or 在档) is shown with its 档案编号."""
+    from helpdesk_gui.core import register
+    db = scheme["db"]
+    zhang = mutual.get_member(db, scheme["members"][0])
+    hid = register.create_household(db, clerk, register.HouseholdDraft(fields={
+        "name": zhang["name"], "id_number": zhang["id_number"], "cause_main": "3"}))
+    archive = register.get_household(db, hid)["archive_no"]
+    listed = {m["name"]: m["archive_no"] for m in mutual.list_members(db, plan_id=scheme["plan"])}
+    assert listed == {"张三": archive, "李四": None, "王五": None}

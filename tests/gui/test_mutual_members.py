@@ -118,7 +118,7 @@ def test_clerk_adds_a_unit_and_a_member_who_is_enrolled(qtbot, folder, database,
     shown = cells(tab.model, 0)
     assert shown[0] == "张三" and shown[1] in ("男", "女") and shown[3] == "县煤业公司工会"
     assert shown[2] == idn(1)[:6] + "********" + idn(1)[-4:]
-    assert shown[4:] == ["0", "参加", "待缴", "**** 2345"]
+    assert shown[4:] == ["0", "参加", "待缴", "**** 2345", ""]               # not the head of a hardship archive
     assert cells(tab.units_model, 1) == ["县煤业公司工会", "1", "1", "1"]
     m = rows(database, "SELECT * FROM mutual_members")[0]
     assert (m["name"], m["bank_account"], m["phone"]) == ("张三", "6228480000000012345", "13812345678")

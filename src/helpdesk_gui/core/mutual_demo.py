@@ -134,7 +134,9 @@ def generate(db: Database, *, seed: int, today: _dt.date, county: str, household
             continue
         pool = sorted(enrolled[year])
         for mid in rng.sample(pool, max(3, len(pool) // 50)):
-            submitted = _day_in(rng, _dt.date(year, 2, 1), last_day)
+            recent = year == today.year and rng.random() < 0.3     # the clerk's and approver's work of the moment
+            submitted = _day_in(rng, max(_dt.date(year, 2, 1), today - _dt.timedelta(days=25)) if recent
+                                else _dt.date(year, 2, 1), last_day)
             receipts = []
             for k in range(rng.choice((1, 1, 1, 2, 3))):
                 kind = rng.choice("1223334")
@@ -146,10 +148,12 @@ def generate(db: Database, *, seed: int, today: _dt.date, county: str, household
                 receipts.append((kind, f"{prefix}{year}{len(claims):05d}{k}",
                                  rng.choice(HOSPITALS), day.isoformat(), own + ins + rng.randrange(0, 200_000, 100), ins,
                                  own))
-            serial[submitted.year] += 1
-            claims.append({"year": year, "member": mid, "no": f"HZ{submitted.year}-{serial[submitted.year]:04d}",
+            claims.append({"year": year, "member": mid,
                            "submitted": submitted, "receipts": receipts, "rule": rule})
     claims.sort(key=lambda c: c["submitted"])
+    for c in claims:                       # numbered in the order they were registered
+        serial[c["submitted"].year] += 1
+        c["no"] = f"HZ{c['submitted'].year}-{serial[c['submitted'].year]:04d}"
     claim_rows: list[tuple[Any, ...]] = []
     receipt_rows: list[tuple[Any, ...]] = []
     first_claim = int(scalar(db, "SELECT coalesce(max(id), 0) FROM mutual_claims")) + 1
@@ -243,5 +247,8 @@ def generate(db: Database, *, seed: int, today: _dt.date, county: str, household
     db.conn.executemany("INSERT INTO mutual_serials (kind, year, last_serial) VALUES ('claim', ?, ?) "
                         "ON CONFLICT (kind, year) DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)",
                         list(serial.items()))
+    # last year's plan is closed once its late claims are in (after March)
+    if today.month > 3:
+        db.execute("UPDATE mutual_plans SET status = 'closed' WHERE period < ?", [str(today.year)])
     return {"mutual_members": len(members), "mutual_claims": len(claims), "mutual_settlements": len(settle_rows),
             "mutual_vouchers": len(numbered), "mutual_entries": entries}

@@ -110,8 +110,8 @@ class MembersTab(QWidget):
 
         # members
         self.model = RowsModel([self.tr("姓名"), self.tr("性别"), self.tr("身份证号"), self.tr("单位"),
-                                self.tr("连续参加（年）"), self.tr("本年参加"), self.tr("缴费"), self.tr("银行账号")],
-                               right=(4,))
+                                self.tr("连续参加（年）"), self.tr("本年参加"), self.tr("缴费"), self.tr("银行账号"),
+                                self.tr("困难职工档案")], right=(4,))
         self.table = QTableView()
         setup_table(self.table, self.model, "mutual_members")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -274,7 +274,8 @@ class MembersTab(QWidget):
             years = m.get("years")
             rows.append(Row([m["name"], book.label("gender", m["gender"]) if m["gender"] else "", mask_id(m["id_number"]),
                              m["unit_name"], str(years) if years else ("" if plan is None else "0"),
-                             self.tr("参加") if enrolled else "—", paid, mask_bank(m["bank_account"])],
+                             self.tr("参加") if enrolled else "—", paid, mask_bank(m["bank_account"]),
+                             m.get("archive_no") or ""],
                             int(m["id"]), muted=plan is not None and not enrolled,
                             tips={7: m["bank_name"]} if m["bank_name"] else {}))
         self.model.set_rows(rows)
