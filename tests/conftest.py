@@ -88,3 +88,10 @@ def make_active(database):
         return app
 
     return run
+
+
+@pytest.fixture
+def mutual_scheme(database):
+    """医疗互助: plans 2025/2026, a unit with three paid members and money in the fund (tests/mutual_kit.py)."""
+    from mutual_kit import build_scheme
+    return build_scheme(database)

@@ -7,45 +7,19 @@ import json
 
 import pytest
 
-from helpdesk_gui.core import check, ids, ledger, mutual, mutual_claims, mutual_settle
+from helpdesk_gui.core import check, ledger, mutual, mutual_claims, mutual_settle
 from helpdesk_gui.core.db import _migrations, row, rows, scalar
 from helpdesk_gui.core.errors import PermissionDenied, StateError, ValidationError
 from helpdesk_gui.core.mutual_claims import ReceiptDraft
-
-Y = 100
-
-
-def idn(n: int) -> str:
-    return ids.make("530122", dt.date(1975, 1, 1) + dt.timedelta(days=n * 37), n % 900)
+from mutual_kit import Y, idn, receipt
 
 
 @pytest.fixture
-def scheme(database, admin, clerk, approver, finance):
-    """Plan 2026 (and 2025), a unit with three members enrolled in both years, contributions paid;
-    the fund holds the contributions plus 200,000 yuan of union money."""
-    db = database
-    for year in (2025, 2026):
-        mutual.create_plan(db, finance, mutual.default_draft(db, year))
-    unit = mutual.save_unit(db, clerk, "县煤业公司工会", contact="李华")
-    members = [mutual.save_member(db, clerk, mutual.MemberDraft(name, idn(i), unit, bank_name="农行",
-                                                                bank_account=f"62284800000000{i:04d}"))
-               for i, name in enumerate(["张三", "李四", "王五"], start=1)]
-    for year in (2025, 2026):
-        plan = mutual.plan_by_period(db, year)
-        mutual.enrol(db, clerk, plan["id"], members, on=dt.date(year, 1, 5))
-        mutual.receive_contribution(db, finance, plan["id"], unit, on=dt.date(year, 1, 20), ref_no=f"缴{year}")
-    fund = mutual.default_fund(db)
-    ledger.post_receipt(db, finance, fund, 200_000 * Y, "other_in", "工会划入互助金", on=dt.date(2026, 2, 1))
-    return {"db": db, "unit": unit, "members": members, "plan": mutual.plan_by_period(db, 2026)["id"],
-            "plan25": mutual.plan_by_period(db, 2025)["id"], "fund": fund}
+def scheme(mutual_scheme):
+    return mutual_scheme
 
 
-def receipt(no: str, self_yuan: float, insurance_yuan: float = 0, kind: str = "3", day: str = "2026-03-10"):
-    s, i = round(self_yuan * Y), round(insurance_yuan * Y)
-    return ReceiptDraft(kind, no, day, s + i + 10_000, i, s, "县人民医院")
-
-
-def test_contributions_are_posted_per_party(scheme) -> None:
+def test_contributions_are_posted_per_party(scheme, finance) -> None:
     db = scheme["db"]
     c = mutual.contributions(db, scheme["plan"])[0]
     assert (c["members"], c["worker_fen"], c["unit_fen"], c["union_fen"], c["amount_fen"]) == (3, 60 * Y, 15 * Y, 30 * Y,
@@ -57,13 +31,8 @@ def test_contributions_are_posted_per_party(scheme) -> None:
     assert lines[0]["counterparty"] == "县煤业公司工会" and lines[2]["counterparty"] == "工会"
     # everyone is paid: a second receipt has nothing to take
     with pytest.raises(StateError, match="没有待缴费"):
-        mutual.receive_contribution(db, scheme_actor(db, "finance"), scheme["plan"], scheme["unit"], on=dt.date(2026, 2, 2))
+        mutual.receive_contribution(db, finance, scheme["plan"], scheme["unit"], on=dt.date(2026, 2, 2))
     assert check.run(db) == []
-
-
-def scheme_actor(db, username):
-    from helpdesk_gui.core import auth
-    return auth.get_actor(db, username)
 
 
 def test_consecutive_years_and_gaps(scheme, clerk, finance) -> None:

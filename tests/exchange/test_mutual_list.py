@@ -4,7 +4,6 @@ a second import of the same list duplicates nothing; and ``helpdesk mutual-impor
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -12,17 +11,15 @@ import pytest
 from openpyxl import Workbook
 
 from helpdesk_gui.cli import main
-from helpdesk_gui.core import ids, mutual
+from helpdesk_gui.core import mutual
 from helpdesk_gui.core.db import scalar
 from helpdesk_gui.core.errors import PermissionDenied, StateError, ValidationError
 from helpdesk_gui.exchange import mapping, mutual_list
 from helpdesk_gui.exchange.mutual_list import ListRejected
+from mutual_kit import idn
 
 UNIT = "县煤业公司工会"
 
-
-def idn(n: int) -> str:
-    return ids.make("530122", dt.date(1975, 1, 1) + dt.timedelta(days=n * 37), n % 900)
 
 
 def member_list(path: Path, rows: list[list], *, title: str = "县煤业公司2026年职工医疗互助参加人员名单",

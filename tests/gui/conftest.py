@@ -25,3 +25,13 @@ def message_boxes(monkeypatch):
     for kind in ("information", "warning", "critical", "question"):
         monkeypatch.setattr(QMessageBox, kind, record(kind))
     return shown
+
+
+@pytest.fixture
+def own_settings(monkeypatch, tmp_path):
+    """Window settings (column widths …) go to a file of the test, not the user's settings."""
+    from PySide6.QtCore import QSettings
+
+    from helpdesk_gui.gui.context import AppContext
+    monkeypatch.setattr(AppContext, "qsettings", staticmethod(
+        lambda: QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)))

@@ -4,69 +4,25 @@ are paid and later settled by a claim."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtWidgets import QWidget
+from mutual_gui_kit import Page
+from PySide6.QtCore import Qt
 
-from helpdesk_gui.core import auth, check, ids, ledger, mutual, mutual_claims
+from helpdesk_gui.core import auth, check, mutual, mutual_claims
 from helpdesk_gui.core.db import scalar
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.mutual.advance_dialog import AdvanceDialog
 from helpdesk_gui.gui.mutual.claim_dialog import ClaimDialog
 from helpdesk_gui.gui.mutual.claims_tab import ClaimsTab
 from helpdesk_gui.gui.mutual.receipts_editor import CODE, DATE, HOSPITAL, INSURANCE, KIND, NUMBER, SELF, TOTAL
+from mutual_kit import Y
 
-Y = 100
-
-
-def idn(n: int) -> str:
-    return ids.make("530122", dt.date(1975, 1, 1) + dt.timedelta(days=n * 37), n % 900)
-
-
-@pytest.fixture(autouse=True)
-def own_settings(monkeypatch, tmp_path):
-    """Column widths go to a file of the test, not the user's settings."""
-    monkeypatch.setattr(AppContext, "qsettings", staticmethod(
-        lambda: QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)))
+pytestmark = pytest.mark.usefixtures("own_settings")
 
 
 @pytest.fixture
-def scheme(database, admin, clerk, approver, finance):
-    """Plans 2025 and 2026, a unit with three members enrolled in both years and paid; the fund holds the
-    contributions plus 200,000 yuan of union money (as tests/core/test_mutual.py)."""
-    db = database
-    for year in (2025, 2026):
-        mutual.create_plan(db, finance, mutual.default_draft(db, year))
-    unit = mutual.save_unit(db, clerk, "县煤业公司工会", contact="李华")
-    members = [mutual.save_member(db, clerk, mutual.MemberDraft(name, idn(i), unit, bank_name="农行",
-                                                                bank_account=f"62284800000000{i:04d}"))
-               for i, name in enumerate(["张三", "李四", "王五"], start=1)]
-    for year in (2025, 2026):
-        plan = mutual.plan_by_period(db, year)
-        mutual.enrol(db, clerk, plan["id"], members, on=dt.date(year, 1, 5))
-        mutual.receive_contribution(db, finance, plan["id"], unit, on=dt.date(year, 1, 20), ref_no=f"缴{year}")
-    fund = mutual.default_fund(db)
-    ledger.post_receipt(db, finance, fund, 200_000 * Y, "other_in", "工会划入互助金", on=dt.date(2026, 2, 1))
-    return {"db": db, "unit": unit, "members": members, "plan": mutual.plan_by_period(db, 2026)["id"], "fund": fund}
-
-
-class Page(QWidget):
-    """The part of the 医疗互助 page the tabs use: the chosen plan year."""
-
-    plan_changed = Signal()
-
-    def __init__(self, db, plan_id: int) -> None:
-        super().__init__()
-        self.db = db
-        self._plan = plan_id
-
-    def plan(self):
-        return next(p for p in mutual.list_plans(self.db) if p["id"] == self._plan)
-
-    def plan_id(self) -> int:
-        return self._plan
+def scheme(mutual_scheme):
+    return mutual_scheme
 
 
 def context(folder, db, username: str) -> AppContext:

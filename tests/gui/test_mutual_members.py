@@ -6,60 +6,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, Signal
+from mutual_gui_kit import Page, answering
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
-from helpdesk_gui.core import ids, mutual
+from helpdesk_gui.core import mutual
 from helpdesk_gui.core.db import rows, scalar
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.mutual.contribution_dialog import ContributionDialog
 from helpdesk_gui.gui.mutual.member_dialog import MemberDialog
 from helpdesk_gui.gui.mutual.members_tab import MembersTab
 from helpdesk_gui.gui.mutual.unit_dialog import UnitDialog
+from mutual_kit import idn
 
-
-class FakePage(QWidget):
-    """What a tab needs of the 医疗互助 page: the chosen plan and its signal."""
-
-    plan_changed = Signal()
-
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.chosen: int | None = None
-        self.reload_plans()
-
-    def reload_plans(self, select_id: int | None = None) -> None:
-        plans = mutual.list_plans(self.ctx.db)
-        self._plans = {int(p["id"]): p for p in plans}
-        self.chosen = select_id or self.chosen or (int(plans[0]["id"]) if plans else None)
-
-    def plan(self):
-        self.reload_plans()
-        return self._plans.get(self.chosen) if self.chosen else None
-
-    def plan_id(self) -> int | None:
-        return self.chosen
-
-
-def answering(monkeypatch, cls, fill):
-    """``cls.exec`` fills the dialog as the clerk would and presses OK (what exec returns is what OK did)."""
-    seen = []
-
-    def run(dialog):
-        seen.append(dialog)
-        fill(dialog)
-        dialog.accept()
-        return dialog.result() or QDialog.DialogCode.Rejected
-
-    monkeypatch.setattr(cls, "exec", run)
-    return seen
-
-
-@pytest.fixture(autouse=True)
-def own_settings(monkeypatch, tmp_path):
-    monkeypatch.setattr(AppContext, "qsettings", staticmethod(
-        lambda: QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)))
+pytestmark = pytest.mark.usefixtures("own_settings")
 
 
 @pytest.fixture
@@ -67,13 +27,10 @@ def plan(database, finance) -> int:
     return mutual.create_plan(database, finance, mutual.default_draft(database, 2026))
 
 
-def idn(n: int) -> str:
-    return ids.make("530122", dt.date(1970, 1, 1) + dt.timedelta(days=n * 400), n * 2 + 1)
-
 
 def tab_for(qtbot, folder, database, actor, *, readonly: bool = False) -> MembersTab:
     ctx = AppContext(folder=folder, db=database, actor=actor, readonly=readonly)
-    page = FakePage(ctx)
+    page = Page(ctx.db)
     qtbot.addWidget(page)
     tab = MembersTab(ctx, page)
     qtbot.addWidget(tab)

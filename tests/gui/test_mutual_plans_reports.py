@@ -7,9 +7,9 @@ import datetime as dt
 import json
 
 import pytest
+from mutual_gui_kit import Page, answering
 from openpyxl import load_workbook
-from PySide6.QtCore import QSettings, Signal
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog
 
 from helpdesk_gui.core import ids, ledger, mutual, mutual_claims, mutual_settle
 from helpdesk_gui.core.db import row
@@ -24,48 +24,12 @@ Y = 100
 THIS_YEAR = dt.date.today().year
 
 
-class FakePage(QWidget):
-    """What a tab needs of the 医疗互助 page: the chosen plan and its signal."""
-
-    plan_changed = Signal()
-
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.chosen: int | None = None
-        self.reload_plans()
-
-    def reload_plans(self, select_id: int | None = None) -> None:
-        plans = mutual.list_plans(self.ctx.db)
-        self._plans = {int(p["id"]): p for p in plans}
-        self.chosen = select_id or self.chosen or (int(plans[0]["id"]) if plans else None)
-
-    def plan(self):
-        self.reload_plans()
-        return self._plans.get(self.chosen) if self.chosen else None
-
-    def plan_id(self) -> int | None:
-        return self.chosen
-
-
-def answering(monkeypatch, cls, fill):
-    def run(dialog):
-        fill(dialog)
-        dialog.accept()
-        return dialog.result() or QDialog.DialogCode.Rejected
-
-    monkeypatch.setattr(cls, "exec", run)
-
-
-@pytest.fixture(autouse=True)
-def own_settings(monkeypatch, tmp_path):
-    monkeypatch.setattr(AppContext, "qsettings", staticmethod(
-        lambda: QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)))
+pytestmark = pytest.mark.usefixtures("own_settings")
 
 
 def build(qtbot, cls, folder, database, actor, *, readonly: bool = False):
     ctx = AppContext(folder=folder, db=database, actor=actor, readonly=readonly)
-    page = FakePage(ctx)
+    page = Page(ctx.db)
     qtbot.addWidget(page)
     tab = cls(ctx, page)
     qtbot.addWidget(tab)

@@ -8,7 +8,8 @@ import datetime as dt
 
 import pytest
 import test_mutual_claims as kit
-from test_mutual_claims import Page, context, register, tab_for
+from mutual_gui_kit import Page
+from test_mutual_claims import context, register, tab_for
 
 from helpdesk_gui.core import check, ledger, mutual_claims, mutual_settle
 from helpdesk_gui.core.db import scalar
@@ -18,7 +19,7 @@ from helpdesk_gui.gui.mutual.settle_tab import SettlementsTab
 
 Y = 100
 scheme = kit.scheme                  # the fixtures of the claims tests
-own_settings = kit.own_settings
+pytestmark = pytest.mark.usefixtures("own_settings")
 
 
 def approved(qtbot, folder, scheme) -> list[int]:
@@ -70,7 +71,7 @@ def test_finance_settles_the_quarter_and_the_voucher_equals_the_roster(qtbot, fo
     assert row[3] == "2" and row[4] == "8,500.00" and row[5] == "待记账"
     lines = [r.cells for r in tab.lines_model.rows]
     assert [x[1] for x in lines] == ["张三", "王五"]
-    assert lines[0][2].startswith("530122****") and lines[0][5] == "**** 0001" and lines[0][4] == "农行"
+    assert lines[0][2].startswith("530122****") and lines[0][5] == "**** 0001" and lines[0][4] == "中国农业银行"
     assert (lines[1][6], lines[1][7], lines[1][9], lines[1][10]) == ("1,000.00", "5,000.00", "6,000.00", "已批准待结算")
     assert tab.post_button.isEnabled() and tab.remove_button.isEnabled() and not tab.return_button.isEnabled()
 

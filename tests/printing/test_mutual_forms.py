@@ -8,45 +8,21 @@ import datetime as dt
 import pytest
 
 from helpdesk_gui.cli import main
-from helpdesk_gui.core import ids, ledger, mutual, mutual_claims, mutual_settle
-from helpdesk_gui.core.mutual_claims import ReceiptDraft
+from helpdesk_gui.core import mutual, mutual_claims, mutual_settle
 from helpdesk_gui.core.privacy import mask_id
 from helpdesk_gui.printing import render, template
 from helpdesk_gui.printing.sources import Selection
+from mutual_kit import UNIT, Y, idn, receipt
 
 from .conftest import pdf_text, squash
 
-Y = 100
-UNIT = "县煤业公司工会"
-
-
-def idn(n: int) -> str:
-    return ids.make("530122", dt.date(1975, 1, 1) + dt.timedelta(days=n * 37), n % 900)
-
-
-def receipt(no: str, self_yuan: int, insurance_yuan: int = 0, kind: str = "3", day: str = "2026-03-10"):
-    return ReceiptDraft(kind, no, day, (self_yuan + insurance_yuan + 100) * Y, insurance_yuan * Y, self_yuan * Y,
-                        "县人民医院")
-
 
 @pytest.fixture
-def scheme(database, clerk, approver, finance):
+def scheme(mutual_scheme, clerk, approver, finance):
     """Plan 2026 (after 2025), three paid members; 张三's and 王五's claims approved and settled in a draft
-    settlement of 2026-Q4, and a claim of 李四 still waiting for approval."""
-    db = database
-    for year in (2025, 2026):
-        mutual.create_plan(db, finance, mutual.default_draft(db, year))
-    unit = mutual.save_unit(db, clerk, UNIT)
-    members = [mutual.save_member(db, clerk, mutual.MemberDraft(name, idn(i), unit, phone="13812345678",
-                                                                bank_name="中国农业银行",
-                                                                bank_account=f"622848000000000{i:04d}"))
-               for i, name in enumerate(["张三", "李四", "王五"], start=1)]
-    for year in (2025, 2026):
-        plan = mutual.plan_by_period(db, year)
-        mutual.enrol(db, clerk, plan["id"], members, on=dt.date(year, 1, 5))
-        mutual.receive_contribution(db, finance, plan["id"], unit, on=dt.date(year, 1, 20))
-    ledger.post_receipt(db, finance, mutual.default_fund(db), 200_000 * Y, "other_in", "工会划入互助金",
-                        on=dt.date(2026, 2, 1))
+    settlement of this quarter, and a claim of 李四 still waiting for approval."""
+    db = mutual_scheme["db"]
+    members = mutual_scheme["members"]
     plan = mutual.plan_by_period(db, 2026)["id"]
     zhang, li, wang = members
     c1 = mutual_claims.create_claim(db, clerk, plan, zhang, [receipt("ZY001", 5_000), receipt("MZ01", 1_000, kind="2")],
