@@ -184,3 +184,21 @@ def test_a_print_job_runs_off_the_gui_thread(qtbot, ctx, tmp_path):
     wait(job.task)
     pages.close()
     assert job.finished and (tmp_path / "printed.pdf").stat().st_size > 1000
+
+
+def test_mutual_aid_forms_from_the_printing_page(qtbot, ctx, tmp_path, message_boxes):
+    """The 打印 page asks for the settlement (a list) or the claim numbers of the 医疗互助 forms."""
+    page = PrintingPage(ctx)
+    qtbot.addWidget(page)
+    assert page.select("mutual_claim")
+    assert page.params.claims.isVisibleTo(page) and not page.params.settlement.isVisibleTo(page)
+    assert page.preview() is None and "请填写要打印的报销编号" in message_boxes[-1][2]
+    claim = rows(ctx.db, "SELECT claim_no FROM mutual_claims WHERE status = 'settled' ORDER BY id LIMIT 1")[0]["claim_no"]
+    page.params.claims.insert(claim)
+    wait(page.save(str(tmp_path / "审批表.pdf")))
+    assert claim in text_of(tmp_path / "审批表.pdf")
+    assert page.select("mutual_roster")
+    settle_no = rows(ctx.db, "SELECT settle_no FROM mutual_settlements ORDER BY id DESC LIMIT 1")[0]["settle_no"]
+    assert page.params.settlement.count() >= 1 and page.params.settlement.currentText().startswith(settle_no)
+    wait(page.save(str(tmp_path / "结算.pdf")))
+    assert settle_no in text_of(tmp_path / "结算.pdf") and "报销结算花名册" in text_of(tmp_path / "结算.pdf")

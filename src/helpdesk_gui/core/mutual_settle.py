@@ -93,6 +93,13 @@ def get_settlement(db: Database, settlement_id: int) -> dict[str, Any]:
     return s
 
 
+def settlement_by_no(db: Database, number: str) -> dict[str, Any]:
+    sid = scalar(db, "SELECT id FROM mutual_settlements WHERE upper(settle_no) = upper(?)", [number.strip()])
+    if sid is None:
+        raise NotFoundError("医疗互助结算", number)
+    return get_settlement(db, int(sid))
+
+
 def list_settlements(db: Database, *, year: int | None = None) -> list[dict[str, Any]]:
     where, params = ("WHERE s.quarter LIKE ?", [f"{year}-%"]) if year else ("", [])
     return rows(db, f"SELECT s.*, f.name AS fund_name, v.voucher_no FROM mutual_settlements s JOIN funds f ON "

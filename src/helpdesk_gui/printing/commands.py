@@ -104,14 +104,9 @@ def cmd_print(args: argparse.Namespace) -> int:
 def _mutual_selection(db: Any, form: Any, args: argparse.Namespace) -> tuple[int | None, tuple[int, ...]]:
     """``--settlement JS2026Q4-01`` and ``--claim HZ2026-0001,...`` (职工医疗互助) as ids."""
     from helpdesk_gui.core import mutual_claims, mutual_settle
-    from helpdesk_gui.core.errors import NotFoundError
     settlement: int | None = None
     if args.settlement:
-        number = args.settlement.strip().upper()
-        found = [s for s in mutual_settle.list_settlements(db) if str(s["settle_no"]).upper() == number]
-        if not found:
-            raise NotFoundError("医疗互助结算", args.settlement)
-        settlement = int(found[0]["id"])
+        settlement = int(mutual_settle.settlement_by_no(db, args.settlement)["id"])
     elif form.source.needs == "mutual_settlement":
         raise _usage(f"“{form.name}”按结算单打印，请指定结算单（--settlement 结算单号，如 JS2026Q4-01）。")
     numbers = [n.strip() for item in args.claim or [] for n in item.replace("，", ",").split(",") if n.strip()]

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import register, rosters, settings
+from helpdesk_gui.core import mutual_claims, mutual_settle, register, rosters, settings
 from helpdesk_gui.core.errors import ValidationError
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.printing.sources import Selection
@@ -75,6 +75,9 @@ class ParamsPanel(QWidget):
         self.dates_row = QWidget()
         self.dates_row.setLayout(dates)
         self.place = QLineEdit()
+        self.settlement = QComboBox()          # 医疗互助 quarterly settlements (form mutual_roster)
+        self.claims = QLineEdit()              # 医疗互助 claim numbers (form mutual_claim)
+        self.claims.setPlaceholderText(self.tr("报销编号，如 HZ2026-0001，多件用逗号分隔"))
         self.reveal = QCheckBox(self.tr("打印完整的身份证号、电话和银行账号（记入审计日志）"))
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -86,13 +89,15 @@ class ParamsPanel(QWidget):
         self.layout_.addRow(self.tr("帮扶记录"), self.records)
         self.layout_.addRow(self.tr("期间"), self.dates_row)
         self.layout_.addRow(self.tr("公示地点"), self.place)
+        self.layout_.addRow(self.tr("结算单"), self.settlement)
+        self.layout_.addRow(self.tr("报销编号"), self.claims)
         self.layout_.addRow("", self.reveal)
         self.layout_.addRow("", self.note)
 
         self.this_month.clicked.connect(lambda: self.set_period("this_month"))
         self.last_month.clicked.connect(lambda: self.set_period("last_month"))
         self.this_year.clicked.connect(lambda: self.set_period("this_year"))
-        for w in (self.archives, self.records, self.place):
+        for w in (self.archives, self.records, self.place, self.claims):
             w.textChanged.connect(lambda _t: self.changed.emit())
         self.set_period("this_month")
 
@@ -118,7 +123,8 @@ class ParamsPanel(QWidget):
         needs = form.source.needs if form else ""
         rows = {self.archives: needs in ("household", "publicity"), self.project: needs == "project",
                 self.records: needs == "project", self.dates_row: needs in ("project", "period", "publicity"),
-                self.place: needs == "publicity",
+                self.place: needs == "publicity", self.settlement: needs == "mutual_settlement",
+                self.claims: needs == "mutual_claim",
                 self.reveal: bool(form and form.source.sensitive and not form.public)}
         for widget, visible in rows.items():
             self.layout_.setRowVisible(widget, visible)
@@ -126,13 +132,21 @@ class ParamsPanel(QWidget):
         self.reveal.setEnabled(can_reveal)
         if not can_reveal:
             self.reveal.setChecked(False)
+        if needs == "mutual_settlement":
+            self.settlement.clear()
+            for st in mutual_settle.list_settlements(self.ctx.db):
+                state = {"draft": "待记账", "posted": "已记账", "cancelled": "已作废"}.get(st["status"], "")
+                self.settlement.addItem(f"{st['settle_no']}　{mutual_settle.quarter_label(st['quarter'])}（{state}）",
+                                        int(st["id"]))
         if needs == "publicity":
             self.set_period("publicity")
             self.place.setText(str(settings.get(self.ctx.db, "publicity_place")))
         notes = {"household": self.tr("可一次填写多户，所有表格合成一个 PDF。"),
                  "publicity": self.tr("不填档案编号时，列出所有“公示中”的档案；公示名单上的身份证号始终遮蔽。"),
                  "project": self.tr("按帮扶项目和发放日期列出帮扶记录；不选项目则列出期间内的全部记录。"),
-                 "period": self.tr("统计期间默认本月；本年累计从所选截止日期所在年度的 1 月 1 日算起。")}
+                 "period": self.tr("统计期间默认本月；本年累计从所选截止日期所在年度的 1 月 1 日算起。"),
+                 "mutual_settlement": self.tr("医疗互助季度结算的签收花名册；也可在“医疗互助—季度结算”中直接打印。"),
+                 "mutual_claim": self.tr("每件报销一张审批表，含单据和计算过程；待审批的按现在的情况试算。")}
         self.note.setText(notes.get(needs, ""))
         if household_ids:
             self.archives.setText(", ".join(self._archive_nos(household_ids)))
@@ -160,7 +174,18 @@ class ParamsPanel(QWidget):
             else:
                 roster = rosters.RosterQuery(project=self.project.currentData(), date_from=start.isoformat(),
                                              date_to=end.isoformat())
-        return Selection(household_ids=ids, roster=roster,
+        settlement: int | None = None
+        claims: tuple[int, ...] = ()
+        if needs == "mutual_settlement":
+            if self.settlement.currentData() is None:
+                raise ValidationError("结算单", "还没有医疗互助季度结算，请先在“医疗互助—季度结算”中新建")
+            settlement = int(self.settlement.currentData())
+        if needs == "mutual_claim":
+            numbers = [n for n in re.split(r"[,，、;；\s]+", self.claims.text()) if n]
+            if not numbers:
+                raise ValidationError("报销编号", "请填写要打印的报销编号")
+            claims = tuple(int(mutual_claims.claim_by_no(self.ctx.db, n)["id"]) for n in numbers)
+        return Selection(household_ids=ids, roster=roster, mutual_settlement=settlement, mutual_claims=claims,
                          date_from=start if needs in ("project", "period", "publicity") else None,
                          date_to=end if needs in ("project", "period", "publicity") else None,
                          place=self.place.text().strip() if needs == "publicity" else "")
