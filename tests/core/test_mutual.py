@@ -234,3 +234,17 @@ def test_members_list_names_the_hardship_archive(scheme, clerk) -> None:
     archive = register.get_household(db, hid)["archive_no"]
     listed = {m["name"]: m["archive_no"] for m in mutual.list_members(db, plan_id=scheme["plan"])}
     assert listed == {"张三": archive, "李四": None, "王五": None}
+
+
+def test_home_worklists_count_claims_to_approve_and_to_settle(scheme, clerk, approver) -> None:
+    from helpdesk_gui.core import worklists
+    db = scheme["db"]
+    zhang, li, _wang = scheme["members"]
+    waiting = mutual_claims.create_claim(db, clerk, scheme["plan"], zhang, [receipt("W1", 3_000)])
+    mutual_claims.approve_claim(db, approver, mutual_claims.create_claim(db, clerk, scheme["plan"], li,
+                                                                         [receipt("W2", 5_000)]))
+    counts = worklists.counts(db)
+    assert (counts["mutual_claims_waiting"], counts["mutual_to_settle"]) == (1, 1)
+    item = worklists.items(db, "mutual_to_settle")[0]
+    assert (item["name"], item["status"]) == ("李四", "应付 2000.00 元")
+    assert worklists.items(db, "mutual_claims_waiting")[0]["id"] == waiting

@@ -136,6 +136,23 @@ WORKLISTS: tuple[Worklist, ...] = (
                        "c.created_at AS updated_at, NULL AS last_review_date FROM exchange_conflicts c "
                        "LEFT JOIN households h ON h.id = c.household_id WHERE c.status = 'open' ORDER BY c.id LIMIT :limit",
              unit="项", headers=("档案或记录编号", "姓名", "发送单位", "类型", "发现时间"), opens="exchange", alert=True),
+    # ---- 职工医疗互助 (core/mutual_claims.py, mutual_settle.py): a double-click opens the 医疗互助 page
+    Worklist("mutual_claims_waiting", "医疗互助报销待审批", "经办人已登记、等待审批的医疗互助报销（登记人不能审批自己登记的）", "",
+             count_sql="SELECT count(*) FROM mutual_claims WHERE status = 'draft'",
+             items_sql="SELECT c.id, c.claim_no AS archive_no, m.name, u.name AS township, '自付 ' || "
+                       "printf('%.2f', c.self_fen / 100.0) || ' 元' AS status, NULL AS category, c.submitted_on AS "
+                       "updated_at, NULL AS last_review_date FROM mutual_claims c JOIN mutual_members m "
+                       "ON m.id = c.member_id JOIN mutual_units u ON u.id = m.unit_id WHERE c.status = 'draft' "
+                       "ORDER BY c.submitted_on, c.id LIMIT :limit",
+             unit="件", headers=("报销编号", "姓名", "单位", "金额", "登记日期"), opens="mutual"),
+    Worklist("mutual_to_settle", "医疗互助待结算", "已批准、尚未列入季度结算支付的医疗互助报销", "",
+             count_sql="SELECT count(*) FROM mutual_claims WHERE status = 'approved' AND settlement_id IS NULL",
+             items_sql="SELECT c.id, c.claim_no AS archive_no, m.name, u.name AS township, '应付 ' || "
+                       "printf('%.2f', c.payable_fen / 100.0) || ' 元' AS status, NULL AS category, "
+                       "substr(c.decided_at, 1, 10) AS updated_at, NULL AS last_review_date FROM mutual_claims c "
+                       "JOIN mutual_members m ON m.id = c.member_id JOIN mutual_units u ON u.id = m.unit_id "
+                       "WHERE c.status = 'approved' AND c.settlement_id IS NULL ORDER BY c.decided_at, c.id LIMIT :limit",
+             unit="件", headers=("报销编号", "姓名", "单位", "金额", "批准日期"), opens="mutual"),
 )
 _BY_KEY = {w.key: w for w in WORKLISTS}
 
