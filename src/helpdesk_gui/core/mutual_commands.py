@@ -178,10 +178,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     first = kit.date_arg(args.date_from, "--from") or _dt.date.fromisoformat(plan["start_date"])
     last = kit.date_arg(args.date_to, "--to") or _dt.date.fromisoformat(plan["end_date"])
     if args.json:
-        data: Any = {"members": lambda: mutual_settle.report_members(db, plan["id"]),
-                     "contributions": lambda: mutual_settle.report_contributions(db, plan["id"]),
-                     "claims": lambda: mutual_settle.report_claims_paid(db, first.isoformat(), last.isoformat()),
-                     "fund": lambda: mutual_settle.fund_report(db, plan["id"])}[args.kind]()
+        data: Any
+        if args.kind == "members":
+            data = mutual_settle.report_members(db, plan["id"])
+        elif args.kind == "contributions":
+            data = mutual_settle.report_contributions(db, plan["id"])
+        elif args.kind == "claims":
+            data = mutual_settle.report_claims_paid(db, first.isoformat(), last.isoformat())
+        else:
+            data = mutual_settle.fund_report(db, plan["id"])
         kit.print_json(data)
         return 0
     tables = [mutual_xlsx.build(db, args.kind, plan["id"], date_from=first.isoformat(), date_to=last.isoformat())]

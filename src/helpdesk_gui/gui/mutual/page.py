@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from helpdesk_gui.core import mutual
+from helpdesk_gui.core import mutual, mutual_claims
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 
@@ -48,6 +48,7 @@ class MutualPage(QWidget):
         self.settlements = SettlementsTab(ctx, self)
         self.reports = ReportsTab(ctx, self)
         self.loaded: set[int] = set()
+        self._shown = False
         for tab, title in ((self.members, "会员与缴费"), (self.claims, "报销审批"), (self.settlements, "季度结算"),
                            (self.reports, "统计报表"), (self.plans, "互助方案")):
             self.tabs.addTab(tab, self.tr(title))
@@ -114,13 +115,30 @@ class MutualPage(QWidget):
             self.loaded.add(id(tab))
             guarded(self, tab.refresh)  # type: ignore[attr-defined]
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._shown:          # built lazily by the window: load the first time it appears
+            self._shown = True
+            self.refresh()
+
     def refresh(self) -> None:
-        """Called by the main window when the page is shown."""
+        """Called by the main window when the page is shown again."""
+        self._shown = True
         self.reload_plans()
         tab = self.tabs.currentWidget()
         if tab is not None:
             self.loaded.add(id(tab))
             guarded(self, tab.refresh)  # type: ignore[attr-defined]
+
+    def show_claim(self, claim_id: int) -> None:
+        """A claim from the home worklists: its plan year, the 报销审批 tab, all statuses, the claim selected."""
+        claim = mutual_claims.get_claim(self.ctx.db, claim_id)
+        self.reload_plans(select_id=int(claim["plan_id"]))
+        self.tabs.setCurrentWidget(self.claims)
+        self.claims.status_box.setCurrentIndex(0)          # 全部
+        self.loaded.add(id(self.claims))
+        guarded(self, self.claims.refresh, claim_id)
+        self.plan_changed.emit()
 
     def show_tab(self, name: str) -> None:
         tab = {"plans": self.plans, "members": self.members, "claims": self.claims, "settlements": self.settlements,
