@@ -672,7 +672,10 @@ def job_database(ctx: Context) -> list[Row]:
 
 
 def _child_window_ours(db_path: str) -> dict[str, Any]:
-    """Start to a usable register list: imports, QApplication, fonts, open, main window, painted list."""
+    """Start to a usable register list: imports, QApplication, fonts, open, main window, painted list.
+
+    The home page counts its worklists on a worker thread meanwhile; the jump and the keystroke are
+    measured once those counts are on screen (the steady state a clerk types in)."""
     started = time.perf_counter()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from pathlib import Path as _Path
@@ -691,6 +694,8 @@ def _child_window_ours(db_path: str) -> dict[str, Any]:
     actor = auth.get_actor(db, "admin")
     rss_before = rss_mb() or 0.0
     window = MainWindow(AppContext(folder=_Path(db_path).parent, db=db, actor=actor))
+    counted: list[float] = []
+    window.pages["home"].loaded.connect(lambda: counted.append(time.perf_counter() - started))  # type: ignore[attr-defined]
     window.show_page("register")
     window.resize(1360, 820)
     window.show()
@@ -698,6 +703,11 @@ def _child_window_ours(db_path: str) -> dict[str, Any]:
     window.grab()
     usable = time.perf_counter() - started
     page = window.pages["register"]
+    assert page.model.rowCount() > 0 and page.search_edit.isEnabled()  # type: ignore[attr-defined]
+    deadline = time.perf_counter() + 120
+    while not counted and time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.002)
     t = time.perf_counter()
     page.table.scrollToBottom()  # type: ignore[attr-defined]
     page.table.viewport().repaint()  # type: ignore[attr-defined]
@@ -719,7 +729,8 @@ def _child_window_ours(db_path: str) -> dict[str, Any]:
     model.index(0, 1).data()
     model.index(model.rowCount() - 1, 1).data()
     model_mb = (rss_mb() or 0.0) - before_model
-    return {"usable_s": usable, "jump_ms": jump * 1000, "keystroke_ms": keystroke * 1000,
+    return {"usable_s": usable, "counts_s": counted[0] if counted else math.nan,
+            "jump_ms": jump * 1000, "keystroke_ms": keystroke * 1000,
             "window_mb": rss_after - rss_before, "model_mb": model_mb, "peak_mb": peak_rss_mb(),
             "rows": page.model.rowCount()}  # type: ignore[attr-defined]
 
@@ -767,6 +778,8 @@ def job_window(ctx: Context) -> list[Row]:
     return [
         Row("window", "start to usable register list", "s", [o["usable_s"] for o in ours],
             [r["usable_s"] for r in raw], Target("≤ 1.5 s", 1.5), "bare QApplication + empty QMainWindow, painted"),
+        Row("window", "  home page worklist counts on screen (worker thread, from start)", "s",
+            [o["counts_s"] for o in ours]),
         Row("window", "register list: jump to the end and repaint", "ms", [o["jump_ms"] for o in ours],
             [r["paint_ms"] for r in raw], Target("≤ 50 ms", 50), "repaint of a bare QTableView, same size"),
         Row("window", "register list: search keystroke to repainted list ('zs')", "ms",

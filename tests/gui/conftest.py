@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from PySide6.QtWidgets import QMessageBox
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_on_the_gui_thread():
+    """As the program does (gui/app.py GuiThreadCollector): no automatic garbage collection during a GUI
+    test, so a worker thread never collects (and so deletes) an earlier test's windows; collect here after."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,10 @@ def test_backup_now_lists_it_and_restore_asks_first(qtbot, folder, database, adm
     assert page.table.rowCount() == 0
     wait(page.backup_now())
     assert page.table.rowCount() == 1
-    assert page.table.item(0, 1).text() == "手动" and page.table.item(0, 3).text() == "25"
+    assert page.table.item(0, 1).text() == "手动"
+    # the file is opened and counted on a worker thread: "…" until then, the window never waits
+    qtbot.waitUntil(lambda: page.table.item(0, 3).text() == "25", timeout=5000)
+    assert page.table.item(0, 4).text() != "…"
     restored = []
     page.restored.connect(lambda: restored.append(True))
     page.table.selectRow(0)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 #: Surnames whose reading differs from the character's most common reading (syllables split by spaces).
 SURNAMES: dict[str, str] = {
     "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "朴": "piao", "区": "ou", "查": "zha",
@@ -29,6 +27,7 @@ _COMPOUND = sorted((k for k in SURNAMES if len(k) > 1), key=len, reverse=True)
 def _char(ch: str) -> str:
     if ch.isascii():
         return ch.lower() if ch.isalnum() else ""
+    from pypinyin import Style, lazy_pinyin  # its dictionaries take ~0.3 s to load: only when a name is saved
     result = lazy_pinyin(ch, style=Style.NORMAL, errors="ignore")
     return result[0] if result else ""
 

@@ -7,12 +7,13 @@ page (home, register, settings, household:<档案编号>), renders it to FILE.pn
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import QObject, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from helpdesk_gui import __version__
@@ -45,6 +46,31 @@ def make_app() -> QApplication:
     return app
 
 
+class GuiThreadCollector(QObject):
+    """Python's cyclic garbage collector runs in whichever thread happens to allocate. Closed windows and
+    dialogs wait in reference cycles; collected on a worker thread (an export, the home page's counts), Qt
+    would delete them there and crash. So automatic collection is off and a timer collects on the GUI thread,
+    with Python's own thresholds (the usual remedy in PySide/PyQt programs)."""
+
+    def __init__(self, parent: QObject, interval_ms: int = 500) -> None:
+        super().__init__(parent)
+        gc.disable()
+        self.thresholds = gc.get_threshold()
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+
+    def check(self) -> None:
+        counts, limits = gc.get_count(), self.thresholds
+        if counts[0] <= limits[0]:
+            return
+        generation = 0
+        if counts[1] > limits[1]:
+            generation = 2 if counts[2] > limits[2] else 1
+        gc.collect(generation)
+
+
 def open_page(window: MainWindow, page: str) -> QWidget:
     """Show a page by name; returns the widget to render."""
     if page.startswith("household:"):
@@ -68,6 +94,10 @@ def screenshot(window: MainWindow, page: str, target: Path) -> None:
         widget.show()
     for _ in range(5):
         QApplication.processEvents()
+    # pages load some figures on worker threads (the home page's counts): let them arrive first
+    QThreadPool.globalInstance().waitForDone(60_000)
+    for _ in range(5):
+        QApplication.processEvents()
     target.parent.mkdir(parents=True, exist_ok=True)
     if not widget.grab().save(str(target)):
         raise HelpdeskError(f"无法保存图片 {target}")
@@ -78,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder = paths.data_dir(args.data_dir)
     logs.configure(folder)
     app = make_app()
+    GuiThreadCollector(app)
     errors.install_excepthook()
     path = paths.db_path(folder)
     lock = InstanceLock(folder)

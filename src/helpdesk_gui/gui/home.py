@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core import worklists
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.worker import Task
 
 ARCHIVE_HEADERS = ("档案编号", "姓名", "乡镇（街道）", "状态", "最后修改")
 ALERT_CARD = ("QPushButton { text-align: left; padding: 8px 14px; font-size: 11pt; color: #9b1c1c; font-weight: bold;"
@@ -27,13 +30,20 @@ ALERT_CARD = ("QPushButton { text-align: left; padding: 8px 14px; font-size: 11p
 
 
 class HomePage(QWidget):
+    """The counts run over the whole register (about half a second at 100,000 households), so they and the
+    first list are loaded on a worker thread: the window is usable at once, the cards say 计算中… until then."""
+
     open_requested = Signal(int)
     item_requested = Signal(str, int)   # a worklist row that is not an archive: (page key, id)
+    loaded = Signal()                   # the counts (and the current list) are on screen
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.current = worklists.WORKLISTS[0].key
+        self.counts: dict[str, int] | None = None   # None until the first load arrives
+        self._loading = False
+        self._again = False
         self.greeting = QLabel()
         self.greeting.setStyleSheet("font-size: 15pt; font-weight: bold;")
         grid = QGridLayout()
@@ -73,25 +83,79 @@ class HomePage(QWidget):
         layout.addLayout(grid)
         layout.addLayout(head)
         layout.addWidget(self.table, 1)
-        # the counts run over the whole register: fill them in once the window is on screen
-        QTimer.singleShot(0, self.refresh)
+        self.greeting.setText(self.tr("{user}，您好。以下是需要办理的事项：").format(user=self.ctx.actor.display_name))
+        for w in worklists.WORKLISTS:
+            self.cards[w.key].setText(f"{w.title}\n" + self.tr("计算中…"))
+        self._title(self.current)
+        self.refresh()
 
     def refresh(self) -> None:
-        self.greeting.setText(self.tr("{user}，您好。以下是需要办理的事项：").format(user=self.ctx.actor.display_name))
-        counts = guarded(self, worklists.counts, self.ctx.db) or {}
+        """Count every worklist and load the current one on a worker thread; the cards fill in when done."""
+        if self._loading:
+            self._again = True  # one more round once this one is in: a save may have changed the counts
+            return
+        ctx, key = self.ctx, self.current
+
+        def job(_progress, _cancelled):  # type: ignore[no-untyped-def]
+            db = ctx.worker_db()
+            try:
+                return worklists.counts(db), worklists.items(db, key)
+            finally:
+                db.conn.close()
+
+        # The page keeps no reference to the task (a page <-> task cycle would leave the task's Qt objects to
+        # Python's garbage collector, which may run on a worker thread): its own connections keep it alive
+        # until it ends, then it is deleted on this thread.
+        task = Task(self, self.tr("正在统计待办事项…"), job, quiet=True)
+        task.done.connect(lambda result, k=key: self._on_loaded(k, result))
+        task.failed.connect(lambda _e: self._on_failed())
+        for signal in (task.done, task.failed):
+            signal.connect(lambda _r, t=task: (t.dialog.deleteLater(), t.deleteLater()))
+        self._loading = True
+        task.start()
+
+    def _on_loaded(self, key: str, result: tuple[dict[str, int], list[dict[str, Any]]]) -> None:
+        self._loading = False
+        counts, items = result
+        self.counts = counts
         for w in worklists.WORKLISTS:
             self.cards[w.key].setText(f"{w.title}\n{counts.get(w.key, 0):,} {w.unit}")
             if w.alert:  # overdue items stand out in red while there are any
                 self.cards[w.key].setStyleSheet(ALERT_CARD if counts.get(w.key, 0) else self._card_style)
-        self.show_list(self.current)
+        if key == self.current:
+            self._fill(key, items)
+        else:  # the clerk picked another list meanwhile
+            self.show_list(self.current)
+        self.loaded.emit()
+        self._next_round()
 
-    def show_list(self, key: str) -> None:
+    def _on_failed(self) -> None:  # the error was shown by the task
+        self._loading = False
+        if self.counts is None:
+            for w in worklists.WORKLISTS:
+                self.cards[w.key].setText(f"{w.title}\n—")
+        self._next_round()
+
+    def _next_round(self) -> None:
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def _title(self, key: str) -> worklists.Worklist:
         self.current = key
         self.cards[key].setChecked(True)
         w = next(w for w in worklists.WORKLISTS if w.key == key)
         self.list_title.setText(w.title)
         self.hint.setText("  " + w.hint + self.tr("（最多显示 200 条，双击打开）"))
+        return w
+
+    def show_list(self, key: str) -> None:
+        self._title(key)
         items = guarded(self, worklists.items, self.ctx.db, key) or []
+        self._fill(key, items)
+
+    def _fill(self, key: str, items: list[dict[str, Any]]) -> None:
+        w = self._title(key)
         book = self.ctx.codebook()
         self.table.setHorizontalHeaderLabels([self.tr(h) for h in (w.headers or ARCHIVE_HEADERS)])
         self.table.setRowCount(len(items))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -25,89 +27,44 @@ from helpdesk_gui.core import auth
 from helpdesk_gui.core import settings as core_settings
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.home import HomePage
-from helpdesk_gui.gui.household.editor import HouseholdEditor
-from helpdesk_gui.gui.login import LoginDialog
-from helpdesk_gui.gui.register.page import RegisterPage
+
+if TYPE_CHECKING:
+    from helpdesk_gui.gui.household.editor import HouseholdEditor
 
 
 @dataclass(frozen=True)
 class PageSpec:
+    """A page of the window. ``factory`` is ``"package.module:Class"`` (the module is imported the first time
+    the page is shown, so the window starts without loading every feature) or a callable ``factory(ctx)``."""
+
     key: str
     title: str
     permission: str
-    factory: Callable[[AppContext], QWidget]
+    factory: str | Callable[[AppContext], QWidget]
 
-
-def _audit_page(ctx: AppContext) -> QWidget:
-    from helpdesk_gui.gui.audit.page import AuditPage
-    return AuditPage(ctx)
-
-
-def _backup_page(ctx: AppContext) -> QWidget:
-    from helpdesk_gui.gui.backup.page import BackupPage
-    return BackupPage(ctx)
-
-
-def _settings_page(ctx: AppContext) -> QWidget:
-    from helpdesk_gui.gui.settings.page import SettingsPage
-    return SettingsPage(ctx)
-
-
-def _printing_page(ctx: AppContext) -> QWidget:
-    from helpdesk_gui.gui.printing.page import PrintingPage
-    return PrintingPage(ctx)
-
-
-def _reception_page(ctx: AppContext) -> QWidget:
-    from helpdesk_gui.gui.reception.page import ReceptionPage
-    return ReceptionPage(ctx)
-
-
-def _visits_page(ctx: AppContext) -> QWidget:
-    from helpdesk_gui.gui.reception.visits_page import VisitsPage
-    return VisitsPage(ctx)
-
-
-def _services_page(ctx: AppContext) -> QWidget:
-    from helpdesk_gui.gui.reception.services_page import ServicesPage
-    return ServicesPage(ctx)
-
-
-def _reports_page(ctx: AppContext) -> QWidget:
-    from helpdesk_gui.gui.stats.page import ReportsPage
-    return ReportsPage(ctx)
-
-
-def _ledger_page(ctx: AppContext) -> QWidget:
-    from helpdesk_gui.gui.ledger.page import LedgerPage
-    return LedgerPage(ctx)
-
-
-def _exchange_page(ctx: AppContext) -> QWidget:
-    from helpdesk_gui.gui.exchange.page import ExchangePage
-    return ExchangePage(ctx)
-
-
-def _applications_page(ctx: AppContext) -> QWidget:
-    from helpdesk_gui.gui.applications.page import ApplicationsPage
-    return ApplicationsPage(ctx)
+    def build(self, ctx: AppContext) -> QWidget:
+        if callable(self.factory):
+            return self.factory(ctx)
+        module, _, name = self.factory.partition(":")
+        page_class: Callable[[AppContext], QWidget] = getattr(importlib.import_module(module), name)
+        return page_class(ctx)
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("home", "工作台", "register.view", HomePage),
-    PageSpec("register", "档案管理", "register.view", RegisterPage),
-    PageSpec("applications", "帮扶申请", "register.view", _applications_page),
-    PageSpec("reception", "接待登记", "register.view", _reception_page),
-    PageSpec("visits", "走访与结对", "register.view", _visits_page),
-    PageSpec("services", "维权与就业", "register.view", _services_page),
-    PageSpec("ledger", "资金台账", "ledger.view", _ledger_page),
-    PageSpec("reports", "统计报表", "reports.view", _reports_page),
-    PageSpec("printing", "打印", "register.view", _printing_page),
-    PageSpec("exchange", "数据交换", "exchange.export", _exchange_page),
-    PageSpec("audit", "审计日志", "audit.view", _audit_page),
-    PageSpec("backup", "数据备份", "backup.manage", _backup_page),
-    PageSpec("settings", "系统设置", "settings.edit", _settings_page),
+    PageSpec("home", "工作台", "register.view", "helpdesk_gui.gui.home:HomePage"),
+    PageSpec("register", "档案管理", "register.view", "helpdesk_gui.gui.register.page:RegisterPage"),
+    PageSpec("applications", "帮扶申请", "register.view", "helpdesk_gui.gui.applications.page:ApplicationsPage"),
+    PageSpec("reception", "接待登记", "register.view", "helpdesk_gui.gui.reception.page:ReceptionPage"),
+    PageSpec("visits", "走访与结对", "register.view", "helpdesk_gui.gui.reception.visits_page:VisitsPage"),
+    PageSpec("services", "维权与就业", "register.view", "helpdesk_gui.gui.reception.services_page:ServicesPage"),
+    PageSpec("ledger", "资金台账", "ledger.view", "helpdesk_gui.gui.ledger.page:LedgerPage"),
+    PageSpec("mutual", "医疗互助", "mutual.view", "helpdesk_gui.gui.mutual.page:MutualPage"),
+    PageSpec("reports", "统计报表", "reports.view", "helpdesk_gui.gui.stats.page:ReportsPage"),
+    PageSpec("printing", "打印", "register.view", "helpdesk_gui.gui.printing.page:PrintingPage"),
+    PageSpec("exchange", "数据交换", "exchange.export", "helpdesk_gui.gui.exchange.page:ExchangePage"),
+    PageSpec("audit", "审计日志", "audit.view", "helpdesk_gui.gui.audit.page:AuditPage"),
+    PageSpec("backup", "数据备份", "backup.manage", "helpdesk_gui.gui.backup.page:BackupPage"),
+    PageSpec("settings", "系统设置", "settings.edit", "helpdesk_gui.gui.settings.page:SettingsPage"),
 )
 
 class _Pages(Mapping[str, QWidget]):
@@ -124,6 +81,10 @@ class _Pages(Mapping[str, QWidget]):
         if key not in self.built:
             self.built[key] = self._build(key)
         return self.built[key]
+
+    def __contains__(self, key: object) -> bool:
+        # Mapping's default looks the key up, which would build the page: only ask whether it may be opened
+        return key in self.order
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.order)
@@ -185,7 +146,7 @@ class MainWindow(QMainWindow):
 
         for key, shortcut in (("home", "Ctrl+1"), ("register", "Ctrl+2"), ("settings", "Ctrl+9"), ("printing", "Ctrl+7"),
                               ("reception", "Ctrl+5"), ("reports", "Ctrl+8"), ("ledger", "Ctrl+6"),
-                              ("applications", "Ctrl+3"), ("exchange", "Ctrl+4")):
+                              ("applications", "Ctrl+3"), ("exchange", "Ctrl+4"), ("mutual", "Ctrl+0")):
             if key in self.pages:
                 act = QAction(self)
                 act.setShortcut(QKeySequence(shortcut))
@@ -208,16 +169,16 @@ class MainWindow(QMainWindow):
 
     # ---- pages
     def _build_page(self, key: str) -> QWidget:
-        page = self._specs[key].factory(self.ctx)
+        page = self._specs[key].build(self.ctx)
         self.stack.addWidget(page)
-        if isinstance(page, RegisterPage):
-            page.open_requested.connect(self.open_household)
-            page.new_requested.connect(self.new_household)
-            page.life_requested.connect(self.archive_life)
-        elif isinstance(page, HomePage):
-            page.open_requested.connect(self.open_household)
-            self.ctx.events.household_saved.connect(lambda _i: page.refresh())
-            page.item_requested.connect(self.open_worklist_item)
+        if key == "register":
+            page.open_requested.connect(self.open_household)  # type: ignore[attr-defined]
+            page.new_requested.connect(self.new_household)  # type: ignore[attr-defined]
+            page.life_requested.connect(self.archive_life)  # type: ignore[attr-defined]
+        elif key == "home":
+            page.open_requested.connect(self.open_household)  # type: ignore[attr-defined]
+            self.ctx.events.household_saved.connect(lambda _i: page.refresh())  # type: ignore[attr-defined]
+            page.item_requested.connect(self.open_worklist_item)  # type: ignore[attr-defined]
         if key == "backup":
             page.restored.connect(self._after_restore)  # type: ignore[attr-defined]
         if key in ("reception", "services", "applications", "exchange"):
@@ -256,6 +217,8 @@ class MainWindow(QMainWindow):
             page.show_application(item_id)  # type: ignore[attr-defined]
         elif page_key == "exchange":
             page.show_conflict(item_id)  # type: ignore[attr-defined]
+        elif page_key == "mutual":
+            page.show_claim(item_id)  # type: ignore[attr-defined]
 
     def current_page_key(self) -> str:
         page = self.stack.currentWidget()
@@ -269,6 +232,7 @@ class MainWindow(QMainWindow):
             existing.raise_()
             existing.activateWindow()
             return existing
+        from helpdesk_gui.gui.household.editor import HouseholdEditor
         editor: HouseholdEditor | None = guarded(self, HouseholdEditor, self.ctx, household_id, self)
         if editor is None:
             return None
@@ -320,6 +284,7 @@ class MainWindow(QMainWindow):
         self.nav.setVisible(False)
         for editor in list(self.editors.values()):
             editor.setVisible(False)
+        from helpdesk_gui.gui.login import LoginDialog
         dialog = LoginDialog(self.ctx.db, self.ctx.union_name(), locked_user=self.ctx.actor.username, parent=self)
         ok = dialog.exec() == QDialog.DialogCode.Accepted
         if not ok:
@@ -357,8 +322,8 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         register_page = self.pages.built.get("register")
-        if isinstance(register_page, RegisterPage):
-            register_page.save_state()
+        if register_page is not None:
+            register_page.save_state()  # type: ignore[attr-defined]
         s = self.ctx.qsettings()
         s.setValue("main/geometry", self.saveGeometry())
         s.setValue("main/state", self.saveState())

@@ -47,14 +47,17 @@ class _Job(QRunnable):
 
 
 class Task(QObject):
-    """One piece of long work. Keep a reference until ``done`` or ``failed`` fires."""
+    """One piece of long work. Keep a reference until ``done`` or ``failed`` fires.
+
+    ``quiet=True``: no progress dialog (background loads the clerk need not wait for, e.g. the home page counts)."""
 
     done = Signal(object)
     failed = Signal(object)
 
     def __init__(self, parent: QWidget, title: str,
-                 fn: Callable[[Callable[[int, int], None], Callable[[], bool]], Any]) -> None:
+                 fn: Callable[[Callable[[int, int], None], Callable[[], bool]], Any], *, quiet: bool = False) -> None:
         super().__init__(parent)
+        self.quiet = quiet
         self.parent_widget = parent
         self.job = _Job(fn)
         self.job.setAutoDelete(False)
@@ -75,7 +78,8 @@ class Task(QObject):
         self.ended = False
 
     def start(self) -> Task:
-        self._show_timer.start(500)
+        if not self.quiet:
+            self._show_timer.start(500)
         QThreadPool.globalInstance().start(self.job)
         return self
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
@@ -31,11 +33,15 @@ from helpdesk_gui.gui.worker import Task
 class BackupPage(QWidget):
     #: the database was replaced: the program must close (pages hold the old connection)
     restored = Signal()
+    #: the row counts of the listed backups are filled in (each file is opened on a worker thread)
+    counted = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.tasks: list[Task] = []
+        self._counting = 0                                         # which listing the last count is for
+        self._stop_counting: Callable[[], None] | None = None      # cancels that count
         title = QLabel(self.tr("数据备份"))
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         note = QLabel(self.tr("程序每天第一次启动和每次退出时自动备份，导入和恢复前也会先备份；自动备份保留最近 7 天、"
@@ -108,11 +114,49 @@ class BackupPage(QWidget):
         self.paths = [b.path for b in items]
         self.table.setRowCount(len(items))
         for r, b in enumerate(items):
-            counts = guarded(self, backup.counts, b.path) or {}
             values = [b.created.strftime("%Y-%m-%d %H:%M:%S"), b.kind_label, f"{b.size / 1_048_576:.1f} MB",
-                      f"{counts.get('households', 0):,}", f"{counts.get('members', 0):,}", b.path.name]
+                      "…", "…", b.path.name]
             for c, v in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(v))
+        self._count(list(self.paths))
+
+    def _count(self, paths: list[Path]) -> Task | None:
+        """Open each backup (read-only) on a worker thread and count its archives and members."""
+        if self._stop_counting is not None:
+            self._stop_counting()  # an older listing's count: its answer is no longer wanted
+            self._stop_counting = None
+        self._counting += 1
+        if not paths:
+            return None
+
+        def job(_progress, cancelled):  # type: ignore[no-untyped-def]
+            found: dict[Path, dict[str, int] | None] = {}
+            for path in paths:
+                if cancelled():
+                    break
+                try:
+                    found[path] = backup.counts(path)
+                except (OSError, sqlite3.Error):  # removed meanwhile, or not a database: shown as —
+                    found[path] = None
+            return found
+
+        # no page -> task reference (see home.py): the task's connections keep it alive until it ends
+        task = Task(self, self.tr("正在统计备份…"), job, quiet=True)
+        task.done.connect(lambda found, n=self._counting: self._show_counts(n, paths, found))
+        for signal in (task.done, task.failed):
+            signal.connect(lambda _r, t=task: (t.dialog.deleteLater(), t.deleteLater()))
+        self._stop_counting = task.job.cancel_event.set
+        return task.start()
+
+    def _show_counts(self, listing: int, paths: list[Path], found: dict[Path, dict[str, int] | None]) -> None:
+        if listing != self._counting or paths != self.paths:
+            return
+        self._stop_counting = None
+        for r, path in enumerate(paths):
+            counts = found.get(path)
+            for c, key in ((3, "households"), (4, "members")):
+                self.table.setItem(r, c, QTableWidgetItem("—" if counts is None else f"{counts.get(key, 0):,}"))
+        self.counted.emit()
 
     def backup_now(self) -> Task:
         folder = self.ctx.folder

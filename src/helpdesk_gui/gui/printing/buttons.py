@@ -1,36 +1,66 @@
 """The 打印 buttons of the household editor and the register page: a menu of the archive forms,
-for the open archive, the selected one, or the whole current list (one PDF, off the GUI thread)."""
+for the open archive, the selected one, or the whole current list (one PDF, off the GUI thread).
+
+The PDF machinery (reportlab, pdfium, the form sources) is imported the first time the menu opens or
+something is printed, not when the register page or an editor is built."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu, QMessageBox, QPushButton, QWidget
 
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.printing.runner import PrintRunner, user_forms_dir
 from helpdesk_gui.gui.worker import Task
-from helpdesk_gui.printing import template
-from helpdesk_gui.printing.sources import Selection
+
+if TYPE_CHECKING:
+    from helpdesk_gui.gui.printing.runner import PrintRunner
+    from helpdesk_gui.printing import template
+    from helpdesk_gui.printing.sources import Selection
 
 #: above this many households a batch asks first (it makes one long PDF)
 CONFIRM_BATCH = 200
 
 
 def household_forms(ctx: AppContext) -> list[template.Form]:
+    from helpdesk_gui.gui.printing.runner import user_forms_dir
+    from helpdesk_gui.printing import template
     return [f for f in template.list_forms(user_forms_dir(ctx))
             if isinstance(f, template.Form) and f.source.needs == "household"]
 
 
 def publicity_forms(ctx: AppContext) -> list[template.Form]:
+    from helpdesk_gui.gui.printing.runner import user_forms_dir
+    from helpdesk_gui.printing import template
     return [f for f in template.list_forms(user_forms_dir(ctx))
             if isinstance(f, template.Form) and f.source.needs == "publicity"]
 
 
-class HouseholdPrintButton(QPushButton):
+def _households(ids: tuple[int, ...]) -> Selection:
+    from helpdesk_gui.printing.sources import Selection
+    return Selection(household_ids=ids)
+
+
+class _LazyRunner:
+    """``self.runner``: the PrintRunner, made the first time something is printed."""
+
+    ctx: AppContext
+    _runner_parent: QWidget
+    _runner: PrintRunner | None = None
+
+    @property
+    def runner(self) -> PrintRunner:
+        if self._runner is None:
+            from helpdesk_gui.gui.printing.runner import PrintRunner
+            self._runner = PrintRunner(self.ctx, self._runner_parent)
+        return self._runner
+
+
+class HouseholdPrintButton(_LazyRunner, QPushButton):
     """打印 in the household editor: the archive forms of this household (Ctrl+P opens the menu)."""
 
     def __init__(self, ctx: AppContext, editor: QWidget, household_id: Callable[[], int | None]) -> None:
@@ -38,7 +68,7 @@ class HouseholdPrintButton(QPushButton):
         self.ctx = ctx
         self.editor = editor
         self.household_id = household_id
-        self.runner = PrintRunner(ctx, editor)
+        self._runner_parent = editor
         self.menu_ = QMenu(self)
         self.menu_.aboutToShow.connect(self._fill)
         self.setMenu(self.menu_)
@@ -62,11 +92,11 @@ class HouseholdPrintButton(QPushButton):
             save = getattr(self.editor, "save", None)
             if save is not None and not save():
                 return None
-        task: Task | None = guarded(self, self.runner.preview, key, Selection(household_ids=(hid,)))
+        task: Task | None = guarded(self, self.runner.preview, key, _households((hid,)))
         return task
 
 
-class RegisterPrintButton(QPushButton):
+class RegisterPrintButton(_LazyRunner, QPushButton):
     """打印 on the register page: the selected archive's forms, or the whole current list's."""
 
     def __init__(self, ctx: AppContext, page: QWidget, selected_id: Callable[[], int | None],
@@ -75,7 +105,7 @@ class RegisterPrintButton(QPushButton):
         self.ctx = ctx
         self.selected_id = selected_id
         self.listed_ids = listed_ids
-        self.runner = PrintRunner(ctx, page)
+        self._runner_parent = page
         self.menu_ = QMenu(self)
         self.menu_.aboutToShow.connect(self._fill)
         self.setMenu(self.menu_)
@@ -101,7 +131,7 @@ class RegisterPrintButton(QPushButton):
         hid = self.selected_id()
         if hid is None:
             return None
-        task: Task | None = guarded(self, self.runner.preview, key, Selection(household_ids=(hid,)))
+        task: Task | None = guarded(self, self.runner.preview, key, _households((hid,)))
         return task
 
     def print_list(self, key: str, _checked: bool = False, *, confirm: bool = True) -> Task | None:
@@ -114,5 +144,5 @@ class RegisterPrintButton(QPushButton):
                 self.tr("将为当前列表的 {n} 户生成表格，合成一个 PDF，可能需要一些时间。继续吗？").format(n=f"{len(ids):,}"))
             if answer != QMessageBox.StandardButton.Yes:
                 return None
-        task: Task | None = guarded(self, self.runner.preview, key, Selection(household_ids=ids))
+        task: Task | None = guarded(self, self.runner.preview, key, _households(ids))
         return task

@@ -60,6 +60,19 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
 }
 _CODED = {"gender": "gender", "category": "category", "cause_main": "cause", "status": "status"}
 
+# data() runs a few thousand times per repaint: plain ints and sets instead of Qt enum look-ups
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_USER = int(Qt.ItemDataRole.UserRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _USER, _ALIGN, _FOREGROUND, _BACKGROUND})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT_COLUMNS = frozenset(i for i, col in enumerate(COLUMNS) if col.key in ("family_size", "per_capita_month_fen"))
+_STATUS_COLUMN = next(i for i, col in enumerate(COLUMNS) if col.key == "status")
+_HORIZONTAL = Qt.Orientation.Horizontal
+
 
 class HouseholdTableModel(QAbstractTableModel):
     def __init__(self, db: Database, book: codes.CodeBook, *, reveal: bool = False, parent: Any = None) -> None:
@@ -70,10 +83,13 @@ class HouseholdTableModel(QAbstractTableModel):
         self.ids: array[int] = array("q")
         # block number -> [(display values, status code), ...]
         self._blocks: OrderedDict[int, list[tuple[tuple[Any, ...], str]]] = OrderedDict()
+        self._last: tuple[int, list[tuple[tuple[Any, ...], str]]] | None = None  # the block read last
+        self._brushes: dict[tuple[str, int], QBrush] = {}
         self.text = ""
         self.filters = search.Filters()
         self.order_by = "archive_no"
         self.descending = False
+        self.loaded = False  # the first query has run (the view sorts while it is set up, before that)
 
     # ---- query
     def set_query(self, text: str | None = None, filters: search.Filters | None = None) -> None:
@@ -84,15 +100,16 @@ class HouseholdTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        self.loaded = True
         self.beginResetModel()
         self.ids = array("q", search.search_ids(self.db, self.text, self.filters, order_by=self.order_by,
                                                 descending=self.descending))
-        self._blocks.clear()
+        self._drop_blocks()
         self.endResetModel()
 
     def invalidate(self) -> None:
         """Rows changed but the set did not: drop the cache and repaint."""
-        self._blocks.clear()
+        self._drop_blocks()
         if self.ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
 
@@ -113,9 +130,9 @@ class HouseholdTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
+        if int(role) != _DISPLAY:
             return None
-        if orientation == Qt.Orientation.Horizontal:
+        if orientation == _HORIZONTAL:
             return COLUMNS[section].title
         return str(section + 1)
 
@@ -125,43 +142,52 @@ class HouseholdTableModel(QAbstractTableModel):
             return
         self.order_by = key
         self.descending = order == Qt.SortOrder.DescendingOrder
+        if not self.loaded:  # the view is being set up: the first query will use this order
+            return
         self.layoutAboutToBeChanged.emit()
         self.ids = array("q", search.search_ids(self.db, self.text, self.filters, order_by=self.order_by,
                                                 descending=self.descending))
-        self._blocks.clear()
+        self._drop_blocks()
         self.layoutChanged.emit()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
         r, c = index.row(), index.column()
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _USER:
             return int(self.ids[r])
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
-                        Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.TextAlignmentRole,
-                        Qt.ItemDataRole.ToolTipRole):
+        if role == _ALIGN:
+            return _RIGHT if c in _RIGHT_COLUMNS else None
+        if role in (_FOREGROUND, _BACKGROUND) and c != _STATUS_COLUMN:
             return None
         entry = self._row(r)
         if entry is None:
             return None
-        row, status = entry
-        key = COLUMNS[c].key
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if key in ("family_size", "per_capita_month_fen"):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole):
-            if key != "status":
-                return None
+        if role in (_DISPLAY, _TOOLTIP):
+            return entry[0][c]
+        return self._brush(entry[1], role)
+
+    def _brush(self, status: str, role: int) -> QBrush:
+        brush = self._brushes.get((status, role))
+        if brush is None:
             fg, bg = STATUS_COLOURS.get(status, ("#000000", "#ffffff"))
-            return QBrush(QColor(fg if role == Qt.ItemDataRole.ForegroundRole else bg))
-        return row[c]
+            brush = self._brushes[(status, role)] = QBrush(QColor(fg if role == _FOREGROUND else bg))
+        return brush
 
     # ---- blocks
+    def _drop_blocks(self) -> None:
+        self._blocks.clear()
+        self._last = None
+
     def _row(self, r: int) -> tuple[tuple[Any, ...], str] | None:
         if r < 0 or r >= len(self.ids):
             return None
         b = r // BLOCK
+        last = self._last
+        if last is not None and last[0] == b:  # a repaint reads one or two blocks, cell after cell
+            off = r - b * BLOCK
+            return last[1][off] if off < len(last[1]) else None
         block = self._blocks.get(b)
         if block is None:
             block = self._fetch_block(b)
@@ -170,6 +196,7 @@ class HouseholdTableModel(QAbstractTableModel):
                 self._blocks.popitem(last=False)
         else:
             self._blocks.move_to_end(b)
+        self._last = (b, block)
         off = r - b * BLOCK
         return block[off] if off < len(block) else None
 

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core import register, search
-from helpdesk_gui.exchange.listing import export_households
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.printing.buttons import RegisterPrintButton
@@ -217,6 +216,7 @@ class RegisterPage(QWidget):
             path, _ = QFileDialog.getSaveFileName(self, self.tr("导出到 Excel"), default, self.tr("Excel 工作簿 (*.xlsx)"))
             if not path:
                 return None
+        from helpdesk_gui.exchange.listing import export_households  # openpyxl: only when exporting
         ids = list(self.model.ids)
         target = Path(path)
         reveal = False
