@@ -152,3 +152,43 @@ def publicity_list(db: Database, publicity_id: int) -> list[dict[str, Any]]:
     for r in out:
         r["id_number"] = mask_id(str(r["id_number"]))
     return out
+
+
+def archive_trail(db: Database, household_id: int) -> dict[str, Any]:
+    """What the 建档申请审批表 prints in its opinion boxes, from the household's latest 新建档 application:
+    the review (评议) opinion, the publicity period and its objections, the approval; each with who and when
+    (display names). Empty strings where a step has not happened (the paper is then filled by hand)."""
+    out: dict[str, Any] = dict.fromkeys(
+        ("app_no", "review_opinion", "review_by", "review_date", "publicity_from", "publicity_to", "publicity_text",
+         "approve_opinion", "approve_by", "approve_date"), "")
+    app = row(db, "SELECT a.id, a.app_no, p.start_date, p.end_date FROM applications a LEFT JOIN publicity_periods p "
+                  "ON p.id = a.publicity_id WHERE a.household_id = ? AND a.kind = 'new_archive' ORDER BY a.id DESC LIMIT 1",
+              [household_id])
+    if app is None:
+        return out
+    names = {str(u): str(n) for u, n in db.execute("SELECT username, display_name FROM users")}
+    out["app_no"] = app["app_no"]
+    review = row(db, "SELECT opinion, by_user, on_date FROM application_steps WHERE application_id = ? "
+                     "AND action = 'evaluate' ORDER BY id DESC LIMIT 1", [app["id"]])
+    if review:
+        out.update(review_opinion=review["opinion"], review_by=names.get(review["by_user"], review["by_user"]),
+                   review_date=review["on_date"])
+    if app["start_date"]:
+        objections = rows(db, "SELECT result FROM objections WHERE application_id = ?", [app["id"]])
+        how = ("公示期间无异议" if not objections else f"公示期间有异议 {len(objections)} 件"
+               + ("，已处理" if all(o["result"] for o in objections) else "，尚未处理完毕"))
+        out.update(publicity_from=app["start_date"], publicity_to=app["end_date"],
+                   publicity_text=f"公示时间：{_cn(app['start_date'])}至{_cn(app['end_date'])}，{how}。")
+    decision = row(db, "SELECT outcome, opinion, approved_by, decided_on FROM decisions WHERE application_id = ?",
+                   [app["id"]])
+    if decision:
+        verdict = "同意建档" if decision["outcome"] == "approved" else "不予批准"
+        out.update(approve_opinion=decision["opinion"] or verdict,
+                   approve_by=names.get(decision["approved_by"], decision["approved_by"]),
+                   approve_date=decision["decided_on"])
+    return out
+
+
+def _cn(iso: str) -> str:
+    d = _dt.date.fromisoformat(iso[:10])
+    return f"{d.year}年{d.month}月{d.day}日"

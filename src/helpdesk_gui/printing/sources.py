@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core import codes, policy, reception, register, reports, rosters, settings, stats
+from helpdesk_gui.core import applications, codes, policy, reception, register, reports, rosters, settings, stats
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.errors import ValidationError
 from helpdesk_gui.core.privacy import mask_bank, mask_id, mask_phone
@@ -140,12 +140,14 @@ def _household_docs(db: Database, book: codes.CodeBook, sel: Selection, common: 
         h["dibao_month_fen"] = dibao_cache[region]
         h["member_count"] = len(members)
         h["student_count"] = len(h["students"])
+        h.update(applications.archive_trail(db, hid))      # the opinion boxes of the 建档申请审批表
         yield h
 
 
 HOUSEHOLD_KEYS = HOUSEHOLD_COLUMNS | COMMON_KEYS | {
     "assistance_total_fen", "income_total_fen", "expense_total_fen", "illness_expense_fen", "member_income_month_fen",
-    "dibao_month_fen", "member_count", "student_count"}
+    "dibao_month_fen", "member_count", "student_count", "app_no", "review_opinion", "review_by", "review_date",
+    "publicity_from", "publicity_to", "publicity_text", "approve_opinion", "approve_by", "approve_date"}
 
 
 # ----------------------------------------------------------------------------- roster
