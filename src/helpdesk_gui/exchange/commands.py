@@ -13,6 +13,7 @@ Exit status: 0 imported (or already imported; conflicts held and older rows skip
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable
@@ -72,6 +73,10 @@ def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], 
     p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     p.add_argument("--report", metavar="REPORT.xlsx", help="写出标注了错误的工作簿副本（含“错误清单”）")
 
+    p = add("exchange-key", "与市总工会共用的批次签名密钥：查看状态和指纹；--set 从标准输入读入新密钥（系统管理员）",
+            cmd_exchange_key)
+    p.add_argument("--set", action="store_true", help="设置新密钥（从标准输入读一行，至少 16 个字符；不回显）")
+
 
 def _context(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     from helpdesk_gui.cli import open_database
@@ -99,6 +104,19 @@ def _output(path: str) -> Path:
     if p.is_dir():
         raise UsageError(f"这是一个文件夹，不是文件：{p}")
     return p
+
+
+def cmd_exchange_key(args: argparse.Namespace) -> int:
+    from helpdesk_gui.core import command_kit as kit
+    from helpdesk_gui.exchange import keys
+    if args.set:
+        db = kit.open_db(args, readonly=False)
+        actor = kit.acting_user(db)
+        text = getpass.getpass("新的交换密钥：") if sys.stdin.isatty() else sys.stdin.readline()
+        kit.out(f"已保存交换密钥，指纹 {keys.set_key(db, actor, args.folder, text)}。请与市总工会核对指纹。")
+        return 0
+    kit.out(keys.status(args.folder))
+    return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:

@@ -10,6 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sqlite_utils import Database
+
+from helpdesk_gui.core import audit
+from helpdesk_gui.core.auth import Actor
+from helpdesk_gui.core.db import write
 from helpdesk_gui.core.errors import ValidationError
 
 ENV = "HELPDESK_EXCHANGE_KEY"
@@ -48,3 +53,31 @@ def save_key(folder: Path, text: str) -> Path:
     except OSError:
         pass
     return path
+
+
+def fingerprint(key: bytes) -> str:
+    """What may be shown and compared by telephone with the city: the first 8 hex digits of its SHA-256."""
+    import hashlib
+    digest = hashlib.sha256(key).hexdigest()[:8].upper()
+    return f"{digest[:4]}-{digest[4:]}"
+
+
+def status(folder: Path | None) -> str:
+    """One sentence for the window and ``helpdesk exchange-key``: where the key comes from, its fingerprint."""
+    key = load_key(folder)
+    if key is None:
+        return "未设置交换密钥：导出的批次不签名，导入时无法核对签名。"
+    where = f"环境变量 {ENV}" if os.environ.get(ENV, "").strip() else f"数据文件夹中的 {FILE}"
+    return f"已设置交换密钥（来自{where}），指纹 {fingerprint(key)}；请与市总工会核对指纹是否一致。"
+
+
+def set_key(db: Database, actor: Actor, folder: Path, text: str) -> str:
+    """The admin stores the key agreed with the city; the audit trail keeps its fingerprint (never the key)."""
+    actor.require("settings.edit")
+    before = load_key(folder)
+    with write(db):
+        save_key(folder, text)
+        new = fingerprint(text.strip().encode("utf-8"))
+        audit.record(db, actor.username, "set", "exchange_key", FILE,
+                     {"fingerprint": fingerprint(before)} if before else None, {"fingerprint": new})
+    return new

@@ -58,6 +58,8 @@ class ExchangePage(QWidget):
         self.sheet_button = QPushButton(self.tr("导入基层报表…"))
         self.export_button = QPushButton(self.tr("导出批次… (Ctrl+E)"))
         self.template_button = QPushButton(self.tr("空白模板…"))
+        self.key_button = QPushButton(self.tr("交换密钥…"))
+        self.key_button.setToolTip(self.tr("与市总工会共用的签名密钥：查看指纹，系统管理员可设置"))
         self.import_button.setEnabled(can_import)
         self.sheet_button.setEnabled(can_import)
         self.export_button.setEnabled(can_export)
@@ -65,6 +67,7 @@ class ExchangePage(QWidget):
         for b in (self.import_button, self.sheet_button, self.export_button, self.template_button):
             bar.addWidget(b)
         bar.addStretch(1)
+        bar.addWidget(self.key_button)
 
         self.history_model = RowsModel([self.tr(h) for h in HISTORY_HEADERS], right=(4,), parent=self)
         self.history = QTableView()
@@ -107,6 +110,7 @@ class ExchangePage(QWidget):
         self.sheet_button.clicked.connect(lambda: self.open_wizard("sheet"))
         self.export_button.clicked.connect(self.open_export)
         self.template_button.clicked.connect(self.save_templates)
+        self.key_button.clicked.connect(self.open_key)
         self.resolve_button.clicked.connect(self.resolve_selected)
         self.conflicts.doubleClicked.connect(lambda _i: self.resolve_selected())
         self.handle_flag_button.clicked.connect(self.handle_selected_flag)
@@ -212,6 +216,13 @@ class ExchangePage(QWidget):
     def _after_import(self) -> None:
         self.refresh()
         self.ctx.events.households_changed.emit()
+
+    def open_key(self) -> QWidget | None:
+        from helpdesk_gui.gui.exchange.key_dialog import KeyDialog
+        dialog: KeyDialog | None = guarded(self, KeyDialog, self.ctx, self)
+        if dialog is not None:
+            dialog.open()
+        return dialog
 
     def open_export(self) -> QWidget | None:
         from helpdesk_gui.gui.exchange.export_dialog import ExportDialog
