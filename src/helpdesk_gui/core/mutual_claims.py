@@ -222,10 +222,10 @@ def approve_claim(db: Database, actor: Actor, claim_id: int) -> Result:
             raise StateError("登记报销的人不能审批自己登记的报销，请由另一位审批人审批。")
         plan = mutual.get_plan(db, c["plan_id"])
         _require_paid(db, plan, c["member_id"])
+        hist = history(db, plan, c["member_id"], exclude_claim=claim_id)
         result = compute(mutual.rule_of(plan),
-                         [Receipt(r.total_fen, r.insurance_fen, r.self_fen) for r in receipt_drafts(db, claim_id)],
-                         history(db, plan, c["member_id"], exclude_claim=claim_id))
-        years = history(db, plan, c["member_id"], exclude_claim=claim_id).years
+                         [Receipt(r.total_fen, r.insurance_fen, r.self_fen) for r in receipt_drafts(db, claim_id)], hist)
+        years = hist.years
         db.execute("UPDATE mutual_claims SET status = 'approved', years = ?, rate_pct = ?, subsidy_fen = ?, rehab_fen = ?, "
                    "offset_fen = ?, payable_fen = ?, steps = ?, decided_by = ?, decided_at = ? WHERE id = ?",
                    [years, result.rate_pct, result.subsidy_fen, result.rehab_fen, result.offset_fen,
