@@ -25,7 +25,7 @@ from helpdesk_gui.gui import errors, fonts
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.login import FirstRunDialog, LoginDialog
 from helpdesk_gui.gui.main_window import MainWindow
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.worker import run_task, with_db
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -184,17 +184,9 @@ def start_checks(window: MainWindow) -> None:
     if ctx.readonly or backup.has_backup_today(ctx.folder):
         return
 
-    def job(progress, _cancelled):  # type: ignore[no-untyped-def]
-        db = ctx.worker_db()
-        try:
-            return backup.create(db, ctx.folder, "daily", progress=progress)
-        finally:
-            db.conn.close()
-
-    task = Task(window, "正在进行每日备份…", job)
-    task.done.connect(lambda made: window.statusBar().showMessage(f"今日备份已完成：{made.path.name}", 8000))
-    window.setProperty("daily_backup_task", task)  # keep it alive until done
-    task.start()
+    run_task(window, "正在进行每日备份…",
+             with_db(ctx, lambda db, progress, _c: backup.create(db, ctx.folder, "daily", progress=progress)),
+             lambda made: window.statusBar().showMessage(f"今日备份已完成：{made.path.name}", 8000))
 
 
 if __name__ == "__main__":

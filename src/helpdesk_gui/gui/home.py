@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core import worklists
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.worker import run_task, with_db
 
 ARCHIVE_HEADERS = ("档案编号", "姓名", "乡镇（街道）", "状态", "最后修改")
 ALERT_CARD = ("QPushButton { text-align: left; padding: 8px 14px; font-size: 11pt; color: #9b1c1c; font-weight: bold;"
@@ -95,24 +95,10 @@ class HomePage(QWidget):
             self._again = True  # one more round once this one is in: a save may have changed the counts
             return
         ctx, key = self.ctx, self.current
-
-        def job(_progress, _cancelled):  # type: ignore[no-untyped-def]
-            db = ctx.worker_db()
-            try:
-                return worklists.counts(db), worklists.items(db, key)
-            finally:
-                db.conn.close()
-
-        # The page keeps no reference to the task (a page <-> task cycle would leave the task's Qt objects to
-        # Python's garbage collector, which may run on a worker thread): its own connections keep it alive
-        # until it ends, then it is deleted on this thread.
-        task = Task(self, self.tr("正在统计待办事项…"), job, quiet=True)
-        task.done.connect(lambda result, k=key: self._on_loaded(k, result))
-        task.failed.connect(lambda _e: self._on_failed())
-        for signal in (task.done, task.failed):
-            signal.connect(lambda _r, t=task: (t.dialog.deleteLater(), t.deleteLater()))
         self._loading = True
-        task.start()
+        run_task(self, self.tr("正在统计待办事项…"),
+                 with_db(ctx, lambda db, _p, _c: (worklists.counts(db), worklists.items(db, key))),
+                 lambda result: self._on_loaded(key, result), on_failed=lambda _e: self._on_failed(), quiet=True)
 
     def _on_loaded(self, key: str, result: tuple[dict[str, int], list[dict[str, Any]]]) -> None:
         self._loading = False

@@ -15,7 +15,17 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core import applications, codes, policy, reception, register, reports, rosters, settings, stats
+from helpdesk_gui.core import (
+    applications,
+    codes,
+    policy,
+    reception,
+    register,
+    reports,
+    rosters,
+    settings,
+    stats,
+)
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.errors import ValidationError
 from helpdesk_gui.core.privacy import mask_bank, mask_id, mask_phone

@@ -26,7 +26,7 @@ from helpdesk_gui.gui.applications.common import Col, RowsModel, make_view, yuan
 from helpdesk_gui.gui.applications.step_dialog import Field, StepDialog
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.worker import Task, run_task, with_db
 
 
 class CampaignsTab(QWidget):
@@ -37,7 +37,6 @@ class CampaignsTab(QWidget):
         self.ctx = ctx
         book = ctx.codebook()
         self.exceptions: dict[int, RowException] = {}
-        self.tasks: list[Task] = []
         self._shown: int | None = None
         self.campaigns = RowsModel([
             Col("name", self.tr("活动"), 150), Col("project", self.tr("项目"), 70, lambda r: book.label("project", r["project"])),
@@ -185,20 +184,9 @@ class CampaignsTab(QWidget):
             return None
         req, actor, day = dialog.request, self.ctx.actor, common.today()
 
-        def job(_progress, _cancelled):  # type: ignore[no-untyped-def]
-            db = self.ctx.worker_db()
-            try:
-                return campaigns.create(db, actor, req["name"], req["project"], req["rule"], year=req["year"],
-                                        text=req["text"], filters=req["filters"], today=day)
-            finally:
-                db.conn.close()
-
-        task = Task(self, self.tr("正在按条件生成名单…"), job)
-        task.done.connect(lambda _cid: self.tasks.remove(task))
-        task.done.connect(lambda cid: self._created(int(cid)))
-        task.failed.connect(lambda _e: self.tasks.remove(task))
-        self.tasks.append(task)
-        return task.start()
+        return run_task(self, self.tr("正在按条件生成名单…"), with_db(self.ctx, lambda db, _p, _c: campaigns.create(
+            db, actor, req["name"], req["project"], req["rule"], year=req["year"], text=req["text"],
+            filters=req["filters"], today=day)), lambda cid: self._created(int(cid)))
 
     def _created(self, campaign_id: int) -> None:
         self.refresh(campaign_id)
@@ -239,19 +227,8 @@ class CampaignsTab(QWidget):
             return None
         actor, day, exceptions = self.ctx.actor, common.today(), dict(self.exceptions)
 
-        def job(_progress, _cancelled):  # type: ignore[no-untyped-def]
-            db = self.ctx.worker_db()
-            try:
-                return campaigns.approve(db, actor, cid, asked["opinion"], exceptions=exceptions, today=day)
-            finally:
-                db.conn.close()
-
-        task = Task(self, self.tr("正在审批名单…"), job)
-        task.done.connect(lambda _r: self.tasks.remove(task))
-        task.done.connect(lambda _r: self._created(cid))
-        task.failed.connect(lambda _e: self.tasks.remove(task))
-        self.tasks.append(task)
-        return task.start()
+        return run_task(self, self.tr("正在审批名单…"), with_db(self.ctx, lambda db, _p, _c: campaigns.approve(
+            db, actor, cid, asked["opinion"], exceptions=exceptions, today=day)), lambda _r: self._created(cid))
 
     def change_amount(self) -> None:
         rid = self.row_id()

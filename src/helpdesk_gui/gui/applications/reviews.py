@@ -23,7 +23,7 @@ from helpdesk_gui.gui.applications.common import Col, RowsModel, make_view, yuan
 from helpdesk_gui.gui.applications.step_dialog import Field, StepDialog
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.worker import Task, run_task, with_db
 
 SHOW = (("open", "待办"), ("flagged", "测算提示不符"), ("sampled", "抽中入户核查"), ("approval", "审批中"),
         ("done", "已办结"), ("all", "全部"))
@@ -35,7 +35,6 @@ class ReviewTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.tasks: list[Task] = []
         book = ctx.codebook()
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
@@ -121,19 +120,10 @@ class ReviewTab(QWidget):
     def create_tasks(self) -> Task | None:
         year = self.year.value()
 
-        def job(progress, _cancelled):  # type: ignore[no-untyped-def]
-            db = self.ctx.worker_db()
-            try:
-                return review.create_tasks(db, self.ctx.actor, year, today=common.today(), progress=progress)
-            finally:
-                db.conn.close()
-
-        task = Task(self, self.tr("正在生成复核任务并重新测算收入…"), job)
-        task.done.connect(lambda _r: self._created())
-        task.done.connect(lambda _r: self.tasks.remove(task))
-        task.failed.connect(lambda _e: self.tasks.remove(task))
-        self.tasks.append(task)
-        return task.start()
+        return run_task(self, self.tr("正在生成复核任务并重新测算收入…"), with_db(
+            self.ctx, lambda db, progress, _c: review.create_tasks(db, self.ctx.actor, year, today=common.today(),
+                                                                   progress=progress)),
+            lambda _r: self._created())
 
     def _created(self) -> None:
         self.refresh()

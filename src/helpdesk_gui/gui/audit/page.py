@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,7 +26,7 @@ from helpdesk_gui.core import audit
 from helpdesk_gui.exchange.listing import export_audit
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.worker import Task, save_in_background
 
 SHOWN = 2000
 
@@ -37,7 +35,6 @@ class AuditPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.tasks: list[Task] = []
         self.items: list[dict[str, object]] = []
         title = QLabel(self.tr("审计日志"))
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
@@ -144,24 +141,7 @@ class AuditPage(QWidget):
             flt = self.current_filter()
         except ValueError:
             return None
-        if path is None:
-            default = str(Path.home() / f"审计日志_{_dt.date.today():%Y%m%d}.xlsx")
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出审计日志"), default, self.tr("Excel 工作簿 (*.xlsx)"))
-            if not path:
-                return None
-        target = Path(path)
-
-        def job(progress, _cancelled):  # type: ignore[no-untyped-def]
-            db = self.ctx.worker_db()
-            try:
-                return export_audit(db, target, flt, progress=progress)
-            finally:
-                db.conn.close()
-
-        task = Task(self, self.tr("正在导出…"), job)
-        task.done.connect(lambda n: QMessageBox.information(self, self.tr("导出完成"),
-                                                            self.tr("已导出 {n} 条到\n{p}").format(n=n, p=target)))
-        task.done.connect(lambda _r: self.tasks.remove(task))
-        task.failed.connect(lambda _e: self.tasks.remove(task))
-        self.tasks.append(task)
-        return task.start()
+        return save_in_background(
+            self, self.ctx, lambda db, target, progress: export_audit(db, target, flt, progress=progress),
+            caption=self.tr("导出审计日志"), default_name=f"审计日志_{_dt.date.today():%Y%m%d}.xlsx",
+            box_title=self.tr("导出完成"), saved=lambda n, p: self.tr("已导出 {n} 条到\n{p}").format(n=n, p=p), path=path)

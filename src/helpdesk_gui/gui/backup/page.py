@@ -27,7 +27,7 @@ from helpdesk_gui.core.db import write
 from helpdesk_gui.core.netshare import warning as network_warning
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.worker import Task, run_task, with_db
 
 
 class BackupPage(QWidget):
@@ -39,7 +39,6 @@ class BackupPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.tasks: list[Task] = []
         self._counting = 0                                         # which listing the last count is for
         self._stop_counting: Callable[[], None] | None = None      # cancels that count
         title = QLabel(self.tr("数据备份"))
@@ -140,13 +139,11 @@ class BackupPage(QWidget):
                     found[path] = None
             return found
 
-        # no page -> task reference (see home.py): the task's connections keep it alive until it ends
-        task = Task(self, self.tr("正在统计备份…"), job, quiet=True)
-        task.done.connect(lambda found, n=self._counting: self._show_counts(n, paths, found))
-        for signal in (task.done, task.failed):
-            signal.connect(lambda _r, t=task: (t.dialog.deleteLater(), t.deleteLater()))
+        listing = self._counting
+        task = run_task(self, self.tr("正在统计备份…"), job, lambda found: self._show_counts(listing, paths, found),
+                        quiet=True)
         self._stop_counting = task.job.cancel_event.set
-        return task.start()
+        return task
 
     def _show_counts(self, listing: int, paths: list[Path], found: dict[Path, dict[str, int] | None]) -> None:
         if listing != self._counting or paths != self.paths:
@@ -161,19 +158,9 @@ class BackupPage(QWidget):
     def backup_now(self) -> Task:
         folder = self.ctx.folder
 
-        def job(progress, _cancelled):  # type: ignore[no-untyped-def]
-            db = self.ctx.worker_db()
-            try:
-                return backup.create(db, folder, "manual", progress=progress)
-            finally:
-                db.conn.close()
-
-        task = Task(self, self.tr("正在备份…"), job)
-        task.done.connect(lambda _r: self.refresh())
-        task.done.connect(lambda _r: self.tasks.remove(task))
-        task.failed.connect(lambda _e: self.tasks.remove(task))
-        self.tasks.append(task)
-        return task.start()
+        return run_task(self, self.tr("正在备份…"),
+                        with_db(self.ctx, lambda db, progress, _c: backup.create(db, folder, "manual", progress=progress)),
+                        lambda _r: self.refresh())
 
     def purge(self) -> int:
         if not self.due:

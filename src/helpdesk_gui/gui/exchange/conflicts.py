@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -35,6 +34,7 @@ from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.settings.common import row_of_buttons
 
 DIFFERENT = QColor("#fff2cc")
 OURS, THEIRS, TYPED = "ours", "theirs", "typed"
@@ -133,15 +133,11 @@ class ConflictDialog(QDialog):
         self.merge_button = QPushButton(self.tr("按所选合并"))
         self.merge_button.setEnabled(self.is_household)
         self.close_button = QPushButton(self.tr("稍后处理"))
-        bar = QHBoxLayout()
-        bar.addWidget(self.only_differences)
-        bar.addStretch(1)
-        for b in (self.ours_button, self.theirs_button, self.merge_button, self.close_button):
-            bar.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(head)
         layout.addWidget(self.table, 1)
-        layout.addLayout(bar)
+        layout.addLayout(row_of_buttons(self.only_differences, right=(
+            self.ours_button, self.theirs_button, self.merge_button, self.close_button)))
         self.ours_button.clicked.connect(lambda: self.apply(OURS))
         self.theirs_button.clicked.connect(lambda: self.apply(THEIRS))
         self.merge_button.clicked.connect(lambda: self.apply("edited"))

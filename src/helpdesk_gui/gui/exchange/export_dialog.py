@@ -30,7 +30,7 @@ from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.exchange.safety import Cancelled as ExchangeCancelled
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import Cancelled, Task
+from helpdesk_gui.gui.worker import Cancelled, Task, run_task
 
 
 class ExportDialog(QDialog):
@@ -39,7 +39,6 @@ class ExportDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.task: Task | None = None
         self.exported_result: export.ExportResult | None = None
         self.setWindowTitle(self.tr("导出交换批次"))
         default_code, default_name = export.default_receiver(ctx.db)
@@ -143,11 +142,8 @@ class ExportDialog(QDialog):
                 db.conn.close()
 
         self.buttons.setEnabled(False)
-        task = Task(self, self.tr("正在导出批次…"), job)
-        task.done.connect(self._done)
-        task.failed.connect(lambda _e: self.buttons.setEnabled(True))
-        self.task = task
-        return task.start()
+        return run_task(self, self.tr("正在导出批次…"), job, self._done,
+                        on_failed=lambda _e: self.buttons.setEnabled(True))
 
     def _done(self, result: export.ExportResult) -> None:
         self.exported_result = result

@@ -31,7 +31,7 @@ from helpdesk_gui.exchange import templates
 from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, hint, setup_table
+from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, hint, row_of_buttons, setup_table
 
 HISTORY_HEADERS = ("时间", "方向", "对方", "类型", "行数", "结果", "批次编号", "文件")
 CONFLICT_HEADERS = ("发现时间", "类型", "档案或记录编号", "发送单位", "批次", "不同之处")
@@ -63,11 +63,8 @@ class ExchangePage(QWidget):
         self.import_button.setEnabled(can_import)
         self.sheet_button.setEnabled(can_import)
         self.export_button.setEnabled(can_export)
-        bar = QHBoxLayout()
-        for b in (self.import_button, self.sheet_button, self.export_button, self.template_button):
-            bar.addWidget(b)
-        bar.addStretch(1)
-        bar.addWidget(self.key_button)
+        bar = row_of_buttons(self.import_button, self.sheet_button, self.export_button, self.template_button,
+                             right=(self.key_button,))
 
         self.history_model = RowsModel([self.tr(h) for h in HISTORY_HEADERS], right=(4,), parent=self)
         self.history = QTableView()

@@ -41,7 +41,7 @@ from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.exchange.conflicts import shown_col
 from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, setup_table
-from helpdesk_gui.gui.worker import Cancelled, Task
+from helpdesk_gui.gui.worker import Cancelled, Task, run_task
 
 PREVIEW_ROWS = 200
 SHOWN_PROBLEMS = 5000
@@ -61,7 +61,6 @@ class ImportWizard(QDialog):
         self.analysis: importer.Analysis | None = None
         self.outcome: importer.Outcome | None = None
         self.proposal: mapping.Mapping | None = None
-        self.task: Task | None = None
         title = self.tr("导入交换批次") if kind == "batch" else self.tr("导入基层帮扶站报表")
         self.setWindowTitle(title)
         self.step_label = QLabel()
@@ -305,11 +304,8 @@ class ImportWizard(QDialog):
                 db.conn.close()
 
         self.next_button.setEnabled(False)
-        task = Task(self, self.tr("正在检查文件…"), job)
-        task.done.connect(self._analysed)
-        task.failed.connect(lambda _e: self.next_button.setEnabled(True))
-        self.task = task
-        return task.start()
+        return run_task(self, self.tr("正在检查文件…"), job, self._analysed,
+                        on_failed=lambda _e: self.next_button.setEnabled(True))
 
     def _analysed(self, analysis: importer.Analysis) -> None:
         self.next_button.setEnabled(True)
@@ -425,11 +421,7 @@ class ImportWizard(QDialog):
                 db.conn.close()
 
         self.import_button.setEnabled(False)
-        task = Task(self, self.tr("正在导入…"), job)
-        task.done.connect(self._imported)
-        task.failed.connect(lambda _e: self.show_step(4))
-        self.task = task
-        return task.start()
+        return run_task(self, self.tr("正在导入…"), job, self._imported, on_failed=lambda _e: self.show_step(4))
 
     def _imported(self, outcome: importer.Outcome) -> None:
         self.outcome = outcome

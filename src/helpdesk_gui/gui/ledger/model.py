@@ -7,22 +7,17 @@ a reversed line says so in the 状态 column. One million entries cost an ``arra
 
 from __future__ import annotations
 
-from array import array
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from sqlite_utils import Database
 
 from helpdesk_gui.core import codes, ledger_query
 from helpdesk_gui.core.ledger_schema import INFLOW_KINDS
+from helpdesk_gui.gui.block_model import BlockModel, Index
 from helpdesk_gui.gui.ledger.widgets import GREEN, RED, yuan
-
-BLOCK = 256
-MAX_BLOCKS = 64
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -47,14 +42,14 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
-class EntriesModel(QAbstractTableModel):
+class EntriesModel(BlockModel[dict[str, Any]]):
+    columns = COLUMNS
+
     def __init__(self, db: Database, book: codes.CodeBook, parent: Any = None) -> None:
         super().__init__(parent)
         self.db = db
         self.book = book
-        self.ids: array[int] = array("q")
         self.filter = ledger_query.EntryFilter()
-        self._blocks: OrderedDict[int, list[dict[str, Any]]] = OrderedDict()
 
     # ---- query
     def set_filter(self, f: ledger_query.EntryFilter) -> None:
@@ -62,31 +57,16 @@ class EntriesModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        self.beginResetModel()
-        self.ids = array("q", ledger_query.entry_ids(self.db, self.filter))
-        self._blocks.clear()
-        self.endResetModel()
+        self.load_ids(ledger_query.entry_ids(self.db, self.filter))
 
     def entry_id(self, row: int) -> int:
         return int(self.ids[row])
-
-    def row_of(self, entry_id: int) -> int:
-        try:
-            return self.ids.index(entry_id)
-        except ValueError:
-            return -1
 
     def entry(self, row: int) -> dict[str, Any] | None:
         """The full row behind a table row (for the buttons)."""
         return self._row(row)
 
     # ---- Qt
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
             return str(section + 1) if role == Qt.ItemDataRole.DisplayRole else None
@@ -147,23 +127,7 @@ class EntriesModel(QAbstractTableModel):
         return "" if v is None else str(v)
 
     # ---- blocks
-    def _row(self, r: int) -> dict[str, Any] | None:
-        if r < 0 or r >= len(self.ids):
-            return None
-        b = r // BLOCK
-        block = self._blocks.get(b)
-        if block is None:
-            block = self._fetch(b)
-            self._blocks[b] = block
-            if len(self._blocks) > MAX_BLOCKS:
-                self._blocks.popitem(last=False)
-        else:
-            self._blocks.move_to_end(b)
-        off = r - b * BLOCK
-        return block[off] if off < len(block) else None
-
-    def _fetch(self, b: int) -> list[dict[str, Any]]:
-        ids = [int(i) for i in self.ids[b * BLOCK:(b + 1) * BLOCK]]
+    def _fetch_rows(self, ids: list[int]) -> list[dict[str, Any]]:
         found = ledger_query.rows_by_ids(self.db, ids)
         block = [found[i] for i in ids if i in found]
         balances = ledger_query.running_balances(self.db, self.filter.fund_id,

@@ -4,17 +4,12 @@ by project / category / cause / township / month / fund; everything exported to 
 from __future__ import annotations
 
 import datetime as _dt
-from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -22,18 +17,16 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core import ledger_reports, ledger_xlsx
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.entries import PRESETS, preset_range
 from helpdesk_gui.gui.ledger.widgets import date_edit, day_of, set_day, yuan
-from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, setup_table
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, master_detail, setup_table
+from helpdesk_gui.gui.worker import Task, save_in_background
 
 
 class ReportsTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, load: bool = True) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.tasks: list[Task] = []
         today = _dt.date.today()
         self.preset = QComboBox()
         for p in PRESETS:
@@ -59,18 +52,9 @@ class ReportsTab(QWidget):
                                   right=(1, 2, 3))
         self.by = QTableView()
         setup_table(self.by, self.by_model, "payments_by")
-        lower = QWidget()
-        ll = QVBoxLayout(lower)
-        ll.setContentsMargins(0, 0, 0, 0)
-        ll.addWidget(self.dimension)
-        ll.addWidget(self.by, 1)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.statement)
-        split.addWidget(lower)
-        split.setSizes([360, 260])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(split, 1)
+        layout.addWidget(master_detail(self.statement, self.dimension, self.by, (360, 260)), 1)
         self._setting = False
         self.preset.currentIndexChanged.connect(self._preset)
         for e in (self.date_from, self.date_to):
@@ -118,25 +102,7 @@ class ReportsTab(QWidget):
 
     def export(self, path: str | None = None) -> Task | None:
         a, b = self.span()
-        if path is None:
-            default = str(Path.home() / f"帮扶资金台账_{a}_{b}.xlsx")
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出到 Excel"), default, self.tr("Excel 工作簿 (*.xlsx)"))
-            if not path:
-                return None
-        target = Path(path)
-        ctx = self.ctx
-
-        def job(_progress, _cancelled):  # type: ignore[no-untyped-def]
-            db = ctx.worker_db()
-            try:
-                return ledger_xlsx.export(db, target, a, b)
-            finally:
-                db.conn.close()
-
-        task = Task(self, self.tr("正在导出…"), job)
-        task.done.connect(lambda p: QMessageBox.information(self, self.tr("导出完成"), self.tr("已导出到\n{p}").format(p=p)))
-        task.done.connect(lambda _r: self.tasks.remove(task))
-        task.failed.connect(lambda _e: self.tasks.remove(task))
-        self.tasks.append(task)
-        started: Task | None = guarded(self, task.start)
-        return started
+        return save_in_background(
+            self, self.ctx, lambda db, target, _progress: ledger_xlsx.export(db, target, a, b),
+            caption=self.tr("导出到 Excel"), default_name=f"帮扶资金台账_{a}_{b}.xlsx", box_title=self.tr("导出完成"),
+            saved=lambda p, _t: self.tr("已导出到\n{p}").format(p=p), path=path)

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,7 +23,15 @@ from helpdesk_gui.core.privacy import mask_bank, mask_id
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan
-from helpdesk_gui.gui.settings.common import Row, RowsModel, confirm, fit_columns, setup_table
+from helpdesk_gui.gui.settings.common import (
+    Row,
+    RowsModel,
+    confirm,
+    fit_columns,
+    master_detail,
+    row_of_buttons,
+    setup_table,
+)
 
 
 class RostersTab(QWidget):
@@ -58,23 +64,10 @@ class RostersTab(QWidget):
                   self.scan_button):
             b.setEnabled(post)
         self._post = post
-        buttons = QHBoxLayout()
-        for b in (self.new_button, self.remove_button, self.cancel_button, self.pay_button, self.return_button,
-                  self.print_button, self.scan_button, self.voucher_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.lines_label)
-        rl.addWidget(self.lines, 1)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(right)
-        split.setSizes([220, 380])
         layout = QVBoxLayout(self)
-        layout.addWidget(split, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(master_detail(self.table, self.lines_label, self.lines, (220, 380)), 1)
+        layout.addLayout(row_of_buttons(self.new_button, self.remove_button, self.cancel_button, self.pay_button,
+                                        self.return_button, self.print_button, self.scan_button, self.voucher_button))
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self.show_lines())
         self.new_button.clicked.connect(lambda: self.new_roster())
         self.remove_button.clicked.connect(lambda: self.remove_selected())

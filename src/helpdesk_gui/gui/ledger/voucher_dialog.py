@@ -24,8 +24,8 @@ from helpdesk_gui.core import ledger
 from helpdesk_gui.core.money import to_chinese_upper
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.ledger.widgets import row_of_buttons, yuan
-from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, setup_table
+from helpdesk_gui.gui.ledger.widgets import yuan
+from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, row_of_buttons, setup_table
 
 
 class VoucherDialog(QDialog):

@@ -7,7 +7,7 @@ import datetime as _dt
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from helpdesk_gui.core.errors import HelpdeskError
 from helpdesk_gui.core.money import format_yuan, parse_yuan, to_chinese_upper
@@ -91,14 +91,3 @@ def fund_combo(funds: list[dict[str, Any]], *, all_label: str | None = None, act
         text = f["name"] + (f"（余额 {yuan(f['balance_fen'])} 元）" if with_balance else "")
         box.addItem(text, int(f["id"]))
     return box
-
-
-def row_of_buttons(*widgets: QWidget, stretch_first: bool = False) -> QHBoxLayout:
-    layout = QHBoxLayout()
-    if stretch_first:
-        layout.addStretch(1)
-    for w in widgets:
-        layout.addWidget(w)
-    if not stretch_first:
-        layout.addStretch(1)
-    return layout

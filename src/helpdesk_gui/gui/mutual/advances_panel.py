@@ -22,9 +22,9 @@ from helpdesk_gui.core import auth, mutual_claims
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan
-from helpdesk_gui.gui.mutual.claim_widgets import Widths, shortcut
+from helpdesk_gui.gui.mutual.claim_widgets import shortcut
 from helpdesk_gui.gui.mutual.reason_dialog import ReasonDialog
-from helpdesk_gui.gui.settings.common import Row, RowsModel, setup_table
+from helpdesk_gui.gui.settings.common import ColumnWidths, Row, RowsModel, row_of_buttons, setup_table
 
 
 class AdvancesPanel(QWidget):
@@ -39,7 +39,7 @@ class AdvancesPanel(QWidget):
                                 self.tr("状态")], right=(3, 4, 5))
         self.table = QTableView()
         setup_table(self.table, self.model, "mutual_advances")
-        self.widths = Widths(ctx, self.table, "advances")
+        self.widths = ColumnWidths(ctx, self.table, "mutual/advances/header")
         self.open_only = QCheckBox(self.tr("只看未冲抵完的"))
         self.summary = QLabel()
         self.pay_button = QPushButton(self.tr("支付预付款…"))
@@ -52,14 +52,10 @@ class AdvancesPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.open_only)
-        buttons = QHBoxLayout()
-        for b in (self.pay_button, self.close_button, self.voucher_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(row_of_buttons(self.pay_button, self.close_button, self.voucher_button))
         self.open_only.toggled.connect(lambda _on: self.refresh())
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self._enable())
         self.table.doubleClicked.connect(lambda _i: self.open_voucher())

@@ -15,8 +15,7 @@ from helpdesk_gui.core.mutual_claims import ReceiptDraft
 from helpdesk_gui.core.privacy import mask_bank, mask_id
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.ledger.widgets import RED, yuan
-from helpdesk_gui.gui.mutual.claim_widgets import Widths
-from helpdesk_gui.gui.settings.common import Row, RowsModel, setup_table
+from helpdesk_gui.gui.settings.common import ColumnWidths, Row, RowsModel, setup_table
 
 
 class ClaimDetail(QWidget):
@@ -33,7 +32,7 @@ class ClaimDetail(QWidget):
                                 self.tr("医疗总费用"), self.tr("统筹支付"), self.tr("统筹段自付")], right=(4, 5, 6))
         self.table = QTableView()
         setup_table(self.table, self.model, "claim_receipts")
-        self.widths = Widths(ctx, self.table, "claim_receipts", air=12)
+        self.widths = ColumnWidths(ctx, self.table, "mutual/claim_receipts/header", air=12)
         self.steps = QLabel()
         self.steps.setObjectName("claim_steps")
         self.steps.setWordWrap(True)

@@ -31,9 +31,9 @@ from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan
 from helpdesk_gui.gui.mutual.advances_panel import AdvancesPanel
 from helpdesk_gui.gui.mutual.claim_detail import ClaimDetail
-from helpdesk_gui.gui.mutual.claim_widgets import Widths, search_field, shortcut, status_combo
+from helpdesk_gui.gui.mutual.claim_widgets import search_field, shortcut, status_combo
 from helpdesk_gui.gui.mutual.reason_dialog import ReasonDialog
-from helpdesk_gui.gui.settings.common import Row, RowsModel, confirm, setup_table
+from helpdesk_gui.gui.settings.common import ColumnWidths, Row, RowsModel, confirm, setup_table
 
 
 class ClaimsTab(QWidget):
@@ -59,7 +59,7 @@ class ClaimsTab(QWidget):
                                 self.tr("结算单号")], right=(4, 5, 6, 7, 8, 9, 10, 11, 12))
         self.table = QTableView()
         setup_table(self.table, self.model, "mutual_claims")
-        self.widths = Widths(ctx, self.table, "claims", air=12)
+        self.widths = ColumnWidths(ctx, self.table, "mutual/claims/header", air=12)
         self.detail = ClaimDetail(ctx, self)
         self.new_button = QPushButton(self.tr("登记报销…"))
         self.edit_button = QPushButton(self.tr("修改…"))

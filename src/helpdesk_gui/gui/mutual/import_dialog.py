@@ -44,7 +44,7 @@ from helpdesk_gui.exchange.problems import ERROR, LEVEL_LABELS
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.settings.common import ERROR_STYLE, HINT_STYLE, Row, RowsModel, setup_table
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.worker import Task, run_task, with_db
 
 BAD_ROW = QColor("#ffe4e6")
 BAD_CELL = QColor("#ffb3ba")
@@ -71,7 +71,6 @@ class ImportListDialog(QDialog):
         self.proposal: Mapping | None = None
         self.preview: ListPreview | None = None
         self.list_result: ListResult | None = None
-        self.task: Task | None = None
         self.unit_names: dict[int, str] = {}
         self.setWindowTitle(self.tr("导入参加名单 — {0} 年度医疗互助").format(self.plan["period"]))
         self._build(unit_id)
@@ -266,17 +265,8 @@ class ImportListDialog(QDialog):
         unit_id, unit_name = self._last_unit = self.unit_choice()
         ctx, path, plan_id = self.ctx, self.path, self.plan_id
 
-        def job(_progress: Any, cancelled: Any) -> ListPreview:
-            db = ctx.worker_db()
-            try:
-                return mutual_list.read(db, path, chosen, unit_id, unit_name=unit_name, plan_id=plan_id,
-                                        cancelled=cancelled)
-            finally:
-                db.conn.close()
-
-        self.task = Task(self, self.tr("正在检查名单…"), job)
-        self.task.done.connect(self._show_preview)
-        return self.task.start()
+        return run_task(self, self.tr("正在检查名单…"), with_db(ctx, lambda db, _p, cancelled: mutual_list.read(
+            db, path, chosen, unit_id, unit_name=unit_name, plan_id=plan_id, cancelled=cancelled)), self._show_preview)
 
     def _show_preview(self, preview: object) -> None:
         assert isinstance(preview, ListPreview)
@@ -345,18 +335,10 @@ class ImportListDialog(QDialog):
         unit_id, unit_name = self.unit_choice()
         ctx, path, plan_id = self.ctx, self.path, self.plan_id
 
-        def job(_progress: Any, _cancelled: Any) -> ListResult:
-            db = ctx.worker_db()
-            try:
-                return mutual_list.import_list(db, ctx.actor, plan_id, unit_id, path, chosen, unit_name=unit_name)
-            finally:
-                db.conn.close()
-
         self.import_button.setEnabled(False)
-        self.task = Task(self, self.tr("正在导入名单…"), job)
-        self.task.done.connect(self._imported)
-        self.task.failed.connect(lambda _e: self.check())
-        return self.task.start()
+        return run_task(self, self.tr("正在导入名单…"), with_db(ctx, lambda db, _p, _c: mutual_list.import_list(
+            db, ctx.actor, plan_id, unit_id, path, chosen, unit_name=unit_name)), self._imported,
+            on_failed=lambda _e: self.check())
 
     def _imported(self, result: object) -> None:
         assert isinstance(result, ListResult)

@@ -5,7 +5,6 @@ year (and taking an unpaid one back), a unit's Excel list, and below the contrib
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -30,42 +29,17 @@ from helpdesk_gui.core.privacy import mask_bank, mask_id
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan
-from helpdesk_gui.gui.settings.common import Row, RowsModel, confirm, fit_columns, setup_table
+from helpdesk_gui.gui.settings.common import (
+    ColumnWidths,
+    Row,
+    RowsModel,
+    confirm,
+    row_of_buttons,
+    setup_table,
+)
 
 DEBOUNCE_MS = 200
 ALL_UNITS = 0
-
-
-def keep_columns(ctx: AppContext, table: QTableView, key: str) -> Callable[[], None]:
-    """Column widths remembered between runs (QSettings ``mutual/<key>``). Returns ``fit()``, to call after
-    loading rows: columns fit their contents until the clerk drags one; from then on the clerk's widths stay."""
-    header = table.horizontalHeader()
-    name = f"mutual/{key}"
-    state = {"fitting": False, "own": False}
-    saved = ctx.qsettings().value(name)
-    if saved is not None and header.restoreState(saved):
-        state["own"] = True
-
-    def resized(index: int, _old: int, _new: int) -> None:
-        if state["fitting"] or (header.stretchLastSection() and index == header.count() - 1):
-            return
-        state["own"] = True
-        ctx.qsettings().setValue(name, header.saveState())
-
-    def fit() -> None:
-        if state["own"]:
-            return
-        state["fitting"] = True
-        try:
-            fit_columns(table)
-            if not header.stretchLastSection() and header.count():
-                last = header.count() - 1
-                header.resizeSection(last, header.sectionSize(last) + 24)
-        finally:
-            state["fitting"] = False
-
-    header.sectionResized.connect(resized)
-    return fit
 
 
 class MembersTab(QWidget):
@@ -99,14 +73,14 @@ class MembersTab(QWidget):
                                      right=(1, 2, 3))
         self.units = QTableView()
         setup_table(self.units, self.units_model, "mutual_units")
-        self._fit_units = keep_columns(ctx, self.units, "units")
+        self._fit_units = ColumnWidths(ctx, self.units, "mutual/units").fit
         self.new_unit_button = QPushButton(self.tr("新建单位…"))
         self.edit_unit_button = QPushButton(self.tr("修改单位…"))
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.units, 1)
-        ll.addLayout(_buttons(self.new_unit_button, self.edit_unit_button))
+        ll.addLayout(row_of_buttons(self.new_unit_button, self.edit_unit_button))
 
         # members
         self.model = RowsModel([self.tr("姓名"), self.tr("性别"), self.tr("身份证号"), self.tr("单位"),
@@ -115,7 +89,7 @@ class MembersTab(QWidget):
         self.table = QTableView()
         setup_table(self.table, self.model, "mutual_members")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self._fit_members = keep_columns(ctx, self.table, "members")
+        self._fit_members = ColumnWidths(ctx, self.table, "mutual/members").fit
         self.new_button = QPushButton(self.tr("新增会员… (Ctrl+N)"))
         self.edit_button = QPushButton(self.tr("修改… (Enter)"))
         self.enrol_button = QPushButton(self.tr("登记参加本年度 (Ctrl+E)"))
@@ -125,7 +99,7 @@ class MembersTab(QWidget):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.table, 1)
-        rl.addLayout(_buttons(self.new_button, self.edit_button, self.enrol_button, self.withdraw_button,
+        rl.addLayout(row_of_buttons(self.new_button, self.edit_button, self.enrol_button, self.withdraw_button,
                               self.import_button))
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(left)
@@ -139,7 +113,7 @@ class MembersTab(QWidget):
                                         self.tr("凭证号"), self.tr("状态")], right=(2, 3, 4, 5, 6))
         self.contribs = QTableView()
         setup_table(self.contribs, self.contrib_model, "mutual_contributions")
-        self._fit_contribs = keep_columns(ctx, self.contribs, "contributions")
+        self._fit_contribs = ColumnWidths(ctx, self.contribs, "mutual/contributions").fit
         self.contrib_label = QLabel()
         self.receive_button = QPushButton(self.tr("收取所选单位互助金…"))
         self.voucher_button = QPushButton(self.tr("查看凭证"))
@@ -440,11 +414,3 @@ class MembersTab(QWidget):
         dialog = guarded(self, VoucherDialog, self.ctx, int(self.contrib_model.key(idx.row())), self)
         if dialog is not None:
             dialog.exec()
-
-
-def _buttons(*widgets: QWidget) -> QHBoxLayout:
-    layout = QHBoxLayout()
-    for w in widgets:
-        layout.addWidget(w)
-    layout.addStretch(1)
-    return layout

@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTableView,
@@ -22,8 +21,14 @@ from helpdesk_gui.core import mutual
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan
-from helpdesk_gui.gui.mutual.members_tab import keep_columns
-from helpdesk_gui.gui.settings.common import Row, RowsModel, confirm, setup_table
+from helpdesk_gui.gui.settings.common import (
+    ColumnWidths,
+    Row,
+    RowsModel,
+    confirm,
+    row_of_buttons,
+    setup_table,
+)
 
 
 class PlansTab(QWidget):
@@ -38,7 +43,7 @@ class PlansTab(QWidget):
                                 self.tr("已批准报销（件）"), self.tr("状态")], right=(4, 5, 6, 7))
         self.table = QTableView()
         setup_table(self.table, self.model, "mutual_plans")
-        self._fit = keep_columns(ctx, self.table, "plans")
+        self._fit = ColumnWidths(ctx, self.table, "mutual/plans").fit
         self.rule = QLabel()
         self.rule.setObjectName("rule")
         self.rule.setWordWrap(True)
@@ -53,16 +58,11 @@ class PlansTab(QWidget):
         self.status_button = QPushButton(self.tr("关闭方案…"))
         self._can = ctx.actor.can("mutual.plans") and not ctx.readonly
         self.new_button.setEnabled(self._can)
-        buttons = QHBoxLayout()
-        for b in (self.new_button, self.edit_button, self.status_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        if not ctx.actor.can("mutual.plans"):
-            buttons.addWidget(QLabel(self.tr("方案由财务设置")))
+        note = () if ctx.actor.can("mutual.plans") else (QLabel(self.tr("方案由财务设置")),)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(rule_box)
-        layout.addLayout(buttons)
+        layout.addLayout(row_of_buttons(self.new_button, self.edit_button, self.status_button, right=note))
 
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self.show_rule())
         self.table.doubleClicked.connect(lambda _i: self.edit_plan())

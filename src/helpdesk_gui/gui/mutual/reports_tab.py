@@ -12,24 +12,22 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
+from sqlite_utils import Database
 
 from helpdesk_gui.core import mutual_xlsx
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import date_edit, day_of, set_day, yuan
-from helpdesk_gui.gui.mutual.members_tab import keep_columns
-from helpdesk_gui.gui.settings.common import Row, RowsModel, setup_table
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.settings.common import ColumnWidths, Row, RowsModel, setup_table
+from helpdesk_gui.gui.worker import Progress, Task, save_in_background
 
 TOTAL = "total"
 
@@ -52,7 +50,6 @@ class ReportsTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.page = page
-        self.tasks: list[Task] = []
         self.shown: mutual_xlsx.Table | None = None
         self.which = QComboBox()
         for key, title in mutual_xlsx.REPORTS.items():
@@ -86,7 +83,7 @@ class ReportsTab(QWidget):
             setup_table(table, model, f"mutual_report_{key}")
             table.horizontalHeader().setStretchLastSection(False)
             self.models[key], self.tables[key] = model, table
-            self._fits[key] = keep_columns(ctx, table, f"report_{key}")
+            self._fits[key] = ColumnWidths(ctx, table, f"mutual/report_{key}").fit
             self.stack.addWidget(table)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -180,30 +177,15 @@ class ReportsTab(QWidget):
             return None
         key = self.key()
         a, b = self.span()
-        if path is None:
-            name = "医疗互助统计报表" if everything else f"医疗互助{mutual_xlsx.REPORTS[key]}"
-            default = str(Path.home() / f"{name}_{plan['period']}.xlsx")
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出到 Excel"), default, self.tr("Excel 工作簿 (*.xlsx)"))
-            if not path:
-                return None
-        target = Path(path)
-        ctx = self.ctx
+        name = "医疗互助统计报表" if everything else f"医疗互助{mutual_xlsx.REPORTS[key]}"
 
-        def job(_progress, _cancelled):  # type: ignore[no-untyped-def]
-            db = ctx.worker_db()
-            try:
-                if everything:
-                    tables = mutual_xlsx.build_all(db, pid, date_from=a, date_to=b)
-                else:
-                    tables = [mutual_xlsx.build(db, key, pid, date_from=a, date_to=b)]
-                return mutual_xlsx.export(target, tables)
-            finally:
-                db.conn.close()
+        def write(db: Database, target: Path, _progress: Progress) -> Path:
+            if everything:
+                tables = mutual_xlsx.build_all(db, pid, date_from=a, date_to=b)
+            else:
+                tables = [mutual_xlsx.build(db, key, pid, date_from=a, date_to=b)]
+            return mutual_xlsx.export(target, tables)
 
-        task = Task(self, self.tr("正在导出…"), job)
-        task.done.connect(lambda p: QMessageBox.information(self, self.tr("导出完成"), self.tr("已导出到\n{p}").format(p=p)))
-        task.done.connect(lambda _r: self.tasks.remove(task))
-        task.failed.connect(lambda _e: self.tasks.remove(task))
-        self.tasks.append(task)
-        started: Task | None = guarded(self, task.start)
-        return started
+        return save_in_background(
+            self, self.ctx, write, caption=self.tr("导出到 Excel"), default_name=f"{name}_{plan['period']}.xlsx",
+            box_title=self.tr("导出完成"), saved=lambda p, _t: self.tr("已导出到\n{p}").format(p=p), path=path)

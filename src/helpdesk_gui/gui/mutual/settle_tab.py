@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -24,9 +22,16 @@ from helpdesk_gui.core.privacy import mask_bank, mask_id
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan
-from helpdesk_gui.gui.mutual.claim_widgets import Widths, shortcut
+from helpdesk_gui.gui.mutual.claim_widgets import shortcut
 from helpdesk_gui.gui.mutual.reason_dialog import ReasonDialog
-from helpdesk_gui.gui.settings.common import Row, RowsModel, setup_table
+from helpdesk_gui.gui.settings.common import (
+    ColumnWidths,
+    Row,
+    RowsModel,
+    master_detail,
+    row_of_buttons,
+    setup_table,
+)
 
 
 class SettlementsTab(QWidget):
@@ -45,13 +50,13 @@ class SettlementsTab(QWidget):
                                 self.tr("状态"), self.tr("支付日期"), self.tr("凭证号"), self.tr("备注")], right=(3, 4))
         self.table = QTableView()
         setup_table(self.table, self.model, "mutual_settlements")
-        self.widths = Widths(ctx, self.table, "settlements")
+        self.widths = ColumnWidths(ctx, self.table, "mutual/settlements/header")
         self.lines_model = RowsModel([self.tr("报销编号"), self.tr("姓名"), self.tr("身份证号"), self.tr("单位"),
                                       self.tr("开户行"), self.tr("银行账号"), self.tr("补助"), self.tr("康复金"),
                                       self.tr("冲抵"), self.tr("应付"), self.tr("状态")], right=(6, 7, 8, 9))
         self.lines = QTableView()
         setup_table(self.lines, self.lines_model, "mutual_settlement_lines")
-        self.lines_widths = Widths(ctx, self.lines, "settlement_lines")
+        self.lines_widths = ColumnWidths(ctx, self.lines, "mutual/settlement_lines/header")
         self.summary = QLabel()
         self.lines_label = QLabel()
         self.lines_label.setWordWrap(True)
@@ -65,24 +70,11 @@ class SettlementsTab(QWidget):
         self.new_button.setToolTip(self.tr("Ctrl+N：把到季度末已批准、未结算的报销编成结算单"))
         self.print_button.setToolTip(self.tr("Ctrl+P：医疗互助金报销结算花名册（领款人签字）"))
         self.return_button.setToolTip(self.tr("银行退回了所选这一笔：冲销它的支付，报销等下次结算"))
-        buttons = QHBoxLayout()
-        for b in (self.new_button, self.remove_button, self.cancel_button, self.print_button, self.post_button,
-                  self.return_button, self.voucher_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        right = QWidget()
-        rl = QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.lines_label)
-        rl.addWidget(self.lines, 1)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(right)
-        split.setSizes([200, 400])
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        layout.addWidget(split, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(master_detail(self.table, self.lines_label, self.lines, (200, 400)), 1)
+        layout.addLayout(row_of_buttons(self.new_button, self.remove_button, self.cancel_button, self.print_button,
+                                        self.post_button, self.return_button, self.voucher_button))
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self.show_lines())
         self.lines.selectionModel().currentRowChanged.connect(lambda _c, _p: self._enable())
         self.new_button.clicked.connect(lambda: self.new_settlement())

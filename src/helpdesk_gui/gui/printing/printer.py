@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from helpdesk_gui.core.errors import HelpdeskError
 from helpdesk_gui.gui.printing.pdfpages import PdfPages
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.worker import Task, run_task
 
 MAX_DPI = 300
 
@@ -58,14 +58,14 @@ def print_pages(printer: QPrinter, pages: PdfPages, progress: Callable[[int, int
 class PrintJob(QObject):
     """One print job running off the GUI thread (with the worker's progress dialog and cancel)."""
 
+    task: Task  # from start()
+
     def __init__(self, parent: QWidget, printer: QPrinter, pages: PdfPages, title: str) -> None:
         super().__init__(parent)
         self.printer = printer
         self.pages = pages
         self.finished = False
-        self.task = Task(parent, self.tr("正在打印…"), self._run)
-        self.task.done.connect(self._end)
-        self.task.failed.connect(self._end)
+        self.parent_widget = parent
 
     def _run(self, progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> int:
         return print_pages(self.printer, self.pages, progress)
@@ -74,7 +74,7 @@ class PrintJob(QObject):
         self.finished = True
 
     def start(self) -> PrintJob:
-        self.task.start()
+        self.task = run_task(self.parent_widget, self.tr("正在打印…"), self._run, self._end, on_failed=self._end)
         return self
 
     @classmethod

@@ -13,13 +13,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from sqlite_utils import Database
 
 from helpdesk_gui.core.errors import HelpdeskError
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.printing.pdfpages import PdfPages
 from helpdesk_gui.gui.printing.preview import PreviewDialog
 from helpdesk_gui.gui.printing.printer import PrintJob
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.worker import Task, run_task, with_db
 from helpdesk_gui.printing import render, template
 from helpdesk_gui.printing.render import Printed
 from helpdesk_gui.printing.sources import Selection
@@ -50,13 +51,12 @@ def default_name(form: template.Form) -> str:
 
 
 class PrintRunner(QObject):
-    """Runs print jobs for one widget and keeps them alive until they end."""
+    """Runs print jobs for one widget and keeps their preview dialogs alive until closed."""
 
     def __init__(self, ctx: AppContext, parent: QWidget) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.widget = parent
-        self.tasks: list[Task] = []
         self.dialogs: list[QWidget] = []
         self.last: Printed | None = None
 
@@ -69,26 +69,16 @@ class PrintRunner(QObject):
         ctx = self.ctx
         user_dir = user_forms_dir(ctx)
 
-        def job(progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Printed:
-            db = ctx.worker_db()
-            try:
-                form = template.find(key, user_dir)
-                return render.render(db, form, selection, out, actor=ctx.actor, reveal=reveal, progress=progress)
-            finally:
-                db.conn.close()
-
-        task = Task(self.widget, self.tr("正在生成表格…"), job)
-        self.tasks.append(task)
+        def job(db: Database, progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Printed:
+            form = template.find(key, user_dir)
+            return render.render(db, form, selection, out, actor=ctx.actor, reveal=reveal, progress=progress)
 
         def finished(result: object) -> None:
-            self.tasks.remove(task)
             if isinstance(result, Printed):
                 self.last = result
                 then(result)
 
-        task.done.connect(finished)
-        task.failed.connect(lambda _e: self.tasks.remove(task))
-        return task.start()
+        return run_task(self.widget, self.tr("正在生成表格…"), with_db(ctx, job), finished)
 
     def check(self, key: str, selection: Selection) -> template.Form:
         form = self.form(key)

@@ -29,7 +29,7 @@ from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.reception.entry_dialog import code_combo, date_edit, day_of
 from helpdesk_gui.gui.reception.picker import HouseholdPicker
 from helpdesk_gui.gui.reception.table import done
-from helpdesk_gui.gui.settings.common import FormDialog, confirm
+from helpdesk_gui.gui.settings.common import FormDialog, confirm, row_of_buttons
 
 NOTE_ACTIONS = {"note": "办理", "reassign": "转交", "link": "关联档案", "application": "发起申请", "close": "办结"}
 
@@ -154,17 +154,13 @@ class HandleDialog(QDialog):
         grid.addRow(self.tr("办理情况"), row1)
         grid.addRow(self.tr("办理结果"), row2)
         self.action_box = act
-        buttons = QHBoxLayout()
-        for b in (self.link_button, self.open_button, self.apply_button, self.case_button, self.reassign_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.done_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(self.details)
         layout.addWidget(self.notes, 1)
         layout.addWidget(act)
-        layout.addLayout(buttons)
+        layout.addLayout(row_of_buttons(self.link_button, self.open_button, self.apply_button, self.case_button,
+                                        self.reassign_button, right=(self.done_button,)))
         self.resize(760, 720)
 
         self.note_button.clicked.connect(self.add_note)

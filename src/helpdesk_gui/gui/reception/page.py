@@ -28,7 +28,7 @@ from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.reception.entry_dialog import code_combo
 from helpdesk_gui.gui.reception.table import Col, RecordModel, Row, make_view
-from helpdesk_gui.gui.settings.common import FormDialog
+from helpdesk_gui.gui.settings.common import FormDialog, row_of_buttons
 
 DEBOUNCE_MS = 200
 STATES = (("全部状态", None), ("办理中", "open"), ("已逾期", "overdue"), ("已办结", "closed"), ("逾期办结", "late"))
@@ -140,16 +140,11 @@ class ReceptionPage(QWidget):
         self.new_button.setEnabled(writable and ctx.actor.can("reception.edit"))
         self.rules_button.setVisible(ctx.actor.can("settings.edit"))
         self.rules_button.setEnabled(writable)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.count_label)
-        buttons.addWidget(self.overdue_label)
-        buttons.addStretch(1)
-        for b in (self.new_button, self.handle_button, self.print_button, self.rules_button):
-            buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(row_of_buttons(self.count_label, self.overdue_label, right=(
+            self.new_button, self.handle_button, self.print_button, self.rules_button)))
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

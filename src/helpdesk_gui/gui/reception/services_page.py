@@ -15,6 +15,7 @@ from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.reception.case_dialog import CaseDialog, CloseCaseDialog
 from helpdesk_gui.gui.reception.entry_dialog import code_combo
 from helpdesk_gui.gui.reception.table import Col, RecordModel, Row, make_view, yuan
+from helpdesk_gui.gui.settings.common import row_of_buttons
 
 LIMIT = 5000
 
@@ -69,15 +70,10 @@ class ServicesPage(QWidget):
         writable = not ctx.readonly and ctx.actor.can("services.edit")
         self.new_button.setEnabled(writable)
         self.close_button.setEnabled(writable)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.count_label)
-        buttons.addStretch(1)
-        for b in (self.new_button, self.close_button, self.open_button):
-            buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(row_of_buttons(self.count_label, right=(self.new_button, self.close_button, self.open_button)))
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

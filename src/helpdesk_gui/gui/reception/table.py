@@ -1,23 +1,20 @@
 """The list model the reception, visits and services pages share: it holds ids and fetches rows in
-blocks of 256 on demand (like the register's model), shows each column through a small formatter,
-and colours a row by a ``tone`` (overdue items in red, finished ones grey)."""
+blocks of 256 on demand (``gui.block_model``, like the register's model), shows each column through a
+small formatter, and colours a row by a ``tone`` (overdue items in red, finished ones grey)."""
 
 from __future__ import annotations
 
-from array import array
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-Index = QModelIndex | QPersistentModelIndex
+from helpdesk_gui.gui.block_model import BlockModel, Index
+
 Row = dict[str, Any]
-BLOCK = 256
-MAX_BLOCKS = 32
 
 #: tone → (text colour, background)
 TONES: dict[str, tuple[str, str]] = {
@@ -37,23 +34,24 @@ class Col:
     sort_key: str | None = None          # the core's sort key (SQL) when the list can sort by it
 
 
-class RecordModel(QAbstractTableModel):
+class RecordModel(BlockModel[Row]):
+    max_blocks = 32
+
     def __init__(self, columns: Sequence[Col], tone: Callable[[Row], str | None] = lambda _r: None,
                  parent: Any = None) -> None:
         super().__init__(parent)
-        self.columns = list(columns)
+        self.columns: list[Col] = list(columns)
         self.tone = tone
-        self.ids: array[int] = array("q")
         self._fetch: Callable[[list[int]], dict[int, Row]] = lambda _ids: {}
-        self._blocks: OrderedDict[int, list[Row | None]] = OrderedDict()
 
     # ---- contents
     def set_ids(self, ids: Sequence[int], fetch: Callable[[list[int]], dict[int, Row]]) -> None:
-        self.beginResetModel()
-        self.ids = array("q", ids)
         self._fetch = fetch
-        self._blocks.clear()
-        self.endResetModel()
+        self.load_ids(ids)
+
+    def _fetch_rows(self, ids: list[int]) -> list[Row | None]:
+        found = self._fetch(ids)
+        return [found.get(i) for i in ids]
 
     def set_rows(self, rows: Sequence[Row], key: str = "id") -> None:
         """A whole (short) list at once."""
@@ -64,26 +62,7 @@ class RecordModel(QAbstractTableModel):
         return int(self.ids[row]) if 0 <= row < len(self.ids) else None
 
     def record(self, row: int) -> Row | None:
-        if not 0 <= row < len(self.ids):
-            return None
-        b = row // BLOCK
-        block = self._blocks.get(b)
-        if block is None:
-            ids = [int(i) for i in self.ids[b * BLOCK:(b + 1) * BLOCK]]
-            found = self._fetch(ids)
-            block = [found.get(i) for i in ids]
-            self._blocks[b] = block
-            if len(self._blocks) > MAX_BLOCKS:
-                self._blocks.popitem(last=False)
-        else:
-            self._blocks.move_to_end(b)
-        return block[row - b * BLOCK]
-
-    def row_of(self, record_id: int) -> int:
-        try:
-            return self.ids.index(record_id)
-        except ValueError:
-            return -1
+        return self._row(row)
 
     def text(self, row: int, column: int) -> str:
         r = self.record(row)
@@ -96,12 +75,6 @@ class RecordModel(QAbstractTableModel):
         return "" if v is None else str(v)
 
     # ---- Qt
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None

@@ -1,28 +1,25 @@
-"""A lazy table model over the register: holds ids, fetches rows in blocks of 256 on demand.
-
-100,000 households cost an ``array('q')`` of ids (800 KB) plus a bounded cache of blocks.
+"""A lazy table model over the register (``gui.block_model``): holds ids, fetches rows in blocks of 256 on
+demand. 100,000 households cost an ``array('q')`` of ids (800 KB) plus a bounded cache of blocks.
 Sorting and filtering happen in SQL (``core.search``); there is no proxy model over Python rows.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from sqlite_utils import Database
 
 from helpdesk_gui.core import codes, search
 from helpdesk_gui.core.money import format_yuan
 from helpdesk_gui.core.privacy import mask_id, mask_phone
+from helpdesk_gui.gui.block_model import BlockModel, Index
 
-BLOCK = 256
-MAX_BLOCKS = 64
-
-Index = QModelIndex | QPersistentModelIndex
+#: a fetched row: the display values, the status code
+Entry = tuple[tuple[Any, ...], str]
 
 
 @dataclass(frozen=True)
@@ -74,16 +71,14 @@ _STATUS_COLUMN = next(i for i, col in enumerate(COLUMNS) if col.key == "status")
 _HORIZONTAL = Qt.Orientation.Horizontal
 
 
-class HouseholdTableModel(QAbstractTableModel):
+class HouseholdTableModel(BlockModel[Entry]):
+    columns = COLUMNS
+
     def __init__(self, db: Database, book: codes.CodeBook, *, reveal: bool = False, parent: Any = None) -> None:
         super().__init__(parent)
         self.db = db
         self.book = book
         self.reveal = reveal
-        self.ids: array[int] = array("q")
-        # block number -> [(display values, status code), ...]
-        self._blocks: OrderedDict[int, list[tuple[tuple[Any, ...], str]]] = OrderedDict()
-        self._last: tuple[int, list[tuple[tuple[Any, ...], str]]] | None = None  # the block read last
         self._brushes: dict[tuple[str, int], QBrush] = {}
         self.text = ""
         self.filters = search.Filters()
@@ -101,11 +96,8 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.loaded = True
-        self.beginResetModel()
-        self.ids = array("q", search.search_ids(self.db, self.text, self.filters, order_by=self.order_by,
-                                                descending=self.descending))
-        self._drop_blocks()
-        self.endResetModel()
+        self.load_ids(search.search_ids(self.db, self.text, self.filters, order_by=self.order_by,
+                                       descending=self.descending))
 
     def invalidate(self) -> None:
         """Rows changed but the set did not: drop the cache and repaint."""
@@ -116,19 +108,7 @@ class HouseholdTableModel(QAbstractTableModel):
     def household_id(self, row: int) -> int:
         return int(self.ids[row])
 
-    def row_of(self, household_id: int) -> int:
-        try:
-            return self.ids.index(household_id)
-        except ValueError:
-            return -1
-
     # ---- Qt overrides
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.ids)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if int(role) != _DISPLAY:
             return None
@@ -176,36 +156,11 @@ class HouseholdTableModel(QAbstractTableModel):
         return brush
 
     # ---- blocks
-    def _drop_blocks(self) -> None:
-        self._blocks.clear()
-        self._last = None
+    def _fetch_rows(self, ids: list[int]) -> list[Entry | None]:
+        found = search.rows_by_ids(self.db, ids)
+        return [self._display(found.get(i)) for i in ids]
 
-    def _row(self, r: int) -> tuple[tuple[Any, ...], str] | None:
-        if r < 0 or r >= len(self.ids):
-            return None
-        b = r // BLOCK
-        last = self._last
-        if last is not None and last[0] == b:  # a repaint reads one or two blocks, cell after cell
-            off = r - b * BLOCK
-            return last[1][off] if off < len(last[1]) else None
-        block = self._blocks.get(b)
-        if block is None:
-            block = self._fetch_block(b)
-            self._blocks[b] = block
-            if len(self._blocks) > MAX_BLOCKS:
-                self._blocks.popitem(last=False)
-        else:
-            self._blocks.move_to_end(b)
-        self._last = (b, block)
-        off = r - b * BLOCK
-        return block[off] if off < len(block) else None
-
-    def _fetch_block(self, b: int) -> list[tuple[tuple[Any, ...], str]]:
-        ids = self.ids[b * BLOCK:(b + 1) * BLOCK]
-        found = search.rows_by_ids(self.db, list(ids))
-        return [self._display(found.get(int(i))) for i in ids]
-
-    def _display(self, row: dict[str, Any] | None) -> tuple[tuple[Any, ...], str]:
+    def _display(self, row: dict[str, Any] | None) -> Entry:
         if row is None:  # deleted meanwhile
             return tuple("" for _ in COLUMNS), ""
         out: list[Any] = []

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
-from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,7 +25,8 @@ from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.printing.buttons import RegisterPrintButton
 from helpdesk_gui.gui.register.model import HouseholdTableModel
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.settings.common import row_of_buttons
+from helpdesk_gui.gui.worker import Task, save_in_background
 
 DEBOUNCE_MS = 200
 
@@ -40,7 +39,6 @@ class RegisterPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.tasks: list[Task] = []
         book = ctx.codebook()
         self.model = HouseholdTableModel(ctx.db, book, reveal=False, parent=self)
 
@@ -89,18 +87,14 @@ class RegisterPage(QWidget):
         can_edit = ctx.actor.can("register.edit")
         self.new_button.setEnabled(can_edit)
         self.life_button.setEnabled(ctx.actor.can("register.status"))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.count_label)
-        buttons.addStretch(1)
-        for b in (self.new_button, self.open_button, self.life_button, self.reveal_button, self.export_button):
-            buttons.addWidget(b)
         self.print_button = RegisterPrintButton(ctx, self, self.selected_id, lambda: self.model.ids)
-        buttons.addWidget(self.print_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        layout.addLayout(row_of_buttons(self.count_label, right=(
+            self.new_button, self.open_button, self.life_button, self.reveal_button, self.export_button,
+            self.print_button)))
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -211,28 +205,11 @@ class RegisterPage(QWidget):
         if not self.model.rowCount():
             QMessageBox.information(self, self.tr("导出"), self.tr("当前列表没有档案。"))
             return None
-        if path is None:
-            default = str(Path.home() / f"档案列表_{_dt.date.today():%Y%m%d}.xlsx")
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出到 Excel"), default, self.tr("Excel 工作簿 (*.xlsx)"))
-            if not path:
-                return None
         from helpdesk_gui.exchange.listing import export_households  # openpyxl: only when exporting
         ids = list(self.model.ids)
-        target = Path(path)
-        reveal = False
-
-        def job(progress, _cancelled):  # type: ignore[no-untyped-def]
-            db = self.ctx.worker_db()
-            try:
-                return export_households(db, target, ids, reveal=reveal, progress=progress)
-            finally:
-                db.conn.close()
-
-        task = Task(self, self.tr("正在导出…"), job)
-        task.done.connect(lambda n: QMessageBox.information(
-            self, self.tr("导出完成"), self.tr("已导出 {n} 户到\n{path}").format(n=n, path=target)))
-        task.done.connect(lambda _r: self.tasks.remove(task))
-        task.failed.connect(lambda _e: self.tasks.remove(task))
-        self.tasks.append(task)
-        return task.start()
+        return save_in_background(
+            self, self.ctx, lambda db, target, progress: export_households(db, target, ids, reveal=False, progress=progress),
+            caption=self.tr("导出到 Excel"), default_name=f"档案列表_{_dt.date.today():%Y%m%d}.xlsx",
+            box_title=self.tr("导出完成"), saved=lambda n, p: self.tr("已导出 {n} 户到\n{path}").format(n=n, path=p),
+            path=path)
 

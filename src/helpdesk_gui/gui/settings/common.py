@@ -1,4 +1,5 @@
-"""Small pieces the settings tabs share: a list-backed table model, a Yes/No question, a form dialog.
+"""Small pieces the settings tabs (and the other list pages) share: a list-backed table model, table set-up
+and remembered column widths, a row of buttons, the list-over-detail layout, a Yes/No question, a form dialog.
 
 The settings tables are short (tens of rows), so the model simply holds its rows; it is still a
 ``QAbstractTableModel`` so it can be tested without a view.
@@ -8,18 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -27,6 +30,9 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.errors import HelpdeskError, ValidationError, ValidationErrors
 from helpdesk_gui.gui.errors import show_error
+
+if TYPE_CHECKING:
+    from helpdesk_gui.gui.context import AppContext
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -131,6 +137,74 @@ def fit_columns(table: QTableView, air: int = 24) -> None:
     header = table.horizontalHeader()
     for col in range(header.count() - 1):
         header.resizeSection(col, header.sectionSize(col) + air)
+
+
+class ColumnWidths(QObject):
+    """Remembered column widths. ``fit()`` (after loading rows) sizes the columns to their contents until the
+    clerk drags one; from then on the clerk's widths are kept in ``QSettings`` under ``key`` and restored the
+    next time the table is built. A stretched last column follows the window: resizing it is no choice."""
+
+    def __init__(self, ctx: AppContext, table: QTableView, key: str, *, air: int = 24) -> None:
+        super().__init__(table)
+        self.ctx = ctx
+        self.table = table
+        self.key = key
+        self.air = air
+        self._fitting = False
+        header = table.horizontalHeader()
+        saved = ctx.qsettings().value(key)
+        #: the clerk's own widths are in force
+        self.kept = saved is not None and header.restoreState(saved)
+        header.sectionResized.connect(self._resized)
+
+    def fit(self) -> None:
+        if self.kept:
+            return
+        header = self.table.horizontalHeader()
+        self._fitting = True
+        try:
+            fit_columns(self.table, self.air)
+            if not header.stretchLastSection() and header.count():
+                last = header.count() - 1
+                header.resizeSection(last, header.sectionSize(last) + self.air)
+        finally:
+            self._fitting = False
+
+    def _resized(self, section: int, _old: int, _new: int) -> None:
+        header = self.table.horizontalHeader()
+        if self._fitting or (header.stretchLastSection() and section == header.count() - 1):
+            return
+        self.kept = True
+        self.ctx.qsettings().setValue(self.key, header.saveState())
+
+
+def row_of_buttons(*widgets: QWidget, stretch_first: bool = False, right: Sequence[QWidget] = ()) -> QHBoxLayout:
+    """``widgets`` side by side, the spare width after them (before them: ``stretch_first``), then ``right``."""
+    layout = QHBoxLayout()
+    if stretch_first:
+        layout.addStretch(1)
+    for w in widgets:
+        layout.addWidget(w)
+    if not stretch_first:
+        layout.addStretch(1)
+    for w in right:
+        layout.addWidget(w)
+    return layout
+
+
+def master_detail(master: QWidget, heading: QWidget, detail: QWidget, sizes: tuple[int, int]) -> QSplitter:
+    """The list-over-detail layout: ``master`` on top and, below it, ``heading`` (a label, a chooser) over
+    ``detail``, in a vertical splitter the clerk can drag (``sizes``: the two parts' first heights)."""
+    lower = QWidget()
+    layout = QVBoxLayout(lower)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(heading)
+    layout.addWidget(detail, 1)
+    split = QSplitter(Qt.Orientation.Vertical)
+    split.addWidget(master)
+    split.addWidget(lower)
+    split.setSizes(list(sizes))
+    return split
 
 
 def hint(text: str) -> QLabel:

@@ -10,23 +10,22 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+from sqlite_utils import Database
 
 from helpdesk_gui.core import report_xlsx, reports
 from helpdesk_gui.core.money import format_yuan
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.reception.entry_dialog import date_edit, day_of
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.worker import Progress, Task, run_task, save_in_background, with_db
 
 
 def _quarter(d: _dt.date) -> reports.Period:
@@ -47,7 +46,6 @@ class ReportView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.report: reports.Report | None = None
-        self.tasks: list[Task] = []
         today = _dt.date.today()
         month = reports.Period.month(today.year, today.month)
         self.date_from = date_edit(month.start)
@@ -103,27 +101,13 @@ class ReportView(QWidget):
             edit.setDate(edit.date().fromString(d.isoformat(), "yyyy-MM-dd"))
         return self.run()
 
-    def _task(self, title: str, fn, done) -> Task:  # type: ignore[no-untyped-def]
-        task = Task(self, title, fn)
-        task.done.connect(done)
-        task.done.connect(lambda _r: self.tasks.remove(task))
-        task.failed.connect(lambda _e: self.tasks.remove(task))
-        self.tasks.append(task)
-        return task.start()
-
     def run(self) -> Task | None:
         period = guarded(self, self.period)
         if period is None:
             return None
 
-        def job(_progress, _cancelled):  # type: ignore[no-untyped-def]
-            db = self.ctx.worker_db()
-            try:
-                return reports.build(db, period)
-            finally:
-                db.conn.close()
-
-        return self._task(self.tr("正在统计…"), job, self.show_report)
+        return run_task(self, self.tr("正在统计…"), with_db(self.ctx, lambda db, _p, _c: reports.build(db, period)),
+                        self.show_report)
 
     def show_report(self, report: reports.Report) -> None:
         self.report = report
@@ -165,25 +149,15 @@ class ReportView(QWidget):
         if report is None:
             return None
         p = report.period
-        if path is None:
-            name = f"统计报表_{p.start:%Y%m%d}-{p.end:%Y%m%d}.{kind}"
-            filt = self.tr("Excel 工作簿 (*.xlsx)") if kind == "xlsx" else self.tr("PDF 文件 (*.pdf)")
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("保存统计报表"), str(Path.home() / name), filt)
-            if not path:
-                return None
-        target = Path(path)
         ctx = self.ctx
 
-        def job(progress, _cancelled):  # type: ignore[no-untyped-def]
+        def write(db: Database, target: Path, progress: Progress) -> Path:
             if kind == "xlsx":
                 return report_xlsx.write(report, target)
             from helpdesk_gui.report_commands import print_report
-            db = ctx.worker_db()
-            try:
-                return print_report(db, p, target, actor=ctx.actor, user_dir=ctx.folder / "forms",
-                                    progress=progress).path
-            finally:
-                db.conn.close()
+            return print_report(db, p, target, actor=ctx.actor, user_dir=ctx.folder / "forms", progress=progress).path
 
-        return self._task(self.tr("正在导出…"), job, lambda out: QMessageBox.information(
-            self, self.tr("统计报表"), self.tr("已保存到\n{p}").format(p=out)))
+        return save_in_background(
+            self, ctx, write, caption=self.tr("保存统计报表"), default_name=f"统计报表_{p.start:%Y%m%d}-{p.end:%Y%m%d}.{kind}",
+            file_filter=self.tr("Excel 工作簿 (*.xlsx)") if kind == "xlsx" else self.tr("PDF 文件 (*.pdf)"),
+            box_title=self.tr("统计报表"), saved=lambda out, _t: self.tr("已保存到\n{p}").format(p=out), path=path)
