@@ -69,11 +69,11 @@ class MembersTab(QWidget):
         top.addWidget(self.count_label)
 
         # units
-        self.units_model = RowsModel([self.tr("单位"), self.tr("会员"), self.tr("本年参加"), self.tr("未缴费")],
+        self.units_model = RowsModel([self.tr("单位"), self.tr("会员"), self.tr("本年"), self.tr("未缴")],
                                      right=(1, 2, 3))
         self.units = QTableView()
         setup_table(self.units, self.units_model, "mutual_units")
-        self._fit_units = ColumnWidths(ctx, self.units, "mutual/units").fit
+        self._fit_units = ColumnWidths(ctx, self.units, "mutual/units", air=10).fit
         self.new_unit_button = QPushButton(self.tr("新建单位…"))
         self.edit_unit_button = QPushButton(self.tr("修改单位…"))
         left = QWidget()
@@ -84,7 +84,7 @@ class MembersTab(QWidget):
 
         # members
         self.model = RowsModel([self.tr("姓名"), self.tr("性别"), self.tr("身份证号"), self.tr("单位"),
-                                self.tr("连续参加（年）"), self.tr("本年参加"), self.tr("缴费"), self.tr("银行账号"),
+                                self.tr("连续年限"), self.tr("本年参加"), self.tr("缴费"), self.tr("银行账号"),
                                 self.tr("困难职工档案")], right=(4,))
         self.table = QTableView()
         setup_table(self.table, self.model, "mutual_members")
@@ -105,7 +105,7 @@ class MembersTab(QWidget):
         upper.addWidget(left)
         upper.addWidget(right)
         upper.setStretchFactor(1, 1)
-        upper.setSizes([410, 790])
+        upper.setSizes([400, 800])
 
         # contributions received
         self.contrib_model = RowsModel([self.tr("年度"), self.tr("单位"), self.tr("人数"), self.tr("职工缴纳"),
