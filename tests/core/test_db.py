@@ -291,3 +291,19 @@ def test_failed_commit_rolls_back_and_leaves_no_open_transaction(database):
         assert other.execute("SELECT value FROM meta WHERE key = 'later'").fetchone() == ("1",)
     finally:
         other.close()
+
+
+def test_files_are_replaced_whole_or_not_at_all(tmp_path):
+    """An export that fails half-way leaves the previous file as it was and no part behind."""
+    import pytest
+
+    from helpdesk_gui.core import paths
+    target = tmp_path / "报表" / "统计.xlsx"
+    with paths.replacing(target) as part:
+        part.write_text("第一版", encoding="utf-8")
+    assert target.read_text(encoding="utf-8") == "第一版"
+    with pytest.raises(OSError), paths.replacing(target) as part:
+        part.write_text("写了一半", encoding="utf-8")
+        raise OSError("磁盘已满")
+    assert target.read_text(encoding="utf-8") == "第一版"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["统计.xlsx"]

@@ -6,7 +6,6 @@ the target and renamed into place.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlite_utils import Database
 
-from helpdesk_gui.core import ledger_reports
+from helpdesk_gui.core import ledger_reports, paths
 from helpdesk_gui.core.db import get_meta
 
 _THIN = Side(style="thin", color="808080")
@@ -83,11 +82,6 @@ def export(db: Database, path: Path, date_from: str, date_to: str) -> Path:
                (False, False, False, True),
                ("合计", sum(int(r["payments"]) for r in found), "", sum(int(r["fen"]) for r in found)))
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with paths.replacing(path) as part:
+        wb.save(part)
     return path

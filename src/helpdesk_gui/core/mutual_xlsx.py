@@ -9,7 +9,6 @@ them, one sheet each, beside the target and renames it into place.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from sqlite_utils import Database
 
-from helpdesk_gui.core import mutual, mutual_settle
+from helpdesk_gui.core import mutual, mutual_settle, paths
 from helpdesk_gui.core.db import get_meta
 
 REPORTS: dict[str, str] = {"members": "会员情况", "contributions": "缴费情况", "claims": "报销支付", "fund": "资金收支"}
@@ -146,11 +145,6 @@ def export(path: Path, tables: Sequence[Table]) -> Path:
     for t in tables:
         _sheet(wb, t)
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with paths.replacing(path) as part:
+        wb.save(part)
     return path

@@ -6,7 +6,6 @@ into place, so a failure leaves no half-written file.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from helpdesk_gui.core import paths
 from helpdesk_gui.core.reports import Report
 
 _THIN = Side(style="thin", color="808080")
@@ -181,11 +181,6 @@ def write(report: Report, path: Path) -> Path:
     _table(wb, "走访慰问", report, "走访慰问按类别统计（户次）", ["走访类别", "户次"], [18, 10], body, [])
 
     path = Path(path)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        wb.save(str(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with paths.replacing(path) as part:
+        wb.save(part)
     return path

@@ -15,7 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from sqlite_utils import Database
 
-from helpdesk_gui.core import codes, search
+from helpdesk_gui.core import codes, paths, search
 from helpdesk_gui.core.money import format_yuan
 from helpdesk_gui.core.privacy import mask_id, mask_phone
 
@@ -82,10 +82,8 @@ def export_households(db: Database, path: Path, ids: Sequence[int], *, reveal: b
             done += 1
         if progress:
             progress(min(start + len(chunk), total), total)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)
+    with paths.replacing(path) as part:
+        wb.save(part)
     return done
 
 
@@ -113,8 +111,6 @@ def export_audit(db: Database, path: Path, flt: Any, *, progress: Callable[[int,
         done += len(chunk)
         if progress:
             progress(done, total)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)
+    with paths.replacing(path) as part:
+        wb.save(part)
     return done
