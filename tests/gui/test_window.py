@@ -132,8 +132,10 @@ def test_create_household_with_two_members_validate_fix_save_reopen(qtbot, clerk
     again = HouseholdEditor(clerk_ctx, hid)
     qtbot.addWidget(again)
     assert again.basic.name.text() == "王建国"
-    assert again.basic.id_number.text() == head_id
-    assert again.basic.phone.text() == "13812345678"
+    # PIPL: a clerk reopening the archive sees the numbers masked; the stored ones are kept behind them
+    assert again.basic.id_number.text() == "530122********" + head_id[-4:]
+    assert again.basic.id_number.value() == head_id and again.basic.id_number.isReadOnly()
+    assert again.basic.phone.text() == "138****5678" and again.basic.phone.value() == "13812345678"
     assert again.members.row_count() == 2
     assert again.members.cell(1, 0).text() == "王小明"
     assert again.income.income.cell(0, 1).text() == "18000.00"

@@ -662,9 +662,10 @@ def count_by(db: Database, column: str, statuses: Sequence[str] | None = None) -
 
 
 
-def reveal(db: Database, actor: Actor, household_id: int) -> dict[str, str]:
+def reveal(db: Database, actor: Actor, household_id: int, *, members: bool = False) -> dict[str, str]:
     """The unmasked ID number, phone and bank account of one archive, for a role that may see them.
-    Every reveal is written to the audit trail."""
+    Every reveal is written to the audit trail (``members``: the archive editor also shows the family
+    members' ID numbers, and the audit row says so)."""
     actor.require("register.reveal")
     with write(db):
         h = row(db, "SELECT archive_no, name, id_number, phone, bank_name, bank_account FROM households WHERE id = ?",
@@ -672,5 +673,5 @@ def reveal(db: Database, actor: Actor, household_id: int) -> dict[str, str]:
         if h is None:
             raise NotFoundError("档案", household_id)
         audit.record(db, actor.username, "reveal", "household", h["archive_no"], None,
-                     {"fields": ["id_number", "phone", "bank_account"]})
+                     {"fields": ["id_number", "phone", "bank_account", *(["members.id_number"] if members else [])]})
     return {k: str(h[k] or "") for k in ("archive_no", "name", "id_number", "phone", "bank_name", "bank_account")}

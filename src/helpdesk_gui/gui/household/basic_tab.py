@@ -11,6 +11,8 @@ from sqlite_utils import Database
 
 from helpdesk_gui.core import codes, ids, register
 from helpdesk_gui.core.errors import ValidationError
+from helpdesk_gui.core.privacy import mask_id, mask_phone
+from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
 from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, YesNoCombo, hint_label
 
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
@@ -31,7 +33,7 @@ class BasicTab(QWidget):
         self.name = QLineEdit()
         self.name.setMaxLength(30)
         self.name_hint = hint_label()
-        self.id_number = QLineEdit()
+        self.id_number = SecretEdit(mask_id)
         self.id_number.setMaxLength(22)
         self.id_hint = hint_label()
         self.gender = QLabel("—")
@@ -43,7 +45,7 @@ class BasicTab(QWidget):
         self.disability_grade = CodeCombo(book, "disability_grade")
         self.work_status = CodeCombo(book, "work_status")
         self.model_worker = CodeCombo(book, "model_worker")
-        self.phone = QLineEdit()
+        self.phone = SecretEdit(mask_phone)
         self.phone_hint = hint_label()
         self.other_contact = QLineEdit()
         self.employer = QComboBox()
@@ -82,7 +84,7 @@ class BasicTab(QWidget):
         left = QFormLayout()
         left.addRow(self.tr("姓名 *"), self.name)
         left.addRow("", self.name_hint)
-        left.addRow(self.tr("公民身份号码 *"), self.id_number)
+        left.addRow(self.tr("公民身份号码 *"), with_change_button(self.id_number))
         left.addRow("", self.id_hint)
         left.addRow(self.tr("性别"), self.gender)
         left.addRow(self.tr("出生日期"), self.birth)
@@ -93,7 +95,7 @@ class BasicTab(QWidget):
         left.addRow(self.tr("残疾等级"), self.disability_grade)
         left.addRow(self.tr("婚姻状况"), self.marital)
         left.addRow(self.tr("户口类型"), self.hukou_type)
-        left.addRow(self.tr("手机号码"), self.phone)
+        left.addRow(self.tr("手机号码"), with_change_button(self.phone))
         left.addRow("", self.phone_hint)
         left.addRow(self.tr("其他联系方式"), self.other_contact)
         right = QFormLayout()
@@ -149,7 +151,7 @@ class BasicTab(QWidget):
         self.name_hint.setText("" if self.name.text().strip() else self.tr("姓名不能为空"))
 
     def check_id(self) -> bool:
-        text = self.id_number.text()
+        text = self.id_number.value()
         if not text.strip():
             self.id_hint.setText(self.tr("公民身份号码不能为空"))
             return False
@@ -161,7 +163,8 @@ class BasicTab(QWidget):
             self.birth.setText("—")
             return False
         self.gender.setText(self.book.label("gender", parsed.sex))
-        self.birth.setText(parsed.birth_date.isoformat())
+        # while the number is masked its birth date stays hidden too (it is the masked part)
+        self.birth.setText("****-**-**" if self.id_number.is_masked() else parsed.birth_date.isoformat())
         other = register.find_active_person(self.db, parsed.value, exclude_household=self.household_id)
         if other:
             self.id_hint.setText(self.tr("此号码已在有效档案 {no} 中登记为{role}").format(no=other[0], role=other[1]))
@@ -173,7 +176,7 @@ class BasicTab(QWidget):
         return True
 
     def check_phone(self) -> None:
-        text = self.phone.text().replace(" ", "")
+        text = self.phone.value().replace(" ", "")
         ok = not text or _PHONE.match(text)
         self.phone_hint.setText("" if ok else self.tr("应为 11 位手机号或带区号的固定电话"))
 
@@ -184,10 +187,11 @@ class BasicTab(QWidget):
             self.employer_condition.set_code(row[1])
 
     # ---- load / collect
-    def load(self, h: dict[str, Any]) -> None:
+    def load(self, h: dict[str, Any], *, masked: bool = False, can_change: bool = True) -> None:
+        """``masked``: show the stored ID number and phone masked and read-only (PIPL)."""
         self.household_id = h.get("id")
         self.name.setText(h.get("name") or "")
-        self.id_number.setText(h.get("id_number") or "")
+        self.id_number.load(h.get("id_number"), masked=masked, can_change=can_change)
         self.ethnicity.set_code(h.get("ethnicity"))
         self.political.set_code(h.get("political"))
         self.health.set_code(h.get("health"))
@@ -195,7 +199,7 @@ class BasicTab(QWidget):
         self.disability_grade.set_code(h.get("disability_grade"))
         self.work_status.set_code(h.get("work_status"))
         self.model_worker.set_code(h.get("model_worker"))
-        self.phone.setText(h.get("phone") or "")
+        self.phone.load(h.get("phone"), masked=masked, can_change=can_change)
         self.other_contact.setText(h.get("other_contact") or "")
         self.employer.setEditText(h.get("employer_name") or "")
         self.employer_nature.set_code(h.get("employer_nature"))
@@ -227,14 +231,14 @@ class BasicTab(QWidget):
     def fields(self) -> dict[str, Any]:
         """Field values for ``register.HouseholdDraft`` (dates may raise ValidationError)."""
         region = self.hukou_region.text().strip()
-        if not region and ids.is_valid(self.id_number.text()):
-            region = ids.normalise(self.id_number.text())[:6]
+        if not region and ids.is_valid(self.id_number.value()):
+            region = ids.normalise(self.id_number.value())[:6]
         return {
-            "name": self.name.text(), "id_number": self.id_number.text(),
+            "name": self.name.text(), "id_number": self.id_number.value(),
             "ethnicity": self.ethnicity.code(), "political": self.political.code(), "health": self.health.code(),
             "disability_type": self.disability_type.code(), "disability_grade": self.disability_grade.code(),
             "work_status": self.work_status.code(), "model_worker": self.model_worker.code(),
-            "phone": self.phone.text(), "other_contact": self.other_contact.text(),
+            "phone": self.phone.value(), "other_contact": self.other_contact.text(),
             "work_start_date": self.work_start.iso(), "marital": self.marital.code(),
             "hukou_type": self.hukou_type.code(), "is_union_member": self.union_member.value(),
             "is_migrant": self.migrant.value(), "contract_signed_date": self.contract_date.iso(),

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core import admin, ids, register
 from helpdesk_gui.core.errors import HelpdeskError, ValidationErrors
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import show_error
+from helpdesk_gui.gui.errors import guarded, show_error
 from helpdesk_gui.gui.household.basic_tab import BasicTab
 from helpdesk_gui.gui.household.income_tab import CausesTab, IncomeTab, error_text
 from helpdesk_gui.gui.household.records_tab import AttachmentsTab, BankTab, HistoryTab, RecordsTab
+from helpdesk_gui.gui.household.secret import SecretEdit
 from helpdesk_gui.gui.household.tables import MembersTable
 from helpdesk_gui.gui.printing.buttons import HouseholdPrintButton
 
@@ -41,6 +42,7 @@ class HouseholdEditor(QWidget):
         self.household: dict[str, Any] = {}
         self.dirty = False
         self._loading = False
+        self.revealed = False  # 显示完整信息 was used (audited) in this window
         book = ctx.codebook()
         self.header = QLabel()
         self.header.setStyleSheet("font-size: 13pt; font-weight: bold; padding: 4px;")
@@ -58,6 +60,9 @@ class HouseholdEditor(QWidget):
             self.tabs.addTab(widget, self.tr(title))
         self.summary = QLabel()
         self.summary.setStyleSheet("color: #1f5fa8;")
+        self.reveal_button = QPushButton(self.tr("显示完整信息"))
+        self.reveal_button.setToolTip(self.tr("显示完整的身份证号、电话和银行账号（会记入审计日志）"))
+        self.reveal_button.setVisible(False)
         self.save_button = QPushButton(self.tr("保存 (Ctrl+S)"))
         self.save_button.setDefault(True)
         self.life_button = QPushButton(self.tr("脱困 / 注销 / 返困…"))
@@ -65,6 +70,7 @@ class HouseholdEditor(QWidget):
         self.print_button = HouseholdPrintButton(ctx, self, lambda: self.household_id)
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
+        bar.addWidget(self.reveal_button)
         bar.addWidget(self.print_button)
         bar.addWidget(self.life_button)
         bar.addWidget(self.save_button)
@@ -81,6 +87,7 @@ class HouseholdEditor(QWidget):
         for tab in (self.basic, self.members, self.income, self.causes, self.bank):
             tab.changed.connect(self._on_changed)
         self.save_button.clicked.connect(self.save)
+        self.reveal_button.clicked.connect(self.reveal)
         self.close_button.clicked.connect(self.close)
         self.life_button.clicked.connect(self._life)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
@@ -105,11 +112,14 @@ class HouseholdEditor(QWidget):
                 if emp:
                     self.household["employer_nature"], self.household["employer_condition"] = emp
             h = self.household
-            self.basic.load(h)
-            self.members.load(h["members"])
+            # PIPL: an existing archive shows its personal numbers masked until an audited reveal
+            masked = self.household_id is not None and not self.revealed
+            can_change = self._editable()
+            self.basic.load(h, masked=masked, can_change=can_change)
+            self.members.load(h["members"], masked=masked, can_change=can_change)
             self.income.load(h)
             self.causes.load(h)
-            self.bank.load(h)
+            self.bank.load(h, masked=masked, can_change=can_change)
             self.attachments.load(self.household_id)
             self.records.load(self.household_id)
             self.history.load(h.get("archive_no"))
@@ -128,11 +138,37 @@ class HouseholdEditor(QWidget):
             title = f"{h['archive_no']}  {h['name']}  【{book.label('status', h['status'])}】"
         self.header.setText(title + (self.tr("  （未保存）") if self.dirty else ""))
         self.setWindowTitle(self.tr("档案 — ") + (h.get("name") or self.tr("新建")))
-        closed = h.get("status") in register.CLOSED_STATUSES
-        editable = self.ctx.actor.can("register.edit") and not closed
-        self.save_button.setEnabled(editable)
+        self.save_button.setEnabled(self._editable())
+        self.reveal_button.setVisible(self.household_id is not None and self.ctx.actor.can("register.reveal")
+                                      and any(e.is_masked() for e in self.secret_edits()))
         self.life_button.setEnabled(self.household_id is not None and self.ctx.actor.can("register.status"))
         self.life_button.setVisible(self.household_id is not None)
+
+    def _editable(self) -> bool:
+        closed = self.household.get("status") in register.CLOSED_STATUSES
+        return self.ctx.actor.can("register.edit") and not closed
+
+    # ---- personal numbers (PIPL)
+    def secret_edits(self) -> list[SecretEdit]:
+        return [self.basic.id_number, self.basic.phone, self.bank.bank_account, *self.members.secret_cells()]
+
+    def reveal(self) -> bool:
+        """显示完整信息: the audited reveal (core.register.reveal), then the full numbers, editable as before."""
+        if self.household_id is None or not self.ctx.actor.can("register.reveal"):
+            return False
+        shown = guarded(self, register.reveal, self.ctx.db, self.ctx.actor, self.household_id, members=True)
+        if shown is None:
+            return False
+        self.revealed = True
+        self._loading = True  # showing is not editing: the window stays clean
+        try:
+            for edit in self.secret_edits():
+                edit.reveal()
+            self.members.change_button.setVisible(False)
+        finally:
+            self._loading = False
+        self._update_header()
+        return True
 
     def _on_changed(self) -> None:
         if self._loading:
@@ -162,7 +198,7 @@ class HouseholdEditor(QWidget):
                 "rigid_expense_fen": total_rigid,
                 "accident_loss_fen": sum(i["amount_fen"] for i in expenses if i["kind"] == "accident"),
                 "exclusions": [e["kind"] for e in self.income.exclusions()]}
-        region = self.basic.hukou_region.text().strip() or self.basic.id_number.text().strip()[:6]
+        region = self.basic.hukou_region.text().strip() or self.basic.id_number.value().strip()[:6]
         test = self.income.show_test(self.ctx.db, region, members, args)
         self.causes.show_suggestion(test)
         if test is not None:

@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core import attachments, codes, register
 from helpdesk_gui.core.db import rows
 from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.privacy import mask_bank
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
 from helpdesk_gui.gui.household.widgets import CodeCombo, hint_label
 
 
@@ -59,31 +61,31 @@ class BankTab(QWidget):
         super().__init__(parent)
         self.bank_name = QLineEdit()
         self.bank_branch = QLineEdit()
-        self.bank_account = QLineEdit()
+        self.bank_account = SecretEdit(mask_bank)
         self.bank_account.setPlaceholderText(self.tr("12–30 位数字，帮扶资金通过银行转账发放"))
         self.hint = hint_label()
         form = QFormLayout(self)
         form.addRow(self.tr("开户银行"), self.bank_name)
         form.addRow(self.tr("支行名称"), self.bank_branch)
-        form.addRow(self.tr("银行账号"), self.bank_account)
+        form.addRow(self.tr("银行账号"), with_change_button(self.bank_account))
         form.addRow("", self.hint)
         for e in (self.bank_name, self.bank_branch, self.bank_account):
             e.textChanged.connect(self._emit_changed)
         self.bank_account.textChanged.connect(self._check)
 
     def _check(self) -> None:
-        digits = "".join(self.bank_account.text().split())
+        digits = "".join(self.bank_account.value().split())
         ok = not digits or (digits.isdigit() and 12 <= len(digits) <= 30)
         self.hint.setText("" if ok else self.tr("银行账号应为 12–30 位数字"))
 
-    def load(self, h: dict[str, Any]) -> None:
+    def load(self, h: dict[str, Any], *, masked: bool = False, can_change: bool = True) -> None:
         self.bank_name.setText(h.get("bank_name") or "")
         self.bank_branch.setText(h.get("bank_branch") or "")
-        self.bank_account.setText(h.get("bank_account") or "")
+        self.bank_account.load(h.get("bank_account"), masked=masked, can_change=can_change)
 
     def fields(self) -> dict[str, Any]:
         return {"bank_name": self.bank_name.text(), "bank_branch": self.bank_branch.text(),
-                "bank_account": self.bank_account.text()}
+                "bank_account": self.bank_account.value()}
 
 
 class AttachmentsTab(QWidget):

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core import codes
+from helpdesk_gui.core.privacy import mask_id
+from helpdesk_gui.gui.household.secret import SecretEdit
 from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, MoneyEdit, hint_label
 
 
@@ -47,6 +49,7 @@ class RowTable(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
+        self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
@@ -92,30 +95,54 @@ class MembersTable(RowTable):
 
     def __init__(self, book: codes.CodeBook, parent: QWidget | None = None) -> None:
         super().__init__(self.HEADERS, [
-            QLineEdit, lambda: CodeCombo(book, "relation"), QLineEdit, lambda: DateEdit("出生日期"),
+            QLineEdit, lambda: CodeCombo(book, "relation"), lambda: SecretEdit(mask_id), lambda: DateEdit("出生日期"),
             lambda: CodeCombo(book, "health"), lambda: CodeCombo(book, "member_identity"), QLineEdit,
             lambda: MoneyEdit("月收入"),
         ], [90, 90, 170, 100, 100, 90, 160, 100], "添加家庭成员", parent)
+        self.change_button = QPushButton(self.tr("更改所选成员的身份证号…"))
+        self.change_button.setToolTip(self.tr("已隐藏的号码不能查看；清空所选行的号码以输入新号码（也可在号码上右键 → 更改…）"))
+        self.change_button.setVisible(False)
+        self.change_button.clicked.connect(self.change_selected_id)
+        self.buttons.insertWidget(2, self.change_button)
 
-    def load(self, members: list[dict[str, Any]]) -> None:
+    def load(self, members: list[dict[str, Any]], *, masked: bool = False, can_change: bool = True) -> None:
+        """``masked``: the members' stored ID numbers are shown masked (右键 → 更改… types a new one)."""
         self.clear()
         for m in members:
             r = self.add_row()
             self.cell(r, 0).setText(m.get("name") or "")
             self.cell(r, 1).set_code(m.get("relation"))
-            self.cell(r, 2).setText(m.get("id_number") or "")
-            self.cell(r, 3).set_iso(m.get("birth_date"))
+            secret, born = self.cell(r, 2), self.cell(r, 3)
+            secret.load(m.get("id_number"), masked=masked, can_change=can_change)
+            if secret.is_masked():     # the birth date is the hidden middle of the number: hidden with it
+                born.load_masked(m.get("birth_date"))
+                secret.masked_changed.connect(lambda on, s=secret, b=born: on or b.unmask(show=bool(s.text())))
+            else:
+                born.set_iso(m.get("birth_date"))
             self.cell(r, 4).set_code(m.get("health"))
             self.cell(r, 5).set_code(m.get("identity"))
             self.cell(r, 6).setText(m.get("school_or_employer") or "")
             self.cell(r, 7).set_fen(m.get("monthly_income_fen"))
+        self.change_button.setVisible(masked and can_change and any(
+            self.cell(r, 2).is_masked() for r in range(self.row_count())))
+
+    def change_selected_id(self) -> None:
+        r = self.table.currentRow()
+        if r < 0:
+            selected = self.table.selectedIndexes()
+            r = selected[0].row() if selected else -1
+        if r >= 0:
+            self.cell(r, 2).change()
+
+    def secret_cells(self) -> list[SecretEdit]:
+        return [self.cell(r, 2) for r in range(self.row_count())]
 
     def members(self) -> list[dict[str, Any]]:
         out = []
         for r in range(self.row_count()):
             out.append({
                 "name": self.cell(r, 0).text(), "relation": self.cell(r, 1).code(),
-                "id_number": self.cell(r, 2).text(), "birth_date": self.cell(r, 3).iso(),
+                "id_number": self.cell(r, 2).value(), "birth_date": self.cell(r, 3).iso(),
                 "health": self.cell(r, 4).code(), "identity": self.cell(r, 5).code(),
                 "school_or_employer": self.cell(r, 6).text(),
                 "monthly_income_fen": self.cell(r, 7).fen(),

@@ -65,16 +65,35 @@ class MoneyEdit(QLineEdit):
         self.setText("" if not fen else format_yuan(int(fen)))
 
 
+MASKED_DATE = "****-**-**"
+
+
 class DateEdit(QLineEdit):
-    """A date typed as YYYY-MM-DD (also 1975.03.12 or 1975年3月12日)."""
+    """A date typed as YYYY-MM-DD (also 1975.03.12 or 1975年3月12日). A birth date that would give away a
+    masked ID number (its hidden middle) can be held masked: ``load_masked``, then ``unmask``."""
 
     def __init__(self, field: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = field
         self.setPlaceholderText("YYYY-MM-DD")
         self.setMaxLength(12)
+        self._stored: str | None = None
+
+    def load_masked(self, value: Any) -> None:
+        self._stored = str(value)[:10] if value else None
+        self.setReadOnly(self._stored is not None)
+        self.setText(MASKED_DATE if self._stored else "")
+
+    def unmask(self, *, show: bool) -> None:
+        """The ID number was revealed (``show``) or is being retyped (the date is cleared to be typed too)."""
+        stored, self._stored = self._stored, None
+        self.setReadOnly(False)
+        if stored is not None:
+            self.setText(stored if show else "")
 
     def iso(self) -> str | None:
+        if self._stored is not None and self.text() == MASKED_DATE:
+            return self._stored
         text = self.text().strip()
         if not text:
             return None
