@@ -29,7 +29,7 @@ from helpdesk_gui.core.errors import (
     ValidationError,
     ValidationErrors,
 )
-from helpdesk_gui.core.privacy import mask_id
+from helpdesk_gui.core.privacy import mask_bank, mask_id, mask_phone
 
 ACTIVE_STATUSES = ("applying", "visiting", "publicity", "pending", "active")
 CLOSED_STATUSES = ("exited", "cancelled")
@@ -517,7 +517,7 @@ def update_household(db: Database, actor: Actor, household_id: int, draft: House
         _write_children(db, household_id, clean)
         changed = {c: [before.get(c), f[c]] for c in cols if before.get(c) != f[c] and c != "updated_at"}
         audit.record(db, actor.username, "update", "household", before["archive_no"],
-                     {c: v[0] for c, v in changed.items()}, {c: v[1] for c, v in changed.items()})
+                     _audit_view({c: v[0] for c, v in changed.items()}), _audit_view({c: v[1] for c, v in changed.items()}))
 
 
 def _check_application(db: Database, h: Mapping[str, Any], to_status: str, application_id: int | None) -> None:
@@ -602,8 +602,14 @@ def add_attachment(db: Database, actor: Actor, household_id: int, material_type:
     return int(cur.lastrowid or 0)
 
 
+#: personal numbers kept in the audit trail masked only: the trail is append-only (hash chain), so what it
+#: holds outlives the retention purge of an archive (PIPL)
+_AUDIT_MASKS = {"id_number": mask_id, "phone": mask_phone, "bank_account": mask_bank}
+
+
 def _audit_view(f: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in f.items() if k not in ("name_pinyin", "name_initials", "id_rev", "phone_rev")}
+    return {k: (_AUDIT_MASKS[k](v) if k in _AUDIT_MASKS and v else v) for k, v in f.items()
+            if k not in ("name_pinyin", "name_initials", "id_rev", "phone_rev")}
 
 
 # ---------------------------------------------------------------- reads
