@@ -60,6 +60,18 @@ def test_mutual_commands(folder, database, capsys, monkeypatch, clerk) -> None:
     as_user(monkeypatch, "finance")
     code, out, _ = run(capsys, "mutual-settle", "--quarter", quarter, "--post", "--batch", "YH001")
     assert code == 0 and "合计 2,000.00 元（贰仟元整）" in out
+    settle_no = str(scalar(database, "SELECT settle_no FROM mutual_settlements"))
+    code, _out, err = run(capsys, "mutual-bankfile", settle_no, "--out", str(folder / "代发.xlsx"))
+    assert code == 1 and "张三 没有登记银行账号" in err and not (folder / "代发.xlsx").exists()
+    m = mutual.get_member(database, members[0])
+    mutual.save_member(database, clerk, mutual.MemberDraft(m["name"], m["id_number"], m["unit_id"], bank_name="农业银行",
+                                                           bank_account="6228480000000000001"), members[0])
+    code, out, _ = run(capsys, "mutual-bankfile", settle_no, "--out", str(folder / "代发.xlsx"))
+    assert code == 0 and "1 笔，合计 2,000.00 元" in out
+    from openpyxl import load_workbook
+    ws = load_workbook(folder / "代发.xlsx").active
+    assert [c.value for c in ws[4]] == [1, "张三", "农业银行", "6228480000000000001", 2000, f"HZ{dt.date.today().year}-0001"]
+    assert scalar(database, "SELECT count(*) FROM audit_log WHERE action = 'export_bank'") == 1
     code, out, _ = run(capsys, "mutual-report", "fund", "--year", "2026", "--json")
     report = json.loads(out)
     assert report["contributions_fen"] == 7_000 and report["claims_fen"] == 200_000

@@ -163,3 +163,23 @@ def test_print_the_settlement_roster(qtbot, folder, scheme, finance):
     assert tab.print_runner.last is not None and tab.print_runner.last.pages >= 1
     for d in list(tab.print_runner.dialogs):
         d.close()
+
+
+def test_finance_exports_the_bank_transfer_list(qtbot, folder, scheme, message_boxes, tmp_path):
+    """银行代发清单: full account numbers for the bank (finance only), the total equal to the roster's."""
+    from openpyxl import load_workbook
+
+    from helpdesk_gui.gui.worker import wait
+    approved(qtbot, folder, scheme)
+    sid = mutual_settle.create_settlement(scheme["db"], context(folder, scheme["db"], "finance").actor,
+                                          mutual_settle.quarter_of(dt.date.today()))
+    clerk_tab = settle_tab(qtbot, folder, scheme, "clerk")
+    assert not clerk_tab.bank_button.isEnabled()
+    tab = settle_tab(qtbot, folder, scheme)
+    tab.refresh(select=sid)
+    assert tab.bank_button.isEnabled()
+    wait(tab.export_bank_file(str(tmp_path / "代发.xlsx")))
+    assert message_boxes[-1][1] == "已导出" and "2 笔，合计 8,500.00 元" in message_boxes[-1][2]
+    ws = load_workbook(tmp_path / "代发.xlsx").active
+    assert [ws.cell(r, 4).value for r in (4, 5)] == ["6228480000000000001", "6228480000000000003"]
+    assert ws.cell(6, 1).value == "合计" and ws.cell(6, 5).value == 8_500

@@ -68,7 +68,7 @@ ACTION_LABELS = {
     "print_reveal": "打印完整信息",
     "post": "记账", "approve": "批准", "reject": "不予批准", "revoke": "撤销批准", "cancel": "作废", "close": "关闭",
     "reopen": "重新打开", "enrol": "登记参加", "withdraw": "撤销参加", "return": "退回", "reverse": "冲销",
-    "remove": "移出", "set": "设置",
+    "remove": "移出", "set": "设置", "export_bank": "导出银行代发清单",
 }
 ENTITY_LABELS = {"household": "档案", "user": "用户", "database": "数据库", "policy_standard": "低保标准",
                  "setting": "系统设置", "form": "打印表格", "voucher": "凭证", "exchange_key": "交换密钥",

@@ -8,6 +8,7 @@
     helpdesk mutual-claim HZ2026-0001 [--json]                      one claim with its receipts and steps
     helpdesk mutual-approve HZ2026-0001 | mutual-reject HZ2026-0001 --reason R
     helpdesk mutual-settle --quarter 2026-Q4 [--post [--date D] [--batch B]] [--json]
+    helpdesk mutual-bankfile JS2026Q4-01 --out 代发.xlsx                    the bank's transfer list (finance)
     helpdesk mutual-report members|contributions|claims|fund --year Y [--from D --to D] [--json | --out F.xlsx [--all]]
 
 Writing commands act as HELPDESK_USER (password in HELPDESK_PASSWORD), with that user's permissions.
@@ -171,6 +172,16 @@ def cmd_settle(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bankfile(args: argparse.Namespace) -> int:
+    from helpdesk_gui.core import mutual_xlsx
+    db = kit.open_db(args, readonly=False)
+    actor = kit.acting_user(db)
+    s = mutual_settle.settlement_by_no(db, args.settle_no)
+    n, total = mutual_xlsx.bank_file(db, actor, int(s["id"]), Path(args.out))
+    out(f"银行代发清单 {s['settle_no']}：{n} 笔，合计 {y(total)} 元 → {args.out}")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from helpdesk_gui.core import mutual_xlsx
     db = kit.open_db(args)
@@ -239,6 +250,9 @@ def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], 
     sp.add_argument("--date", help="支付日期 YYYY-MM-DD（默认今天）")
     sp.add_argument("--batch", help="银行批次号")
     sp.add_argument("--json", action="store_true", help="输出 JSON")
+    sp = add("mutual-bankfile", "季度结算的银行代发清单（户名、完整账号、金额；财务，导出记入审计）", cmd_bankfile)
+    sp.add_argument("settle_no", help="结算单号，如 JS2026Q4-01")
+    sp.add_argument("--out", required=True, metavar="FILE.xlsx", help="写到哪个文件")
     sp = add("mutual-report", "医疗互助报表：members 会员、contributions 缴费、claims 报销支付、fund 资金收支", cmd_report)
     sp.add_argument("kind", choices=("members", "contributions", "claims", "fund"), help="报表")
     sp.add_argument("--year", type=int, required=True, help="互助年度")

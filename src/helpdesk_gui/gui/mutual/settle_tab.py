@@ -67,6 +67,8 @@ class SettlementsTab(QWidget):
         self.post_button = QPushButton(self.tr("记账支付…"))
         self.return_button = QPushButton(self.tr("登记退回…"))
         self.voucher_button = QPushButton(self.tr("查看凭证"))
+        self.bank_button = QPushButton(self.tr("银行代发清单…"))
+        self.bank_button.setToolTip(self.tr("交银行办理转账的 Excel 清单：户名、完整账号、金额、附言（导出记入审计日志）"))
         self.new_button.setToolTip(self.tr("Ctrl+N：把到季度末已批准、未结算的报销编成结算单"))
         self.print_button.setToolTip(self.tr("Ctrl+P：医疗互助金报销结算花名册（领款人签字）"))
         self.return_button.setToolTip(self.tr("银行退回了所选这一笔：冲销它的支付，报销等下次结算"))
@@ -74,7 +76,7 @@ class SettlementsTab(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(master_detail(self.table, self.lines_label, self.lines, (200, 400)), 1)
         layout.addLayout(row_of_buttons(self.new_button, self.remove_button, self.cancel_button, self.print_button,
-                                        self.post_button, self.return_button, self.voucher_button))
+                                        self.bank_button, self.post_button, self.return_button, self.voucher_button))
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self.show_lines())
         self.lines.selectionModel().currentRowChanged.connect(lambda _c, _p: self._enable())
         self.new_button.clicked.connect(lambda: self.new_settlement())
@@ -84,6 +86,7 @@ class SettlementsTab(QWidget):
         self.post_button.clicked.connect(lambda: self.post())
         self.return_button.clicked.connect(lambda: self.register_return())
         self.voucher_button.clicked.connect(lambda: self.open_voucher())
+        self.bank_button.clicked.connect(lambda: self.export_bank_file())
         shortcut(self, "Ctrl+N", self.new_settlement)
         shortcut(self, "Ctrl+P", self.print_roster)
         self.setTabOrder(self.table, self.lines)
@@ -175,6 +178,7 @@ class SettlementsTab(QWidget):
                                       and int(line["payable_fen"]) > 0)
         self.print_button.setEnabled(status in ("draft", "posted"))
         self.voucher_button.setEnabled(bool(s and s["voucher_id"]))
+        self.bank_button.setEnabled(self._can_pay and status in ("draft", "posted"))
 
     def _done(self, select: int | None = None) -> bool:
         self.refresh(select=select)
@@ -256,6 +260,21 @@ class SettlementsTab(QWidget):
         if self.print_runner is None:
             self.print_runner = PrintRunner(self.ctx, self)
         return guarded(self, lambda: self.print_runner.preview("mutual_roster", Selection(mutual_settlement=sid)))
+
+    def export_bank_file(self, path: str | None = None) -> object:
+        """银行代发清单 (finance): the roster with full accounts for the bank, written in the background."""
+        from helpdesk_gui.core import mutual_xlsx
+        from helpdesk_gui.gui.worker import save_in_background
+        s = self.settlement()
+        if s is None or not self.bank_button.isEnabled():
+            return None
+        actor, sid = self.ctx.actor, int(s["id"])
+        return save_in_background(
+            self, self.ctx, lambda db, target, _progress: mutual_xlsx.bank_file(db, actor, sid, target),
+            caption=self.tr("导出银行代发清单"), default_name=f"银行代发清单_{s['settle_no']}.xlsx",
+            box_title=self.tr("已导出"), path=path,
+            saved=lambda result, target: self.tr("已导出 {n} 笔，合计 {total} 元：{path}").format(
+                n=result[0], total=yuan(result[1]), path=target))
 
     def open_voucher(self) -> None:
         from helpdesk_gui.gui.ledger.voucher_dialog import VoucherDialog
