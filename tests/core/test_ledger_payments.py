@@ -214,3 +214,21 @@ def test_a_campaign_roster_paid_from_a_donation_earmarked_for_it(database, finan
     rid, _posted = payroll.pay_decisions(database, finance, [d1], gift, paid_date=PAID, bank_batch="B", today=TODAY)
     assert balance(database, gift) == 700_000
     assert check.run(database) == []
+
+
+def test_bank_transfer_list_of_a_roster(database, finance, clerk, granted, tmp_path):
+    """银行代发清单: full accounts and amounts for the bank, the total equal to the roster's; finance only, audited."""
+    from openpyxl import load_workbook
+
+    from helpdesk_gui.core import ledger_xlsx
+    _t, _h, (d1, d2) = granted
+    roster_id, _posted = payroll.pay_decisions(database, finance, [d1, d2], own_fund(database), paid_date=PAID,
+                                               bank_batch="NH1", title="5月生活救助", today=TODAY)
+    with pytest.raises(PermissionDenied):
+        ledger_xlsx.roster_bank_file(database, clerk, roster_id, tmp_path / "x.xlsx")
+    n, total = ledger_xlsx.roster_bank_file(database, finance, roster_id, tmp_path / "代发.xlsx")
+    assert (n, total) == (2, 130_000)
+    ws = load_workbook(tmp_path / "代发.xlsx").active
+    assert [ws.cell(r, 4).value for r in (4, 5)] == ["6228480123456789012", "6222020000000000001"]
+    assert [ws.cell(r, 5).value for r in (4, 5, 6)] == [500, 800, 1300] and ws.cell(6, 1).value == "合计"
+    assert audit.query(database, audit.AuditFilter(action="export_bank"))[0]["entity"] == "payment_roster"

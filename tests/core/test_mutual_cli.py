@@ -70,7 +70,7 @@ def test_mutual_commands(folder, database, capsys, monkeypatch, clerk) -> None:
     assert code == 0 and "1 笔，合计 2,000.00 元" in out
     from openpyxl import load_workbook
     ws = load_workbook(folder / "代发.xlsx").active
-    assert [c.value for c in ws[4]] == [1, "张三", "农业银行", "6228480000000000001", 2000, f"HZ{dt.date.today().year}-0001"]
+    assert [c.value for c in ws[4]] == [1, "张三", "农业银行", "6228480000000000001", 2000, f"医疗互助报销 HZ{dt.date.today().year}-0001"]
     assert scalar(database, "SELECT count(*) FROM audit_log WHERE action = 'export_bank'") == 1
     code, out, _ = run(capsys, "mutual-report", "fund", "--year", "2026", "--json")
     report = json.loads(out)

@@ -71,7 +71,7 @@ ACTION_LABELS = {
     "remove": "移出", "set": "设置", "export_bank": "导出银行代发清单",
 }
 ENTITY_LABELS = {"household": "档案", "user": "用户", "database": "数据库", "policy_standard": "低保标准",
-                 "setting": "系统设置", "form": "打印表格", "voucher": "凭证", "exchange_key": "交换密钥",
+                 "setting": "系统设置", "form": "打印表格", "voucher": "凭证", "exchange_key": "交换密钥", "payment_roster": "发放花名册",
                  "mutual_plan": "医疗互助方案", "mutual_unit": "互助参加单位", "mutual_member": "互助会员",
                  "mutual_claim": "互助报销", "mutual_advance": "特殊救助预付", "mutual_settlement": "互助季度结算",
                  "mutual_contribution": "互助金缴费"}

@@ -16,8 +16,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlite_utils import Database
 
-from helpdesk_gui.core import ledger_reports, paths
-from helpdesk_gui.core.db import get_meta
+from helpdesk_gui.core import audit, bank_list, ledger_reports, paths
+from helpdesk_gui.core.auth import Actor
+from helpdesk_gui.core.db import get_meta, write
+from helpdesk_gui.core.errors import StateError
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -85,3 +87,22 @@ def export(db: Database, path: Path, date_from: str, date_to: str) -> Path:
     with paths.replacing(path) as part:
         wb.save(part)
     return path
+
+
+def roster_bank_file(db: Database, actor: Actor, roster_id: int, path: Path) -> tuple[int, int]:
+    """银行代发清单 of a 发放花名册 (``core.bank_list``): the accounts the roster pays (as they will be or were
+    paid), for who keeps the books (``ledger.post``); each export audited. Returns (lines, total fen)."""
+    from helpdesk_gui.core import payroll
+    actor.require("ledger.post")
+    r = payroll.get_roster(db, roster_id)
+    if r["status"] == "cancelled":
+        raise StateError(f"花名册 {r['roster_no']} 已作废。")
+    payees = [bank_list.Payee(x["name"], x["bank_name"] or "", x["bank_account"] or "", int(x["amount_fen"]),
+                              f"{x['app_no']} {x['archive_no']}")
+              for x in payroll.roster_lines(db, roster_id) if not x.get("returned_entry")]
+    with write(db):            # the audit row commits only when the file was written
+        done = bank_list.write(Path(path), f"{r['roster_no']} {r['title']} 银行代发清单",
+                               f"{get_meta(db, 'union_name')}　单位：元", payees)
+        audit.record(db, actor.username, "export_bank", "payment_roster", r["roster_no"], None,
+                     {"lines": done[0], "total_fen": done[1]})
+    return done

@@ -19,14 +19,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from sqlite_utils import Database
 
-from helpdesk_gui.core import audit, mutual, mutual_settle, paths
+from helpdesk_gui.core import audit, bank_list, mutual, mutual_settle, paths
 from helpdesk_gui.core.auth import Actor
 from helpdesk_gui.core.db import get_meta, write
-from helpdesk_gui.core.errors import ValidationError
 
 REPORTS: dict[str, str] = {"members": "会员情况", "contributions": "缴费情况", "claims": "报销支付", "fund": "资金收支"}
-#: sheets that are not reports
-SHEETS: dict[str, str] = {**REPORTS, "bank": "银行代发清单"}
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -51,7 +48,7 @@ class Table:
 
     @property
     def sheet_name(self) -> str:
-        return SHEETS[self.key]
+        return REPORTS[self.key]
 
 
 def _sum(rows: Sequence[dict[str, Any]], key: str) -> int:
@@ -155,25 +152,16 @@ def export(path: Path, tables: Sequence[Table]) -> Path:
 
 
 def bank_file(db: Database, actor: Actor, settlement_id: int, path: Path) -> tuple[int, int]:
-    """银行代发清单 of a settlement for the bank that makes the transfers: name, full account, amount and the
-    claim number as the payment note. Full account numbers: only who pays (``mutual.pay``), and each export
-    is audited. Returns (lines, total fen)."""
+    """银行代发清单 of a settlement (``core.bank_list``): only who pays (``mutual.pay``), each export audited.
+    Returns (lines, total fen)."""
     actor.require("mutual.pay")
     s = mutual_settle.get_settlement(db, settlement_id)
-    lines = [c for c in mutual_settle.settlement_lines(db, settlement_id) if int(c["payable_fen"]) > 0]
-    missing = [c["name"] for c in lines if not c["bank_account"]]
-    if missing:
-        raise ValidationError("银行账号", f"{'、'.join(missing[:10])} 没有登记银行账号，请先在会员资料中补上")
-    total = sum(int(c["payable_fen"]) for c in lines)
-    rows_ = tuple((i, c["name"], c["bank_name"], c["bank_account"], int(c["payable_fen"]), c["claim_no"])
-                  for i, c in enumerate(lines, start=1))
-    table = Table("bank", f"{s['settle_no']} 医疗互助报销银行代发清单",
-                  f"{mutual_settle.quarter_label(s['quarter'])}　{s['fund_name']}　共 {len(lines)} 笔　单位：元",
-                  ("序号", "户名", "开户银行", "银行账号", "金额", "附言（报销编号）"),
-                  (False, False, False, False, True, False), (6, 12, 22, 26, 14, 18), rows_,
-                  ("合计", "", "", "", total, ""))
-    with write(db):
+    payees = [bank_list.Payee(c["name"], c["bank_name"], c["bank_account"], int(c["payable_fen"]),
+                              f"医疗互助报销 {c['claim_no']}")
+              for c in mutual_settle.settlement_lines(db, settlement_id) if int(c["payable_fen"]) > 0]
+    with write(db):            # the audit row commits only when the file was written
+        done = bank_list.write(Path(path), f"{s['settle_no']} 医疗互助报销银行代发清单",
+                               f"{mutual_settle.quarter_label(s['quarter'])}　{s['fund_name']}　单位：元", payees)
         audit.record(db, actor.username, "export_bank", "mutual_settlement", s["settle_no"], None,
-                     {"lines": len(lines), "total_fen": total})
-    export(Path(path), [table])
-    return len(lines), total
+                     {"lines": done[0], "total_fen": done[1]})
+    return done

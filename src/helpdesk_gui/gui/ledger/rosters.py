@@ -59,6 +59,8 @@ class RostersTab(QWidget):
         self.print_button = QPushButton(self.tr("打印签收花名册"))
         self.scan_button = QPushButton(self.tr("附签收扫描件…"))
         self.voucher_button = QPushButton(self.tr("查看凭证"))
+        self.bank_button = QPushButton(self.tr("银行代发清单…"))
+        self.bank_button.setToolTip(self.tr("交银行办理转账的 Excel 清单：户名、完整账号、金额、附言（导出记入审计日志）"))
         post = ctx.actor.can("ledger.post") and not ctx.readonly
         for b in (self.new_button, self.remove_button, self.cancel_button, self.pay_button, self.return_button,
                   self.scan_button):
@@ -67,7 +69,8 @@ class RostersTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(master_detail(self.table, self.lines_label, self.lines, (220, 380)), 1)
         layout.addLayout(row_of_buttons(self.new_button, self.remove_button, self.cancel_button, self.pay_button,
-                                        self.return_button, self.print_button, self.scan_button, self.voucher_button))
+                                        self.return_button, self.print_button, self.bank_button, self.scan_button,
+                                        self.voucher_button))
         self.table.selectionModel().currentRowChanged.connect(lambda _c, _p: self.show_lines())
         self.new_button.clicked.connect(lambda: self.new_roster())
         self.remove_button.clicked.connect(lambda: self.remove_selected())
@@ -77,6 +80,7 @@ class RostersTab(QWidget):
         self.print_button.clicked.connect(lambda: self.print_roster())
         self.scan_button.clicked.connect(lambda: self.attach_scan())
         self.voucher_button.clicked.connect(lambda: self.open_voucher())
+        self.bank_button.clicked.connect(lambda: self.export_bank_file())
         if load:
             self.refresh()
 
@@ -135,7 +139,7 @@ class RostersTab(QWidget):
         status = r["status"] if r else None
         for b, ok in ((self.remove_button, status == "draft"), (self.cancel_button, status == "draft"),
                       (self.pay_button, status == "draft"), (self.return_button, status == "paid"),
-                      (self.scan_button, status == "paid")):
+                      (self.scan_button, status == "paid"), (self.bank_button, status in ("draft", "paid"))):
             b.setEnabled(self._post and ok)
         self.print_button.setEnabled(status == "paid")
         self.voucher_button.setEnabled(status == "paid")
@@ -204,6 +208,21 @@ class RostersTab(QWidget):
             self.changed.emit()
             return True
         return False
+
+    def export_bank_file(self, path: str | None = None) -> object:
+        """银行代发清单 (finance): the roster's full accounts for the bank, written in the background."""
+        from helpdesk_gui.core import ledger_xlsx
+        from helpdesk_gui.gui.worker import save_in_background
+        r = self.roster()
+        if r is None or not self.bank_button.isEnabled():
+            return None
+        actor, rid = self.ctx.actor, int(r["id"])
+        return save_in_background(
+            self, self.ctx, lambda db, target, _progress: ledger_xlsx.roster_bank_file(db, actor, rid, target),
+            caption=self.tr("导出银行代发清单"), default_name=f"银行代发清单_{r['roster_no']}.xlsx",
+            box_title=self.tr("已导出"), path=path,
+            saved=lambda result, target: self.tr("已导出 {n} 笔，合计 {total} 元：{path}").format(
+                n=result[0], total=yuan(result[1]), path=target))
 
     def print_roster(self) -> object:
         from helpdesk_gui.gui.printing.runner import PrintRunner
