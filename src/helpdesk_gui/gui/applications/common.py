@@ -9,10 +9,11 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QTableView, QWidget
 
 from helpdesk_gui.core import codes
 from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.gui.settings.common import read_only_view
 
 Index = QModelIndex | QPersistentModelIndex
 Row = dict[str, Any]
@@ -101,18 +102,4 @@ class RowsModel(QAbstractTableModel):
 
 
 def make_view(model: RowsModel, parent: QWidget | None = None) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(24)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    header = view.horizontalHeader()
-    for i, c in enumerate(model.columns):
-        header.resizeSection(i, c.width)
-    header.setStretchLastSection(True)
-    return view
+    return read_only_view(model, [c.width for c in model.columns], parent)

@@ -10,9 +10,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QTableView, QWidget
 
 from helpdesk_gui.gui.block_model import BlockModel, Index
+from helpdesk_gui.gui.settings.common import read_only_view
 
 Row = dict[str, Any]
 
@@ -107,20 +108,7 @@ class RecordModel(BlockModel[Row]):
 
 
 def make_view(model: RecordModel, parent: QWidget | None = None) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setDefaultSectionSize(24)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    header = view.horizontalHeader()
-    for i, col in enumerate(model.columns):
-        header.resizeSection(i, col.width)
-    header.setStretchLastSection(True)
-    return view
+    return read_only_view(model, [c.width for c in model.columns], parent)
 
 
 def done(fn: Callable[..., object], *args: Any, **kwargs: Any) -> bool:

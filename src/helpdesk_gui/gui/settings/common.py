@@ -131,6 +131,18 @@ def setup_table(table: QTableView, model: RowsModel, name: str) -> None:
     header.setStretchLastSection(True)
 
 
+def read_only_view(model: Any, widths: Sequence[int] = (), parent: QWidget | None = None) -> QTableView:
+    """A new read-only table (``setup_table``) over ``model``, its columns ``widths`` pixels wide, one line a row."""
+    view = QTableView(parent)
+    setup_table(view, model, "")
+    view.setWordWrap(False)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header = view.horizontalHeader()
+    for i, w in enumerate(widths):
+        header.resizeSection(i, w)
+    return view
+
+
 def fit_columns(table: QTableView, air: int = 24) -> None:
     """Size columns to their contents plus some air (padding the cells would misalign the headers)."""
     table.resizeColumnsToContents()
