@@ -40,6 +40,7 @@ from helpdesk_gui.exchange.safety import Cancelled as ExchangeCancelled
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.exchange.conflicts import shown_col
+from helpdesk_gui.gui.exchange.mapping_table import show_mapping
 from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, setup_table
 from helpdesk_gui.gui.worker import Cancelled, Task, run_task
 
@@ -47,7 +48,6 @@ PREVIEW_ROWS = 200
 SHOWN_PROBLEMS = 5000
 BAD_ROW = QColor("#ffc7ce")
 STEPS = ("选择文件", "列对应", "预览", "问题", "确认导入")
-NOT_IMPORTED = "（不导入）"
 
 
 class ImportWizard(QDialog):
@@ -244,20 +244,8 @@ class ImportWizard(QDialog):
             self.proposal = mapping.propose(path)
         m = self.proposal
         with_header = mapping.propose(path, sheet=m.sheet) if saved else m
-        headers = list(with_header.columns) + list(with_header.unmapped)
-        self.mapping_note.setText(self.tr("工作表“{sheet}”，第 {row} 行是表头。请核对每一列对应的内容；"
-                                          "选“（不导入）”的列会被忽略。").format(sheet=m.sheet, row=m.header_row))
-        self.mapping_table.setRowCount(len(headers))
-        for r, header in enumerate(headers):
-            self.mapping_table.setItem(r, 0, QTableWidgetItem(header))
-            box = QComboBox()
-            box.addItem(self.tr(NOT_IMPORTED), None)
-            for target in mapping.TARGETS:
-                box.addItem(target, target)
-            box.setCurrentIndex(max(box.findData(m.columns.get(header)), 0))
-            self.mapping_table.setCellWidget(r, 1, box)
-            score = with_header.scores.get(header)
-            self.mapping_table.setItem(r, 2, QTableWidgetItem("" if score is None else f"{score:.0%}"))
+        show_mapping(self.mapping_table, self.mapping_note, m, mapping.TARGETS,
+                     headers=list(with_header.columns) + list(with_header.unmapped), scores=with_header.scores)
         if not self.station_edit.text().strip():
             self.station_edit.setText(saved or path.stem)
         return True

@@ -43,13 +43,13 @@ from helpdesk_gui.exchange.mutual_list import ListDraft, ListPreview
 from helpdesk_gui.exchange.problems import ERROR, LEVEL_LABELS
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.exchange.mapping_table import show_mapping
 from helpdesk_gui.gui.settings.common import ERROR_STYLE, HINT_STYLE, Row, RowsModel, setup_table
 from helpdesk_gui.gui.worker import Task, run_task, with_db
 
 BAD_ROW = QColor("#ffe4e6")
 BAD_CELL = QColor("#ffb3ba")
 NEW_UNIT = QColor("#fff4cc")
-NOT_IMPORTED = "（不导入）"
 BY_ROW = "（按名单中每行所写的单位）"
 SHOWN_ROWS = 3000
 MASKS = {mutual_list.ID: mask_id, mutual_list.ACCOUNT: mask_bank, mutual_list.PHONE: mask_phone}
@@ -209,21 +209,7 @@ class ImportListDialog(QDialog):
         return self.check()
 
     def _show_mapping(self, m: Mapping) -> None:
-        self.mapping_note.setText(self.tr("工作表“{sheet}”，第 {row} 行是表头。请核对每一列对应的内容；"
-                                          "选“（不导入）”的列会被忽略。").format(sheet=m.sheet, row=m.header_row))
-        headers = list(m.columns) + list(m.unmapped)
-        self.mapping_table.setRowCount(len(headers))
-        for r, header in enumerate(headers):
-            self.mapping_table.setItem(r, 0, QTableWidgetItem(header))
-            box = QComboBox()
-            box.addItem(self.tr(NOT_IMPORTED), None)
-            for target in mutual_list.LABELS:
-                box.addItem(target, target)
-            box.setCurrentIndex(max(box.findData(m.columns.get(header)), 0))
-            box.activated.connect(lambda _i: self.check())
-            self.mapping_table.setCellWidget(r, 1, box)
-            score = m.scores.get(header)
-            self.mapping_table.setItem(r, 2, QTableWidgetItem("" if score is None else f"{score:.0%}"))
+        show_mapping(self.mapping_table, self.mapping_note, m, mutual_list.LABELS, on_change=self.check)
 
     def set_target(self, header: str, target: str | None) -> Task | None:
         """Correct one column's target (as the clerk does with the combo), then check again."""
