@@ -282,7 +282,10 @@ class _TimedConnection:
 
 def _child_demo_ours(folder: str, households: int, seed: int) -> dict[str, Any]:
     """``helpdesk init`` + ``helpdesk demo --households N`` in-process, in a fresh interpreter."""
-    from helpdesk_gui.core import auth, demo, paths, setup
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.admin import setup
+    from helpdesk_gui.core.base import paths
+    from helpdesk_gui.core.demo import households as demo
     rss0 = rss_mb()
     path = paths.db_path(Path(folder))
     t0 = time.perf_counter()
@@ -528,7 +531,7 @@ def draw_queries(conn: sqlite3.Connection, seed: int, n: int = 200) -> list[Quer
 def job_search(ctx: Context) -> list[Row]:
     """200 mixed queries through core.search.search (first 50) vs the bare indexed prefix / FTS5 query."""
     from helpdesk_gui.core import db as dbm
-    from helpdesk_gui.core import search
+    from helpdesk_gui.core.register import search
 
     assert ctx.db_path is not None
     db = dbm.open_db(ctx.db_path)
@@ -682,8 +685,8 @@ def _child_window_ours(db_path: str) -> dict[str, Any]:
 
     from PySide6.QtWidgets import QApplication
 
-    from helpdesk_gui.core import auth
     from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.access import auth
     from helpdesk_gui.gui import fonts
     from helpdesk_gui.gui.context import AppContext
     from helpdesk_gui.gui.main_window import MainWindow
@@ -803,8 +806,11 @@ def job_forms(ctx: Context) -> list[Row]:
         from benchmarks import forms_raw
     except ImportError:  # run as a script: benchmarks/ itself is on sys.path
         import forms_raw  # type: ignore[no-redef]
-    from helpdesk_gui.core import auth, codes, rosters, settings
     from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.admin import settings
+    from helpdesk_gui.core.base import codes
+    from helpdesk_gui.core.ledger import rosters
     from helpdesk_gui.printing import fonts, render, template
     from helpdesk_gui.printing.sources import Selection
 
@@ -907,7 +913,7 @@ def job_dashboard(ctx: Context) -> list[Row]:
     """The statistics dashboard and a yearly report (core.reports) vs the bare GROUP BY statements they run,
     on the demo register and on a copy topped up to 1,000,000 payment rows."""
     from helpdesk_gui.core import db as dbm
-    from helpdesk_gui.core import reports
+    from helpdesk_gui.core.reports import figures as reports
 
     assert ctx.db_path is not None
     year = _dt.date.today().year
@@ -987,7 +993,11 @@ def job_ledger(ctx: Context) -> list[Row]:
     overview (core.ledger_reports), the entries table's ids and last block with running balances, and the
     ledger part of ``helpdesk check``, beside the bare aggregates over the same rows with covering indexes."""
     from helpdesk_gui.core import db as dbm
-    from helpdesk_gui.core import ledger_bench, ledger_check, ledger_query, ledger_reports, setup
+    from helpdesk_gui.core.admin import setup
+    from helpdesk_gui.core.demo import ledger_bench
+    from helpdesk_gui.core.ledger import check as ledger_check
+    from helpdesk_gui.core.ledger import query as ledger_query
+    from helpdesk_gui.core.ledger import reports as ledger_reports
 
     entries = 1_000_000 if ctx.households >= 100_000 else max(ctx.households * 10, 5_000)
     folder = fresh_dir(ctx.workdir / "ledger")
@@ -1082,8 +1092,8 @@ CITY = "530100"
 
 def _child_exchange_export(db_path: str, out: str) -> dict[str, Any]:
     """``helpdesk batch export OUT --full --to 530100`` over the demo register, in a fresh interpreter."""
-    from helpdesk_gui.core import auth
     from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.access import auth
     from helpdesk_gui.exchange.export import export_batch
     db = dbm.open_db(Path(db_path))
     t0 = time.perf_counter()
@@ -1112,7 +1122,8 @@ def _child_exchange_raw_export(batch: str, out: str) -> dict[str, Any]:
 
 def _child_exchange_import(folder: str, batch: str) -> dict[str, Any]:
     """``helpdesk batch import`` of the batch into a fresh city database: read, validate, plan, one transaction."""
-    from helpdesk_gui.core import auth, setup
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.admin import setup
     from helpdesk_gui.exchange import importer, reader
     db = setup.initialise(Path(folder) / "helpdesk.db", CITY, "某某市总工会", BENCH_PASSWORD)
     inspect = reader.inspect
@@ -1218,8 +1229,10 @@ _WORKFLOW_LISTS = ("visit_due", "civil_unanswered", "publicity_ending", "objecti
 
 def _child_workflow(db_file: str) -> dict[str, Any]:
     """The applications page and home worklists over the demo register, and the yearly review tasks."""
-    from helpdesk_gui.core import applications, auth, review, worklists
     from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.reports import worklists
+    from helpdesk_gui.core.workflow import applications, review
     db = dbm.open_db(Path(db_file))
     out: dict[str, Any] = {}
     mine = [w for w in worklists.WORKLISTS if w.key in _WORKFLOW_LISTS]
@@ -1284,9 +1297,12 @@ def _child_mutual(db_file: str, claims: int) -> dict[str, Any]:
     Python doing the same work."""
     import datetime as dt
 
-    from helpdesk_gui.core import auth, mutual, mutual_claims, mutual_settle
     from helpdesk_gui.core import db as dbm
-    from helpdesk_gui.core.mutual_rule import History, Receipt, compute
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.mutual import claims as mutual_claims
+    from helpdesk_gui.core.mutual import scheme as mutual
+    from helpdesk_gui.core.mutual import settle as mutual_settle
+    from helpdesk_gui.core.mutual.rule import History, Receipt, compute
     db = dbm.open_db(Path(db_file))
     out: dict[str, Any] = {}
     plan = mutual.plan_by_period(db, dt.date.today().year)
@@ -1392,8 +1408,8 @@ def _unlink_db(path: Path) -> None:
 def job_backup(ctx: Context) -> list[Row]:
     """A backup of the demo database: core.backup.write_copy (online backup in 1,024-page steps,
     integrity_check, fsync, rename) vs a bare sqlite3 ``Connection.backup`` of the same file."""
-    from helpdesk_gui.core import backup
     from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.admin import backup
 
     assert ctx.db_path is not None
     source = ctx.db_path

@@ -20,7 +20,7 @@ ADMIN_PASSWORD = "admin1234"
 @pytest.fixture(autouse=True)
 def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap scrypt for test users (the cost is stored in each hash, so they still verify)."""
-    from helpdesk_gui.core import auth
+    from helpdesk_gui.core.access import auth
 
     monkeypatch.setattr(auth, "SCRYPT_N", 2**8)
 
@@ -36,7 +36,9 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def database(folder: Path):
     """A freshly initialised database (county 530122) with users for every role."""
-    from helpdesk_gui.core import auth, paths, setup
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.admin import setup
+    from helpdesk_gui.core.base import paths
 
     db = setup.initialise(paths.db_path(folder), "530122", "某某县总工会", ADMIN_PASSWORD)
     admin = auth.get_actor(db, "admin")
@@ -52,7 +54,7 @@ def database(folder: Path):
 def _actor_fixture(username: str):
     @pytest.fixture
     def fixture(database):
-        from helpdesk_gui.core import auth
+        from helpdesk_gui.core.access import auth
         return auth.get_actor(database, username)
     fixture.__doc__ = f"The {username} user of the test database."
     return fixture
@@ -71,7 +73,9 @@ def make_active(database):
     the clerk, visited and checked by the reviewer, publicised, approved by the approver (core.workflow)."""
     import datetime as dt
 
-    from helpdesk_gui.core import approval, auth, workflow
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.workflow import approval
+    from helpdesk_gui.core.workflow import steps as workflow
 
     def run(household_id: int, *, today: dt.date | None = None, category: str | None = None) -> int:
         day = (today or dt.date.today()) - dt.timedelta(days=30)

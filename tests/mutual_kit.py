@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from helpdesk_gui.core import auth, ids, ledger, mutual
-from helpdesk_gui.core.mutual_claims import ReceiptDraft
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.ledger import posting as ledger
+from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual.claims import ReceiptDraft
 
 Y = 100  # fen per yuan
 UNIT = "县煤业公司工会"

@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from helpdesk_gui.core import auth, codes, demo, paths, register, rosters, setup
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base import codes, paths
+from helpdesk_gui.core.demo import households as demo
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.ledger import rosters
+from helpdesk_gui.core.admin import setup
 from helpdesk_gui.core.db import rows
 from helpdesk_gui.printing import render, template
 from helpdesk_gui.printing.sources import Selection

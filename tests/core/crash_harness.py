@@ -40,8 +40,11 @@ SETTLE_CLAIMS = 1_000          # at most: the demo county has fewer members
 
 
 def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
-    from helpdesk_gui.core import auth, demo, ids, register
     from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.base import ids
+    from helpdesk_gui.core.demo import households as demo
+    from helpdesk_gui.core.register import households as register
     db = dbm.open_db(folder / "helpdesk.db")
     clerk = auth.get_actor(db, "admin")
     rng = random.Random(os.getpid())
@@ -53,7 +56,8 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
                 demo.generate(db, auth.SYSTEM, batch, seed=rng.randrange(1 << 30))
                 line = {"kind": "bulk", "n": n}
             elif scenario == "ledger":
-                from helpdesk_gui.core import funds, ledger
+                from helpdesk_gui.core.ledger import funds
+                from helpdesk_gui.core.ledger import posting as ledger
                 pool = [f["id"] for f in funds.list_funds(db, active_only=True) if f.get("kind", "") != "revolving"][:2]
                 if n % 3:
                     ledger.post_receipt(db, clerk, pool[0], rng.randrange(100, 500000), "interest", "专户利息")
@@ -68,7 +72,7 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
                 os.fsync(acks.fileno())
                 return
             elif scenario == "mutual":
-                from helpdesk_gui.core import mutual_settle
+                from helpdesk_gui.core.mutual import settle as mutual_settle
                 finance = auth.get_actor(db, "finance")
                 sid = mutual_settle.create_settlement(db, finance, mutual_settle.quarter_of(dt.date.today()))
                 mutual_settle.post_settlement(db, finance, sid)
@@ -77,7 +81,7 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
                 os.fsync(acks.fileno())
                 return
             elif scenario == "campaign":
-                from helpdesk_gui.core import campaigns
+                from helpdesk_gui.core.workflow import campaigns
                 approver = auth.get_actor(db, "approver")
                 cid = int(db.execute("SELECT id FROM campaigns ORDER BY id LIMIT 1").fetchone()[0])
                 campaigns.approve(db, approver, cid, "同意", today=CAMPAIGN_DAY + dt.timedelta(days=20))
@@ -104,7 +108,11 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
 
 def prepare(template: Path) -> None:
     """A database with a demo county, staff, and a publicised campaign ready for approval."""
-    from helpdesk_gui.core import auth, campaigns, demo, search, setup
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.admin import setup
+    from helpdesk_gui.core.demo import households as demo
+    from helpdesk_gui.core.register import search
+    from helpdesk_gui.core.workflow import campaigns
     auth.SCRYPT_N = 2**8
     db = setup.initialise(template / "helpdesk.db", "530122", "崩溃测试县总工会", "admin1234")
     admin = auth.get_actor(db, "admin")
@@ -122,7 +130,9 @@ def prepare(template: Path) -> None:
 
 def _approved_claims(db: object, clerk: object, approver: object, finance: object) -> None:
     """SETTLE_CLAIMS approved 医疗互助 claims of this year's members, waiting for this quarter's settlement."""
-    from helpdesk_gui.core import ledger, mutual, mutual_claims
+    from helpdesk_gui.core.ledger import posting as ledger
+    from helpdesk_gui.core.mutual import claims as mutual_claims
+    from helpdesk_gui.core.mutual import scheme as mutual
     plan = mutual.plan_by_period(db, CAMPAIGN_DAY.year)
     members = mutual.list_members(db, plan_id=plan["id"], enrolled_only=True)[:SETTLE_CLAIMS]
     ledger.post_receipt(db, finance, int(plan["fund_id"]), 100_000_000_00, "other_in", "崩溃测试补充互助金")
@@ -133,7 +143,9 @@ def _approved_claims(db: object, clerk: object, approver: object, finance: objec
 
 def prepare_batch(template: Path, households: int) -> None:
     """A batch workbook from a neighbouring county (530199) to import into the template's county."""
-    from helpdesk_gui.core import auth, demo, setup
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.admin import setup
+    from helpdesk_gui.core.demo import households as demo
     from helpdesk_gui.exchange import export
     other = template / "other"
     other.mkdir(exist_ok=True)

@@ -6,10 +6,11 @@ import json
 
 import pytest
 
-from helpdesk_gui.core import admin as adm
-from helpdesk_gui.core import audit, auth, policy, settings
+from helpdesk_gui.core.access import audit, auth
+from helpdesk_gui.core.admin import centre as adm
+from helpdesk_gui.core.admin import policy, settings
+from helpdesk_gui.core.base.errors import NotFoundError, PermissionDenied, StateError, ValidationError
 from helpdesk_gui.core.db import get_meta, rows, scalar, write
-from helpdesk_gui.core.errors import NotFoundError, PermissionDenied, StateError, ValidationError
 
 
 def _audit(db, entity: str) -> list[dict]:

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk_gui.core import audit, auth
+from helpdesk_gui.core.access import audit, auth
+from helpdesk_gui.core.base.errors import AuthError, PermissionDenied, ValidationError
 from helpdesk_gui.core.db import row, rows, scalar, write
-from helpdesk_gui.core.errors import AuthError, PermissionDenied, ValidationError
 
 REAL_SCRYPT_N = auth.SCRYPT_N
 NOW = dt.datetime(2025, 3, 10, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

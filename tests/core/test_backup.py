@@ -9,11 +9,15 @@ from pathlib import Path
 import pytest
 
 from helpdesk_gui.cli import main
-from helpdesk_gui.core import auth, backup, demo, ids, register
 from helpdesk_gui.core import db as dbm
-from helpdesk_gui.core.errors import DatabaseRefused
-from helpdesk_gui.core.instance import InstanceLock
-from helpdesk_gui.core.netshare import is_network_path, warning
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import backup
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.base.errors import DatabaseRefused
+from helpdesk_gui.core.base.instance import InstanceLock
+from helpdesk_gui.core.base.netshare import is_network_path, warning
+from helpdesk_gui.core.demo import households as demo
+from helpdesk_gui.core.register import households as register
 
 
 def _count(path: Path, table: str = "households") -> int:
@@ -91,7 +95,7 @@ def test_second_program_is_told_who_holds_the_folder(folder, capsys):
     # a second holder in another process cannot take it (locks are per process: use a child)
     import subprocess
     import sys
-    code = ("import sys; from pathlib import Path; from helpdesk_gui.core.instance import InstanceLock; "
+    code = ("import sys; from pathlib import Path; from helpdesk_gui.core.base.instance import InstanceLock; "
             f"l = InstanceLock(Path({str(folder)!r})); ok = l.acquire(); h = l.holder(); "
             "print(ok, h.user if h else None, h.pid if h else None)")
     src = str(Path(__file__).resolve().parents[2] / "src")

@@ -9,9 +9,11 @@ from decimal import Decimal
 import pytest
 from test_workflow_kit import DAY, active_household, grant, team, to_pending
 
-from helpdesk_gui.core import approval, caps, codes, policy, settings
+from helpdesk_gui.core.admin import policy, settings
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import PermissionDenied, ValidationError
 from helpdesk_gui.core.db import row, scalar, write
-from helpdesk_gui.core.errors import PermissionDenied, ValidationError
+from helpdesk_gui.core.workflow import approval, caps
 
 DIBAO = 71_000        # 710.00 元 a month
 BOOK = codes.CodeBook.defaults()

@@ -101,7 +101,8 @@ def test_foreign_file_is_refused_untouched(folder, capsys):
 
 
 def test_check_reports_duplicate_active_person(database, folder, capsys):
-    from helpdesk_gui.core import auth, demo
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.demo import households as demo
     demo.generate(database, auth.SYSTEM, 20, seed=1)
     a, b = database.execute("SELECT id, id_number FROM households WHERE status = 'active' LIMIT 2").fetchall()
     database.execute("UPDATE households SET id_number = ? WHERE id = ?", [a[1], b[0]])
@@ -117,7 +118,7 @@ def test_check_names_broken_audit_row(database, folder, capsys):
 
 
 def test_core_imports_leave_qt_unloaded():
-    code = ("import sys; import helpdesk_gui.core.register, helpdesk_gui.core.search, helpdesk_gui.exchange, "
+    code = ("import sys; import helpdesk_gui.core.register.households, helpdesk_gui.core.register.search, helpdesk_gui.exchange, "
             "helpdesk_gui.printing, helpdesk_gui.cli; "
             "assert not any(m.startswith(('PySide6', 'shiboken6')) for m in sys.modules), 'Qt loaded'")
     src = str(Path(__file__).resolve().parents[2] / "src")

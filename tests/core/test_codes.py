@@ -1,4 +1,4 @@
-"""Tests of helpdesk_gui.core.codes (code lists, labels, legacy aliases)."""
+"""Tests of helpdesk_gui.core.base.codes (code lists, labels, legacy aliases)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk_gui.core import codes
-from helpdesk_gui.core.codes import CodeBook, clean_label
-from helpdesk_gui.core.errors import ValidationError
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.codes import CodeBook, clean_label
+from helpdesk_gui.core.base.errors import ValidationError
 
 PROP = settings(max_examples=100, deadline=None)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpdesk_gui.core import db as dbm
-from helpdesk_gui.core import schema
-from helpdesk_gui.core.errors import DatabaseRefused
+from helpdesk_gui.core import migrations as schema
+from helpdesk_gui.core.base.errors import DatabaseRefused
 
 
 def _pragma(db, name: str):
@@ -81,7 +81,7 @@ def test_reopen_does_not_rerun_migrations(tmp_path: Path):
 
 
 def test_readonly_open_does_not_write(database, folder: Path):
-    from helpdesk_gui.core import paths
+    from helpdesk_gui.core.base import paths
 
     database.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     ro = dbm.open_db(paths.db_path(folder), readonly=True)
@@ -297,7 +297,7 @@ def test_files_are_replaced_whole_or_not_at_all(tmp_path):
     """An export that fails half-way leaves the previous file as it was and no part behind."""
     import pytest
 
-    from helpdesk_gui.core import paths
+    from helpdesk_gui.core.base import paths
     target = tmp_path / "报表" / "统计.xlsx"
     with paths.replacing(target) as part:
         part.write_text("第一版", encoding="utf-8")

@@ -10,12 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpdesk_gui.core import eligibility, ids, policy, register
-from helpdesk_gui.core import settings as app_settings
+from helpdesk_gui.core.admin import policy
+from helpdesk_gui.core.admin import settings as app_settings
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.base.errors import PermissionDenied, ValidationError
 from helpdesk_gui.core.db import scalar
-from helpdesk_gui.core.eligibility import Rules
-from helpdesk_gui.core.errors import PermissionDenied, ValidationError
-from helpdesk_gui.core.register import HouseholdDraft
+from helpdesk_gui.core.register import eligibility
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.eligibility import Rules
+from helpdesk_gui.core.register.households import HouseholdDraft
 
 ON = dt.date(2025, 3, 10)
 RULES = Rules(dibao_month_fen=70_000, min_wage_month_fen=169_000)

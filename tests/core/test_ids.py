@@ -1,4 +1,4 @@
-"""Tests of helpdesk_gui.core.ids (GB 11643-1999 公民身份号码)."""
+"""Tests of helpdesk_gui.core.base.ids (GB 11643-1999 公民身份号码)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpdesk_gui.core import ids
-from helpdesk_gui.core.errors import ValidationError
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.base.errors import ValidationError
 
 TODAY = dt.date(2024, 6, 15)
 

@@ -7,8 +7,11 @@ import json
 
 from test_workflow_kit import DAY, Team, active_household, grant, team  # noqa: F401
 
-from helpdesk_gui.core import auth, funds, ledger, workflow
+from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.db import now_iso, write
+from helpdesk_gui.core.ledger import funds
+from helpdesk_gui.core.ledger import posting as ledger
+from helpdesk_gui.core.workflow import steps as workflow
 
 TODAY = dt.date(2026, 6, 15)
 

@@ -9,8 +9,13 @@ import pytest
 from test_ledger_kit import TODAY, balance, fund_id, own_fund, raw_decision, receive
 from test_workflow_kit import active_household, grant, new_household, team
 
-from helpdesk_gui.core import approval, audit, check, payroll, rosters, settings, stats
-from helpdesk_gui.core.errors import PermissionDenied, StateError, ValidationError
+from helpdesk_gui.core import check
+from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.admin import settings
+from helpdesk_gui.core.base.errors import PermissionDenied, StateError, ValidationError
+from helpdesk_gui.core.ledger import payroll, rosters
+from helpdesk_gui.core.reports import stats
+from helpdesk_gui.core.workflow import approval
 
 PAID = dt.date(2026, 5, 20)
 
@@ -196,7 +201,7 @@ def test_check_flags_a_payment_without_an_approved_decision(database, finance, g
 
 
 def test_a_campaign_roster_paid_from_a_donation_earmarked_for_it(database, finance, admin):
-    from helpdesk_gui.core import funds
+    from helpdesk_gui.core.ledger import funds
     t = team(database)
     h1 = active_household(database, t, 123, name="张三")
     h2 = active_household(database, t, 125, name="李四")
@@ -220,7 +225,7 @@ def test_bank_transfer_list_of_a_roster(database, finance, clerk, granted, tmp_p
     """银行代发清单: full accounts and amounts for the bank, the total equal to the roster's; finance only, audited."""
     from openpyxl import load_workbook
 
-    from helpdesk_gui.core import ledger_xlsx
+    from helpdesk_gui.core.ledger import xlsx as ledger_xlsx
     _t, _h, (d1, d2) = granted
     roster_id, _posted = payroll.pay_decisions(database, finance, [d1, d2], own_fund(database), paid_date=PAID,
                                                bank_batch="NH1", title="5月生活救助", today=TODAY)

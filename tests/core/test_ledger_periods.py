@@ -10,8 +10,11 @@ import sqlite3
 import pytest
 from test_ledger_kit import TODAY, own_fund, receive
 
-from helpdesk_gui.core import audit, check, ledger, periods
-from helpdesk_gui.core.errors import PermissionDenied, StateError, ValidationError
+from helpdesk_gui.core import check
+from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.base.errors import PermissionDenied, StateError, ValidationError
+from helpdesk_gui.core.ledger import periods
+from helpdesk_gui.core.ledger import posting as ledger
 
 
 def test_a_closed_month_takes_no_entries_in_the_core_or_the_schema(database, finance):

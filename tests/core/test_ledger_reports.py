@@ -10,19 +10,16 @@ from openpyxl import load_workbook
 from test_ledger_kit import TODAY, balance, fund_id, own_fund, raw_decision, receive
 from test_workflow_kit import active_household, team
 
-from helpdesk_gui.core import (
-    check,
-    demo,
-    ledger,
-    ledger_query,
-    ledger_reports,
-    ledger_xlsx,
-    loans,
-    payroll,
-    stats,
-)
-from helpdesk_gui.core.auth import SYSTEM
-from helpdesk_gui.core.errors import StateError, ValidationError
+from helpdesk_gui.core import check
+from helpdesk_gui.core.access.auth import SYSTEM
+from helpdesk_gui.core.base.errors import StateError, ValidationError
+from helpdesk_gui.core.demo import households as demo
+from helpdesk_gui.core.ledger import loans, payroll
+from helpdesk_gui.core.ledger import posting as ledger
+from helpdesk_gui.core.ledger import query as ledger_query
+from helpdesk_gui.core.ledger import reports as ledger_reports
+from helpdesk_gui.core.ledger import xlsx as ledger_xlsx
+from helpdesk_gui.core.reports import stats
 
 
 @pytest.fixture
@@ -217,7 +214,7 @@ def test_cli_ledger_commands(database, books, capsys, tmp_path):
 
 
 def test_opening_balances_are_the_same_from_every_anchor(database, books, finance):
-    from helpdesk_gui.core import periods
+    from helpdesk_gui.core.ledger import periods
     for p in ("2026-03", "2026-04"):
         periods.close_month(database, finance, p, today=TODAY)
 

@@ -21,8 +21,13 @@ from hypothesis.stateful import (
 )
 from test_ledger_kit import raw_decision
 
-from helpdesk_gui.core import auth, check, funds, ids, ledger, paths, payroll, periods, setup
-from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core import check
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import setup
+from helpdesk_gui.core.base import ids, paths
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.ledger import funds, payroll, periods
+from helpdesk_gui.core.ledger import posting as ledger
 
 START = dt.date(2026, 1, 5)
 FUNDS = ("本级工会帮扶经费", "上级工会拨付资金", "大病救助金", "中央财政帮扶资金")

@@ -1,4 +1,4 @@
-"""Tests of helpdesk_gui.core.money (integer fen, parsing, formatting, 人民币大写)."""
+"""Tests of helpdesk_gui.core.base.money (integer fen, parsing, formatting, 人民币大写)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk_gui.core.errors import ValidationError
-from helpdesk_gui.core.money import format_yuan, parse_yuan, round_fen, to_chinese_upper
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.money import format_yuan, parse_yuan, round_fen, to_chinese_upper
 
 PROP = settings(max_examples=300, deadline=None)
 

@@ -7,10 +7,14 @@ import json
 
 import pytest
 
-from helpdesk_gui.core import check, ledger, mutual, mutual_claims, mutual_settle
+from helpdesk_gui.core import check
+from helpdesk_gui.core.base.errors import PermissionDenied, StateError, ValidationError
 from helpdesk_gui.core.db import _migrations, row, rows, scalar
-from helpdesk_gui.core.errors import PermissionDenied, StateError, ValidationError
-from helpdesk_gui.core.mutual_claims import ReceiptDraft
+from helpdesk_gui.core.ledger import posting as ledger
+from helpdesk_gui.core.mutual import claims as mutual_claims
+from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import settle as mutual_settle
+from helpdesk_gui.core.mutual.claims import ReceiptDraft
 from mutual_kit import Y, idn, receipt
 
 
@@ -226,7 +230,7 @@ def test_old_database_gets_the_new_entry_kinds(tmp_path) -> None:
 
 def test_members_list_names_the_hardship_archive(scheme, clerk) -> None:
     """A member who heads an archive in the register (applying or 在档) is shown with its 档案编号."""
-    from helpdesk_gui.core import register
+    from helpdesk_gui.core.register import households as register
     db = scheme["db"]
     zhang = mutual.get_member(db, scheme["members"][0])
     hid = register.create_household(db, clerk, register.HouseholdDraft(fields={
@@ -237,7 +241,7 @@ def test_members_list_names_the_hardship_archive(scheme, clerk) -> None:
 
 
 def test_home_worklists_count_claims_to_approve_and_to_settle(scheme, clerk, approver) -> None:
-    from helpdesk_gui.core import worklists
+    from helpdesk_gui.core.reports import worklists
     db = scheme["db"]
     zhang, li, _wang = scheme["members"]
     waiting = mutual_claims.create_claim(db, clerk, scheme["plan"], zhang, [receipt("W1", 3_000)])

@@ -6,8 +6,12 @@ import datetime as dt
 import json
 
 from helpdesk_gui import cli
-from helpdesk_gui.core import auth, check, demo, ids, mutual
+from helpdesk_gui.core import check
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.db import scalar
+from helpdesk_gui.core.demo import households as demo
+from helpdesk_gui.core.mutual import scheme as mutual
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -42,7 +46,8 @@ def test_mutual_commands(folder, database, capsys, monkeypatch, clerk) -> None:
     code, out, _ = run(capsys, "mutual-plans", "--json")
     assert json.loads(out)[0]["received_fen"] == 7_000 and json.loads(out)[0]["paid"] == 2
 
-    from helpdesk_gui.core import ledger, mutual_claims
+    from helpdesk_gui.core.ledger import posting as ledger
+    from helpdesk_gui.core.mutual import claims as mutual_claims
     finance = auth.get_actor(database, "finance")
     ledger.post_receipt(database, finance, int(plan["fund_id"]), 10_000_000, "other_in", "工会补充", on=dt.date(2026, 2, 2))
     receipt = mutual_claims.ReceiptDraft("3", "ZY88", "2026-03-01", 800_000, 200_000, 500_000, "县医院")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpdesk_gui.core.mutual_rule import History, Receipt, Rule, compute
+from helpdesk_gui.core.mutual.rule import History, Receipt, Rule, compute
 
 Y = 100  # fen per yuan
 

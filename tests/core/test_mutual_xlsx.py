@@ -7,8 +7,13 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from helpdesk_gui.core import ids, ledger, mutual, mutual_claims, mutual_settle, mutual_xlsx
-from helpdesk_gui.core.mutual_claims import ReceiptDraft
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.ledger import posting as ledger
+from helpdesk_gui.core.mutual import claims as mutual_claims
+from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import settle as mutual_settle
+from helpdesk_gui.core.mutual import xlsx as mutual_xlsx
+from helpdesk_gui.core.mutual.claims import ReceiptDraft
 
 Y = 100
 

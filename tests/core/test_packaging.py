@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpdesk_gui.core import paths
+from helpdesk_gui.core.base import paths
 
 ROOT = Path(__file__).resolve().parents[2]
 

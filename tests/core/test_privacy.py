@@ -1,4 +1,4 @@
-"""Tests of helpdesk_gui.core.privacy (masking of personal information)."""
+"""Tests of helpdesk_gui.core.base.privacy (masking of personal information)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk_gui.core.privacy import mask_bank, mask_id, mask_name, mask_phone
+from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_name, mask_phone
 
 PROP = settings(max_examples=150, deadline=None)
 MASKS = [mask_id, mask_phone, mask_bank, mask_name]

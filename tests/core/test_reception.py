@@ -8,10 +8,14 @@ import datetime as dt
 import pytest
 from test_workflow_kit import new_household, team
 
-from helpdesk_gui.core import audit, reception, services, visits, workdays, workflow, worklists
+from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.admin import workdays
+from helpdesk_gui.core.base.errors import NotFoundError, PermissionDenied, StateError, ValidationError
+from helpdesk_gui.core.casework import reception, services, visits
+from helpdesk_gui.core.casework.reception import DeadlineRule, EntryDraft, EntryFilter
 from helpdesk_gui.core.db import row, scalar
-from helpdesk_gui.core.errors import NotFoundError, PermissionDenied, StateError, ValidationError
-from helpdesk_gui.core.reception import DeadlineRule, EntryDraft, EntryFilter
+from helpdesk_gui.core.reports import worklists
+from helpdesk_gui.core.workflow import steps as workflow
 
 FRI = dt.date(2025, 3, 7)          # a Friday
 
@@ -138,7 +142,7 @@ def test_closing_needs_a_result_and_freezes_the_entry(database, clerk):
 
 
 def test_only_the_responsible_person_or_a_supervisor_closes(database, clerk, reviewer, admin):
-    from helpdesk_gui.core import auth
+    from helpdesk_gui.core.access import auth
     auth.create_user(database, admin, "clerk2", "刘经办", ["clerk"], "passw0rd!")
     clerk2 = auth.get_actor(database, "clerk2")
     eid = entry(database, clerk)
@@ -283,8 +287,11 @@ def test_service_cases_open_and_close_with_amounts(database, clerk):
 # ---------------------------------------------------------------- demo data
 
 def test_demo_adds_entries_pairs_visits_and_cases_deterministically(database, tmp_path):
-    from helpdesk_gui.core import auth, check, demo, setup
+    from helpdesk_gui.core import check
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.admin import setup
     from helpdesk_gui.core.db import rows
+    from helpdesk_gui.core.demo import households as demo
     other = setup.initialise(tmp_path / "other.db", "530122", "某某县总工会", "admin1234")
     day = dt.date(2026, 3, 2)
     counts = demo.generate(database, auth.SYSTEM, 400, seed=4, today=day)

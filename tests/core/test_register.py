@@ -9,16 +9,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpdesk_gui.core import audit, auth, codes, ids, register
-from helpdesk_gui.core.db import row, rows, scalar
-from helpdesk_gui.core.errors import (
+from helpdesk_gui.core.access import audit, auth
+from helpdesk_gui.core.base import codes, ids
+from helpdesk_gui.core.base.errors import (
     DuplicatePersonError,
     PermissionDenied,
     StateError,
     ValidationError,
     ValidationErrors,
 )
-from helpdesk_gui.core.register import HouseholdDraft
+from helpdesk_gui.core.db import row, rows, scalar
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.households import HouseholdDraft
 
 TODAY = dt.date(2025, 3, 10)
 COUNTY = "530122"
@@ -353,7 +355,8 @@ LABELS = dict(codes.DEFAULT_LISTS["status"][1])
 
 def test_normal_lifecycle(database, clerk, reviewer, admin):
     # the in-process statuses are driven by the 新建档 application (core.workflow)
-    from helpdesk_gui.core import approval, workflow
+    from helpdesk_gui.core.workflow import approval
+    from helpdesk_gui.core.workflow import steps as workflow
     hid = register.create_household(database, clerk, draft(), today=TODAY)
     app = workflow.file_application(database, clerk, hid, "new_archive", today=TODAY)
     for material in ("1", "2", "3", "4", "10"):
@@ -418,7 +421,7 @@ def test_active_only_through_an_approval(database, clerk, reviewer, admin):
 
 
 def test_open_application_drives_the_archive(database, clerk, reviewer, admin):
-    from helpdesk_gui.core import workflow
+    from helpdesk_gui.core.workflow import steps as workflow
     hid = register.create_household(database, clerk, draft(), today=TODAY)
     app = workflow.file_application(database, clerk, hid, "new_archive", today=TODAY)
     assert household(database, hid)["status"] == "visiting"
@@ -619,7 +622,7 @@ def test_names_round_trip_with_pinyin(database, clerk, name):
 
 def test_full_width_digits_are_normalised(database, clerk):
     """IMEs type full-width digits; they are stored as ASCII so search by phone finds them."""
-    from helpdesk_gui.core import search
+    from helpdesk_gui.core.register import search
 
     hid = register.create_household(database, clerk, draft(phone="１３８ ００１１ ２２３３",
                                                            bank_account="６２２８ ４８０１ ２３４５ ６７８９"),
@@ -660,7 +663,8 @@ def test_archive_serials_run_out(database, clerk):
 
 
 def test_bulk_insert_fills_the_address_index_and_restores_its_trigger(database, clerk):
-    from helpdesk_gui.core import demo, search
+    from helpdesk_gui.core.demo import households as demo
+    from helpdesk_gui.core.register import search
     demo.generate(database, auth.SYSTEM, 60, seed=11)
     indexed = database.execute("SELECT count(*) FROM households_fts").fetchone()[0]
     assert indexed == database.execute("SELECT count(*) FROM households").fetchone()[0] == 60

@@ -7,8 +7,10 @@ import json
 
 import pytest
 
-from helpdesk_gui.core import audit, ids, register
-from helpdesk_gui.core.errors import PermissionDenied
+from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.base.errors import PermissionDenied
+from helpdesk_gui.core.register import households as register
 
 
 def test_reveal_with_members_is_audited_and_needs_the_permission(database, clerk, reviewer):

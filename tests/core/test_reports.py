@@ -8,12 +8,17 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from helpdesk_gui.core import auth, ids, reception, register, report_xlsx, reports, services, visits
-from helpdesk_gui.core.errors import ValidationError
-from helpdesk_gui.core.reception import EntryDraft
-from helpdesk_gui.core.register import HouseholdDraft
-from helpdesk_gui.core.services import CaseDraft
-from helpdesk_gui.core.visits import VisitDraft
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.casework import reception, services, visits
+from helpdesk_gui.core.casework.reception import EntryDraft
+from helpdesk_gui.core.casework.services import CaseDraft
+from helpdesk_gui.core.casework.visits import VisitDraft
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.households import HouseholdDraft
+from helpdesk_gui.core.reports import figures as reports
+from helpdesk_gui.core.reports import xlsx as report_xlsx
 
 TODAY = dt.date(2025, 12, 31)
 MARCH = reports.Period.month(2025, 3)
@@ -128,7 +133,7 @@ def test_march_figures_equal_the_hand_count(county):
 
 
 def test_figures_count_the_register_and_payments_as_the_printed_statistics_do(county):
-    from helpdesk_gui.core import stats
+    from helpdesk_gui.core.reports import stats
     for period in (MARCH, reports.Period.year(2025), reports.Period.parse("2024-01-01", "2025-12-31")):
         ours = reports.figures(county, period)
         theirs = stats.period_figures(county, period.a, period.b)
@@ -259,7 +264,7 @@ def test_report_prints_the_city_figures_through_the_monthly_form(county, folder,
 
 
 def test_reception_sheet_prints_the_entries(county, tmp_path):
-    from helpdesk_gui.report_commands import print_reception_sheet
+    from helpdesk_gui.printing.reports import print_reception_sheet
     printed = print_reception_sheet(county, MARCH, tmp_path / "sheet.pdf", actor=auth.get_actor(county, "clerk"))
     text = _pdf_text(printed.path)
     assert text.count("来访人") >= 6 and "来信·投诉" in text and "已办理" in text

@@ -6,8 +6,11 @@ import datetime as dt
 
 import pytest
 
-from helpdesk_gui.core import auth, demo, retention, search
-from helpdesk_gui.core.errors import PermissionDenied
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import retention
+from helpdesk_gui.core.base.errors import PermissionDenied
+from helpdesk_gui.core.demo import households as demo
+from helpdesk_gui.core.register import search
 
 
 def test_only_old_closed_archives_are_cleared_and_payments_stay(database, admin, clerk):

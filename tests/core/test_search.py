@@ -12,10 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk_gui.core import auth, demo, ids, register, search, setup
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import setup
+from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.db import rows, write
-from helpdesk_gui.core.register import HouseholdDraft
-from helpdesk_gui.core.search import Filters
+from helpdesk_gui.core.demo import households as demo
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register import search
+from helpdesk_gui.core.register.households import HouseholdDraft
+from helpdesk_gui.core.register.search import Filters
 
 TODAY = dt.date(2025, 3, 10)
 ZHANG_ID = ids.make("530122", dt.date(1968, 2, 29), 901)

@@ -18,11 +18,16 @@ from test_workflow_kit import (
     to_pending,
 )
 
-from helpdesk_gui.core import applications, approval, auth, register, workdays, workflow, worklists
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import workdays
+from helpdesk_gui.core.base.errors import PermissionDenied, StateError, ValidationError
 from helpdesk_gui.core.db import row, rows, scalar, write
-from helpdesk_gui.core.errors import PermissionDenied, StateError, ValidationError
-from helpdesk_gui.core.register import HouseholdDraft
-from helpdesk_gui.core.workflow import DutyConflict
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.households import HouseholdDraft
+from helpdesk_gui.core.reports import worklists
+from helpdesk_gui.core.workflow import applications, approval
+from helpdesk_gui.core.workflow import steps as workflow
+from helpdesk_gui.core.workflow.steps import DutyConflict
 
 D = dt.timedelta
 

@@ -7,11 +7,13 @@ import datetime as dt
 import pytest
 from test_workflow_kit import active_household, team
 
-from helpdesk_gui.core import approval, campaigns, search, workflow
-from helpdesk_gui.core.campaigns import ProposalRule, RowException
+from helpdesk_gui.core.base.errors import PermissionDenied, StateError, ValidationError
 from helpdesk_gui.core.db import rows, scalar
-from helpdesk_gui.core.errors import PermissionDenied, StateError, ValidationError
-from helpdesk_gui.core.workflow import DutyConflict
+from helpdesk_gui.core.register import search
+from helpdesk_gui.core.workflow import approval, campaigns
+from helpdesk_gui.core.workflow import steps as workflow
+from helpdesk_gui.core.workflow.campaigns import ProposalRule, RowException
+from helpdesk_gui.core.workflow.steps import DutyConflict
 
 ON = dt.date(2026, 8, 17)   # a Monday
 STUDENTS = [{"name": "张大学", "relation": "2", "identity": "21"}, {"name": "张高中", "relation": "2", "identity": "23"},

@@ -6,9 +6,14 @@ import datetime as dt
 import json
 
 from helpdesk_gui import cli
-from helpdesk_gui.core import auth, check, demo, paths, setup, stats
+from helpdesk_gui.core import check
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import setup
+from helpdesk_gui.core.base import paths
 from helpdesk_gui.core.db import rows, scalar
-from helpdesk_gui.core.workflow import HOUSEHOLD_STATUS, OPEN
+from helpdesk_gui.core.demo import households as demo
+from helpdesk_gui.core.reports import stats
+from helpdesk_gui.core.workflow.steps import HOUSEHOLD_STATUS, OPEN
 
 TODAY = dt.date(2026, 11, 20)
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from helpdesk_gui.core import approval, auth, ids, register, workflow
-from helpdesk_gui.core.auth import Actor
-from helpdesk_gui.core.register import HouseholdDraft
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.access.auth import Actor
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.households import HouseholdDraft
+from helpdesk_gui.core.workflow import approval
+from helpdesk_gui.core.workflow import steps as workflow
 
 COUNTY = "530122"
 DAY = dt.date(2026, 3, 2)            # a Monday

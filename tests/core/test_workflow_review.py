@@ -8,10 +8,12 @@ import math
 import pytest
 from test_workflow_kit import active_household, team
 
-from helpdesk_gui.core import approval, register, review, worklists
+from helpdesk_gui.core.base.errors import PermissionDenied, StateError, ValidationError
 from helpdesk_gui.core.db import row, scalar, write
-from helpdesk_gui.core.errors import PermissionDenied, StateError, ValidationError
-from helpdesk_gui.core.workflow import DutyConflict
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.reports import worklists
+from helpdesk_gui.core.workflow import approval, review
+from helpdesk_gui.core.workflow.steps import DutyConflict
 
 ON = dt.date(2026, 12, 1)
 

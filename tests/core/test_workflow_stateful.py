@@ -19,9 +19,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 from test_workflow_kit import DAY, active_household, new_household, team
 
-from helpdesk_gui.core import approval, auth, paths, register, setup, workflow
 from helpdesk_gui.core import db as dbm
-from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import setup
+from helpdesk_gui.core.base import paths
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.workflow import approval
+from helpdesk_gui.core.workflow import steps as workflow
 
 USERS = ("clerk", "reviewer", "approver", "approver2", "admin", "finance", "dual")
 THRESHOLD = 500_000          # second level above 5,000 元 here, so random amounts reach it

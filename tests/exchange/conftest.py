@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from helpdesk_gui.core import ids
+from helpdesk_gui.core.base import ids
 from helpdesk_gui.exchange import spec
 
 COUNTY = "530122"
@@ -82,7 +82,7 @@ class BatchBuilder:
         m.update(manifest or {})
         self._save(path, sheets, m, extra)
         if checksum is True:
-            from helpdesk_gui.core import codes
+            from helpdesk_gui.core.base import codes
             from helpdesk_gui.exchange.validate import parse_batch
             parsed = parse_batch(path, codes.CodeBook.defaults(), receiver_code=None, today=TODAY)
             m[spec.K_CHECKSUM] = parsed.checksum
@@ -118,7 +118,9 @@ def builder(tmp_path: Path) -> BatchBuilder:
 @pytest.fixture
 def city(tmp_path: Path):
     """The city union's database (530100), with a clerk and a reviewer."""
-    from helpdesk_gui.core import auth, paths, setup
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.admin import setup
+    from helpdesk_gui.core.base import paths
     db = setup.initialise(paths.db_path(tmp_path / "city"), CITY, "某某市总工会", "admin1234")
     admin = auth.get_actor(db, "admin")
     auth.create_user(db, admin, "clerk", "市经办", ["clerk"], "passw0rd!")
@@ -129,11 +131,11 @@ def city(tmp_path: Path):
 
 @pytest.fixture
 def city_clerk(city):
-    from helpdesk_gui.core import auth
+    from helpdesk_gui.core.access import auth
     return auth.get_actor(city, "clerk")
 
 
 @pytest.fixture
 def city_reviewer(city):
-    from helpdesk_gui.core import auth
+    from helpdesk_gui.core.access import auth
     return auth.get_actor(city, "reviewer")

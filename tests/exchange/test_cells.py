@@ -7,7 +7,7 @@ import datetime as _dt
 import pytest
 from openpyxl import Workbook as OpenpyxlWorkbook
 
-from helpdesk_gui.core import codes
+from helpdesk_gui.core.base import codes
 from helpdesk_gui.exchange import cells, spec
 from helpdesk_gui.exchange.cells import CellError
 from helpdesk_gui.exchange.columns import column_converter

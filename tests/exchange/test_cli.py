@@ -7,8 +7,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from helpdesk_gui.cli import main
-from helpdesk_gui.core import auth, demo
+from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.db import scalar
+from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.exchange import spec
 
 from .conftest import TODAY, household, person, table

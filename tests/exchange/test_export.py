@@ -10,8 +10,12 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from helpdesk_gui.core import auth, demo, exchange_state, register, settings
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.db import rows, scalar, write
+from helpdesk_gui.core.demo import households as demo
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import importer, spec
 from helpdesk_gui.exchange.export import export_batch
 
@@ -172,7 +176,7 @@ def test_round_trip_demo_register_into_a_fresh_database(database, clerk, city, c
         scalar(database, "SELECT sum(amount_fen) FROM assistance_records")
     assert scalar(city, "SELECT count(*) FROM households WHERE sender_code = ?", [COUNTY]) == 250
     # 资金收支: the county's fund ledger for the year to date, by source, balanced
-    from helpdesk_gui.core import ledger_reports
+    from helpdesk_gui.core.ledger import reports as ledger_reports
     today = _dt.date.today()
     ledger = {r["fund_source"]: (r["opening_fen"], r["income_fen"], r["expense_fen"], r["closing_fen"])
               for r in ledger_reports.source_summary(database, f"{today.year}-01-01", today.isoformat())}

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import Workbook
 
 from helpdesk_gui.cli import main
-from helpdesk_gui.core import exchange_state
+from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.db import rows, scalar
-from helpdesk_gui.core.errors import ValidationError
+from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import foreign, mapping
 
 from .conftest import TODAY, person
@@ -112,7 +112,7 @@ def test_same_validation_and_all_or_nothing(database, clerk, tmp_path):
 
 
 def test_person_already_in_the_register_is_refused(database, clerk, tmp_path):
-    from helpdesk_gui.core import register
+    from helpdesk_gui.core.register import households as register
     register.create_household(database, clerk, register.HouseholdDraft(
         fields={"name": "张三", "id_number": ID1, "cause_main": "3"}), today=TODAY)
     path = station_sheet(tmp_path / "s.xlsx")

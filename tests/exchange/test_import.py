@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from helpdesk_gui.core import exchange_state, policy
+from helpdesk_gui.core.admin import policy
 from helpdesk_gui.core.db import rows, scalar
+from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import importer, spec
 from helpdesk_gui.exchange.importer import ALREADY, IMPORTED, REJECTED, UNCONFIRMED
 
@@ -92,7 +93,7 @@ def test_any_error_rejects_the_whole_batch(city, city_clerk, builder):
 
 
 def test_a_failure_while_writing_leaves_nothing(city, city_clerk, builder, monkeypatch):
-    from helpdesk_gui.core import exchange_apply
+    from helpdesk_gui.core.sync import apply as exchange_apply
 
     def boom(*_a, **_k):
         raise RuntimeError("disk full")
@@ -235,7 +236,7 @@ def test_fine_local_status_is_kept_for_applying(city, city_clerk, builder):
 
 
 def test_changed_on_both_sides_is_held_as_a_conflict(city, city_clerk, builder):
-    from helpdesk_gui.core import exchange_apply
+    from helpdesk_gui.core.sync import apply as exchange_apply
     run(city, city_clerk, basic(builder))
     # a clerk at the city corrects the address locally
     city.execute("UPDATE households SET address = '市里改的地址', updated_at = '2026-11-02T10:00:00+08:00' "
@@ -263,7 +264,7 @@ def test_changed_on_both_sides_is_held_as_a_conflict(city, city_clerk, builder):
 
 
 def test_conflict_keep_ours_and_edit(city, city_clerk, builder):
-    from helpdesk_gui.core import exchange_apply
+    from helpdesk_gui.core.sync import apply as exchange_apply
     run(city, city_clerk, basic(builder))
     city.execute("UPDATE households SET address = '市里', phone = '13000000000', updated_at = '2026-11-02T10:00:00+08:00'")
     v2 = [household(A1, "张三", ID1, 家庭住址="县里", 最后修改时间="2026-11-03T09:00:00+08:00"),
@@ -334,7 +335,7 @@ def test_same_person_in_the_database_is_an_error(city, city_clerk, builder):
 
 def test_cross_county_duplicate_allowed_when_verification_says_so(database, clerk, reviewer, builder):
     """The city tells the county: its archive duplicates one in another county, which stays."""
-    from helpdesk_gui.core import register
+    from helpdesk_gui.core.register import households as register
     hid = register.create_household(database, clerk, register.HouseholdDraft(
         fields={"name": "张三", "id_number": ID1, "cause_main": "3"}), today=TODAY)
     ours = scalar(database, "SELECT archive_no FROM households WHERE id = ?", [hid])
@@ -351,7 +352,7 @@ def test_cross_county_duplicate_allowed_when_verification_says_so(database, cler
 
 
 def test_verification_results_flag_archives_for_the_clerk(database, clerk, builder):
-    from helpdesk_gui.core import register
+    from helpdesk_gui.core.register import households as register
     hid = register.create_household(database, clerk, register.HouseholdDraft(
         fields={"name": "张三", "id_number": ID1, "cause_main": "3"}), today=TODAY)
     ours = scalar(database, "SELECT archive_no FROM households WHERE id = ?", [hid])

@@ -8,8 +8,8 @@ import io
 import pytest
 
 from helpdesk_gui import cli
-from helpdesk_gui.core import audit
-from helpdesk_gui.core.errors import PermissionDenied, ValidationError
+from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.base.errors import PermissionDenied, ValidationError
 from helpdesk_gui.exchange import keys
 
 KEY = "县市共用的签名密钥-2026-abcdef"

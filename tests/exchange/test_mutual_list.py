@@ -11,9 +11,9 @@ import pytest
 from openpyxl import Workbook
 
 from helpdesk_gui.cli import main
-from helpdesk_gui.core import mutual
+from helpdesk_gui.core.base.errors import PermissionDenied, StateError, ValidationError
 from helpdesk_gui.core.db import scalar
-from helpdesk_gui.core.errors import PermissionDenied, StateError, ValidationError
+from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.exchange import mapping, mutual_list
 from helpdesk_gui.exchange.mutual_list import ListRejected
 from mutual_kit import idn
@@ -186,12 +186,11 @@ def test_only_enrolling_roles_import_and_a_closed_plan_refuses(database, clerk, 
 # ----------------------------------------------------------------------------- the command line
 
 @pytest.fixture
-def cli(monkeypatch):
-    """``helpdesk`` with the mutual-import command (added to cli.EXTENSIONS by the lead)."""
-    from helpdesk_gui import cli as cli_module
-    name = "helpdesk_gui.exchange.mutual_commands"
-    if name not in cli_module.EXTENSIONS:
-        monkeypatch.setattr(cli_module, "EXTENSIONS", (*cli_module.EXTENSIONS, name))
+def cli():
+    """``helpdesk`` has the mutual-import command (one module of the cli package)."""
+    from helpdesk_gui.cli import main as cli_main
+    from helpdesk_gui.cli import mutual_import
+    assert mutual_import in cli_main.FEATURES
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

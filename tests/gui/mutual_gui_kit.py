@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
-from helpdesk_gui.core import mutual
+from helpdesk_gui.core.mutual import scheme as mutual
 
 
 class Page(QWidget):

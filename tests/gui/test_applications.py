@@ -9,8 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from helpdesk_gui.core import auth, ids, register, worklists
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.db import row, scalar
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.reports import worklists
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.applications.approve_dialog import ApproveDialog
 from helpdesk_gui.gui.applications.campaign_dialog import CampaignDialog
@@ -190,7 +193,7 @@ def test_approver_must_give_a_reason_above_the_cap(qtbot, folder, database, hous
 
 
 def test_home_worklist_opens_the_application(qtbot, folder, database, household, clerk):
-    from helpdesk_gui.core import workflow
+    from helpdesk_gui.core.workflow import steps as workflow
     app = workflow.file_application(database, clerk, household, "project", project="1", requested_fen=100_000)
     window = MainWindow(AppContext(folder=folder, db=database, actor=clerk))
     qtbot.addWidget(window)
@@ -252,7 +255,7 @@ def test_campaign_and_review_tabs(qtbot, folder, database, household, answers, m
 
 
 def test_rules_dialog(qtbot, folder, database, admin, clerk, monkeypatch):
-    from helpdesk_gui.core import caps
+    from helpdesk_gui.core.workflow import caps
     from helpdesk_gui.gui.applications.rules_dialog import RulesDialog
     viewer = RulesDialog(AppContext(folder=folder, db=database, actor=clerk))
     qtbot.addWidget(viewer)

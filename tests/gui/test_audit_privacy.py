@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from helpdesk_gui.core import audit, auth, demo
+from helpdesk_gui.core.access import audit, auth
+from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.gui.audit.page import AuditPage
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.main_window import MainWindow

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from helpdesk_gui.core import auth, backup, demo
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import backup
+from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.gui.backup.page import BackupPage
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.main_window import MainWindow

@@ -10,7 +10,9 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from helpdesk_gui.core import auth, demo, reports
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.demo import households as demo
+from helpdesk_gui.core.reports import figures as reports
 from helpdesk_gui.gui import fonts
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.stats.charts import Chart, Series, nice_step

@@ -7,8 +7,10 @@ import json
 
 import pytest
 
-from helpdesk_gui.core import audit, ids, register
-from helpdesk_gui.core.privacy import mask_bank, mask_id, mask_phone
+from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
+from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.household.editor import HouseholdEditor
 

@@ -9,8 +9,10 @@ from openpyxl import load_workbook
 
 from exchange.conftest import TODAY, BatchBuilder, household, member, person, record, table
 from exchange.test_foreign import station_sheet
-from helpdesk_gui.core import auth, exchange_state, register
+from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.db import scalar
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import importer, spec
 from helpdesk_gui.gui import fonts
 from helpdesk_gui.gui.context import AppContext
@@ -181,7 +183,7 @@ def test_conflict_screen_field_by_field(qtbot, ctx, builder, database, clerk):
     qtbot.addWidget(page)
     assert page.tabs.tabText(1) == "待处理冲突（1）"
     assert page.conflict_model.rows[0].cells[2] == A1 and "家庭住址" in page.conflict_model.rows[0].cells[5]
-    from helpdesk_gui.core import worklists
+    from helpdesk_gui.core.reports import worklists
     assert worklists.counts(database)["exchange_conflicts"] == 1
     [item] = worklists.items(database, "exchange_conflicts")
     assert (item["archive_no"], item["name"], item["status"]) == (A1, "张三", "档案")
@@ -209,7 +211,7 @@ def test_conflict_screen_field_by_field(qtbot, ctx, builder, database, clerk):
 
 
 def test_export_dialog_incremental_then_full(qtbot, ctx, database, clerk, tmp_path):
-    from helpdesk_gui.core import demo
+    from helpdesk_gui.core.demo import households as demo
     demo.generate(database, auth.SYSTEM, 12, seed=3, today=TODAY)
     page = ExchangePage(ctx)
     qtbot.addWidget(page)
@@ -244,7 +246,7 @@ def test_flags_and_allocations_tabs(qtbot, folder, database, reviewer, builder):
     assert page.tabs.tabText(2) == "核查结果（1）" and page.tabs.tabText(3) == "下拨资金（1）"
     assert page.flag_model.rows[0].cells[1:5] == [ours, "张三", "退回", "收入证明缺少盖章"]
     assert page.allocation_model.rows[0].cells[3:7] == ["上级工会拨付", "120,000.00", "780.00", "待入账"]
-    from helpdesk_gui.core import worklists
+    from helpdesk_gui.core.reports import worklists
     assert [i["archive_no"] for i in worklists.items(database, "exchange_returned")] == [ours]
     opened: list[int] = []
     page.household_requested.connect(opened.append)

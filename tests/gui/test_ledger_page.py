@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from test_ledger_kit import fund_id, own_fund, raw_decision  # noqa: E402
 from test_workflow_kit import active_household, team  # noqa: E402
 
-from helpdesk_gui.core import ledger, loans, payroll, periods  # noqa: E402
+from helpdesk_gui.core.ledger import loans, payroll, periods
+from helpdesk_gui.core.ledger import posting as ledger  # noqa: E402
 from helpdesk_gui.gui.context import AppContext  # noqa: E402
 from helpdesk_gui.gui.ledger.closing_dialog import ClosingDialog  # noqa: E402
 from helpdesk_gui.gui.ledger.entries import EntriesTab  # noqa: E402

@@ -8,8 +8,11 @@ import pytest
 from mutual_gui_kit import Page
 from PySide6.QtCore import Qt
 
-from helpdesk_gui.core import auth, check, mutual, mutual_claims
+from helpdesk_gui.core import check
+from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.db import scalar
+from helpdesk_gui.core.mutual import claims as mutual_claims
+from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.mutual.advance_dialog import AdvanceDialog
 from helpdesk_gui.gui.mutual.claim_dialog import ClaimDialog

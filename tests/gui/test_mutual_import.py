@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtWidgets import QApplication, QComboBox
 
 from exchange.test_mutual_list import GOOD, UNIT, idn, member_list
-from helpdesk_gui.core import mutual
 from helpdesk_gui.core.db import scalar
+from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui import fonts
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.mutual.import_dialog import BAD_CELL, ImportListDialog

@@ -10,8 +10,8 @@ from mutual_gui_kit import Page, answering
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
-from helpdesk_gui.core import mutual
 from helpdesk_gui.core.db import rows, scalar
+from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.mutual.contribution_dialog import ContributionDialog
 from helpdesk_gui.gui.mutual.member_dialog import MemberDialog

@@ -11,9 +11,13 @@ from mutual_gui_kit import Page, answering
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QDialog
 
-from helpdesk_gui.core import ids, ledger, mutual, mutual_claims, mutual_settle
+from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.db import row
-from helpdesk_gui.core.mutual_claims import ReceiptDraft
+from helpdesk_gui.core.ledger import posting as ledger
+from helpdesk_gui.core.mutual import claims as mutual_claims
+from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import settle as mutual_settle
+from helpdesk_gui.core.mutual.claims import ReceiptDraft
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.mutual.plan_dialog import PlanDialog
 from helpdesk_gui.gui.mutual.plans_tab import PlansTab

@@ -11,8 +11,11 @@ import test_mutual_claims as kit
 from mutual_gui_kit import Page
 from test_mutual_claims import context, register, tab_for
 
-from helpdesk_gui.core import check, ledger, mutual_claims, mutual_settle
+from helpdesk_gui.core import check
 from helpdesk_gui.core.db import scalar
+from helpdesk_gui.core.ledger import posting as ledger
+from helpdesk_gui.core.mutual import claims as mutual_claims
+from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.gui.mutual.settle_dialog import NewSettlementDialog, quarters
 from helpdesk_gui.gui.mutual.settle_post_dialog import PostSettlementDialog
 from helpdesk_gui.gui.mutual.settle_tab import SettlementsTab

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk_gui.core import mutual_claims
+from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.main_window import MainWindow
 from mutual_kit import receipt

@@ -11,8 +11,9 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtPrintSupport import QPrinter
 
-from helpdesk_gui.core import auth, demo
+from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.db import rows
+from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.household.editor import HouseholdEditor
 from helpdesk_gui.gui.main_window import MainWindow

@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from helpdesk_gui.core import auth, demo, reception, services, visits
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.casework import reception, services, visits
+from helpdesk_gui.core.casework.reception import EntryDraft
 from helpdesk_gui.core.db import scalar
-from helpdesk_gui.core.reception import EntryDraft
+from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.gui import fonts
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.home import HomePage

@@ -7,8 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from helpdesk_gui.core import admin as adm
-from helpdesk_gui.core import auth, policy
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import centre as adm
+from helpdesk_gui.core.admin import policy
 from helpdesk_gui.core.db import get_meta, scalar
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.settings.dialogs import NewUserDialog, PasswordDialog, RolesDialog, StandardDialog

@@ -7,7 +7,9 @@ import subprocess
 import sys
 import threading
 
-from helpdesk_gui.core import auth, demo, worklists
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.demo import households as demo
+from helpdesk_gui.core.reports import worklists
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.main_window import MainWindow
 
@@ -90,7 +92,8 @@ def test_start_does_not_import_the_heavy_libraries(folder, database):
 import sys
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
-from helpdesk_gui.core import auth, db as dbm
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core import db as dbm
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.main_window import MainWindow
 from helpdesk_gui.gui.worker import QThreadPool

@@ -8,7 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
-from helpdesk_gui.core import auth, demo, ids, register
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.demo import households as demo
+from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.household.editor import HouseholdEditor
 from helpdesk_gui.gui.login import FirstRunDialog, LoginDialog

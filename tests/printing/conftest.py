@@ -9,8 +9,9 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from helpdesk_gui.core import ids, register
-from helpdesk_gui.core.register import HouseholdDraft
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.households import HouseholdDraft
 
 COUNTY = "530122"
 HEAD_ID = ids.make(COUNTY, dt.date(1975, 5, 6), 123)

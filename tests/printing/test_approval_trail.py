@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from helpdesk_gui.core import ids, register
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.register import households as register
 from helpdesk_gui.printing import render, template
 from helpdesk_gui.printing.sources import Selection
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpdesk_gui.cli import main
+from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.core.db import rows
-from helpdesk_gui.core.privacy import mask_id
 
 from .conftest import HEAD_ID, make_household, pdf_text, squash
 

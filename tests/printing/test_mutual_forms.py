@@ -8,8 +8,10 @@ import datetime as dt
 import pytest
 
 from helpdesk_gui.cli import main
-from helpdesk_gui.core import mutual, mutual_claims, mutual_settle
-from helpdesk_gui.core.privacy import mask_id
+from helpdesk_gui.core.base.privacy import mask_id
+from helpdesk_gui.core.mutual import claims as mutual_claims
+from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.printing import render, template
 from helpdesk_gui.printing.sources import Selection
 from mutual_kit import UNIT, Y, idn, receipt

@@ -8,11 +8,15 @@ import re
 
 import pytest
 
-from helpdesk_gui.core import audit, auth, codes, demo, reception, rosters
+from helpdesk_gui.core.access import audit, auth
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import PermissionDenied, ValidationError
+from helpdesk_gui.core.base.money import format_yuan, to_chinese_upper
+from helpdesk_gui.core.base.privacy import mask_id
+from helpdesk_gui.core.casework import reception
 from helpdesk_gui.core.db import rows, write
-from helpdesk_gui.core.errors import PermissionDenied, ValidationError
-from helpdesk_gui.core.money import format_yuan, to_chinese_upper
-from helpdesk_gui.core.privacy import mask_id
+from helpdesk_gui.core.demo import households as demo
+from helpdesk_gui.core.ledger import rosters
 from helpdesk_gui.printing import fonts, render, template
 from helpdesk_gui.printing.expr import Env
 from helpdesk_gui.printing.layout import Layout

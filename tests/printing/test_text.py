@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.pdfbase import pdfmetrics
 
-from helpdesk_gui.core import codes
+from helpdesk_gui.core.base import codes
 from helpdesk_gui.printing import fonts
 from helpdesk_gui.printing.expr import Env, Expr, ExprError
 

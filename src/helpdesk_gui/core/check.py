@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core import audit, ledger_check, mutual_settle
-from helpdesk_gui.core.privacy import mask_id
-from helpdesk_gui.core.register import ACTIVE_STATUSES
+from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.base.privacy import mask_id
+from helpdesk_gui.core.ledger import check as ledger_check
+from helpdesk_gui.core.mutual import settle as mutual_settle
+from helpdesk_gui.core.register.households import ACTIVE_STATUSES
+from helpdesk_gui.core.workflow import check as workflow_check
 
 
 def run(db: Database) -> list[str]:
@@ -33,6 +36,5 @@ def run(db: Database) -> list[str]:
         failures.append(broken)
     failures += ledger_check.run(db)
     failures += mutual_settle.check(db)
-    from helpdesk_gui.core import workflow_check  # applications: duties, 公示, caps, archive status
     failures += workflow_check.run(db)
     return failures

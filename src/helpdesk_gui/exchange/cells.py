@@ -17,9 +17,9 @@ from decimal import Decimal, InvalidOperation
 from operator import mul
 from typing import Any
 
-from helpdesk_gui.core import codes, ids
-from helpdesk_gui.core.errors import ValidationError
-from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.base import codes, ids
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.exchange.spec import INT, TS, Col, D, E, L, M, T, nfc
 
 Converter = Callable[[Any], tuple[Any, str]]

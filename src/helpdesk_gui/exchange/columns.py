@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from operator import mul, sub
 from typing import Any
 
-from helpdesk_gui.core import codes, ids
+from helpdesk_gui.core.base import codes, ids
 from helpdesk_gui.exchange import cells, spec
 from helpdesk_gui.exchange.cells import CellError, CellWarning, Converter
 

@@ -20,13 +20,14 @@ from typing import Any
 import xlsxwriter
 from sqlite_utils import Database
 
-from helpdesk_gui.core import codes, settings
-from helpdesk_gui.core import exchange_state as state
-from helpdesk_gui.core.auth import Actor
+from helpdesk_gui.core.access.auth import Actor
+from helpdesk_gui.core.admin import settings
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.db import get_meta, now_iso
-from helpdesk_gui.core.eligibility import per_capita_month
-from helpdesk_gui.core.errors import ValidationError
-from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.register.eligibility import per_capita_month
+from helpdesk_gui.core.sync import state
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.safety import Cancelled
 

@@ -17,15 +17,16 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core import codes, workflow
-from helpdesk_gui.core import exchange_state as state
-from helpdesk_gui.core.auth import Actor
+from helpdesk_gui.core.access.auth import Actor
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.db import get_meta, now_iso, write
-from helpdesk_gui.core.eligibility import per_capita_month
-from helpdesk_gui.core.errors import ValidationError
-from helpdesk_gui.core.exchange_apply import ImportWrite, apply_import
-from helpdesk_gui.core.money import format_yuan
-from helpdesk_gui.core.register import ACTIVE_STATUSES
+from helpdesk_gui.core.register.eligibility import per_capita_month
+from helpdesk_gui.core.register.households import ACTIVE_STATUSES
+from helpdesk_gui.core.sync import state
+from helpdesk_gui.core.sync.apply import ImportWrite, apply_import
+from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.columns import column_converter
 from helpdesk_gui.exchange.importer import (

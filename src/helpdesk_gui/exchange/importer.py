@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core import codes
-from helpdesk_gui.core import exchange_state as state
-from helpdesk_gui.core.auth import Actor
+from helpdesk_gui.core.access.auth import Actor
+from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.db import get_meta
-from helpdesk_gui.core.exchange_apply import (
+from helpdesk_gui.core.sync import state
+from helpdesk_gui.core.sync.apply import (
     ConflictIn,
     ImportResult,
     ImportWrite,
@@ -207,7 +207,7 @@ def backup_before_import(db: Database, folder: Path | None) -> None:
     """Every import that writes is preceded by an automatic backup (``core.backup``, kind ``before_import``)."""
     if folder is None:
         return
-    from helpdesk_gui.core import backup
+    from helpdesk_gui.core.admin import backup
     backup.create(db, folder, "before_import")
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core import audit
-from helpdesk_gui.core.auth import Actor
+from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.access.auth import Actor
+from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.db import write
-from helpdesk_gui.core.errors import ValidationError
 
 ENV = "HELPDESK_EXCHANGE_KEY"
 FILE = "exchange.key"

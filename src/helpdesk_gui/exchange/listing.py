@@ -15,9 +15,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from sqlite_utils import Database
 
-from helpdesk_gui.core import codes, paths, search
-from helpdesk_gui.core.money import format_yuan
-from helpdesk_gui.core.privacy import mask_id, mask_phone
+from helpdesk_gui.core.base import codes, paths
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.privacy import mask_id, mask_phone
+from helpdesk_gui.core.register import search
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("archive_no", "档案编号", 18), ("name", "姓名", 10), ("gender", "性别", 6), ("id_number", "公民身份号码", 21),
@@ -89,7 +90,7 @@ def export_households(db: Database, path: Path, ids: Sequence[int], *, reveal: b
 
 def export_audit(db: Database, path: Path, flt: Any, *, progress: Callable[[int, int], None] | None = None) -> int:
     """The audit rows matching ``flt`` (an ``audit.AuditFilter``) to a workbook, newest first."""
-    from helpdesk_gui.core import audit
+    from helpdesk_gui.core.access import audit
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("审计日志")
     widths = (8, 22, 12, 14, 10, 20, 60, 60)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpdesk_gui.core.errors import ValidationError
+from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.reader import Workbook, is_empty
 

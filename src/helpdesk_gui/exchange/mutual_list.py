@@ -24,11 +24,12 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 from sqlite_utils import Database
 
-from helpdesk_gui.core import audit, mutual
-from helpdesk_gui.core.auth import Actor
+from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.access.auth import Actor
+from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
 from helpdesk_gui.core.db import write
-from helpdesk_gui.core.errors import HelpdeskError, ValidationError
-from helpdesk_gui.core.mutual import ListResult, MemberDraft
+from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual.scheme import ListResult, MemberDraft
 from helpdesk_gui.exchange.cells import CellError, id_converter, text_converter
 from helpdesk_gui.exchange.foreign import TOTAL_WORDS
 from helpdesk_gui.exchange.mapping import IGNORED, Mapping, Targets, header_texts, norm

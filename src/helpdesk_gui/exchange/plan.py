@@ -16,10 +16,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core import exchange_state as state
-from helpdesk_gui.core.auth import Actor
+from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.db import get_meta
-from helpdesk_gui.core.register import ACTIVE_STATUSES
+from helpdesk_gui.core.register.households import ACTIVE_STATUSES
+from helpdesk_gui.core.sync import state
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.problems import ERROR, WARNING
 from helpdesk_gui.exchange.validate import ParsedBatch, active_ids, duplicate_cross_county, person_places

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.exchange.problems import column_letter
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -20,9 +20,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from helpdesk_gui.core import codes
-from helpdesk_gui.core.eligibility import per_capita_month
-from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.register.eligibility import per_capita_month
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.cells import _text
 from helpdesk_gui.exchange.columns import ColumnConverter, column_converter

@@ -17,10 +17,13 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from helpdesk_gui import __version__
-from helpdesk_gui.core import auth, backup, logs, netshare, paths, register
 from helpdesk_gui.core import db as dbm
-from helpdesk_gui.core.errors import HelpdeskError
-from helpdesk_gui.core.instance import InstanceLock
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import backup
+from helpdesk_gui.core.base import logs, netshare, paths
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.instance import InstanceLock
+from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui import errors, fonts
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.login import FirstRunDialog, LoginDialog

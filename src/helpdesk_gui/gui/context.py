@@ -11,9 +11,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 from sqlite_utils import Database
 
-from helpdesk_gui.core import codes, paths
 from helpdesk_gui.core import db as dbm
-from helpdesk_gui.core.auth import Actor
+from helpdesk_gui.core.access.auth import Actor
+from helpdesk_gui.core.base import codes, paths
 
 
 class Events(QObject):

@@ -7,7 +7,7 @@ import logging
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from helpdesk_gui.core.paths import resource
+from helpdesk_gui.core.base.paths import resource
 
 log = logging.getLogger(__name__)
 

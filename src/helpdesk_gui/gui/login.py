@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from helpdesk_gui.core import auth, setup
-from helpdesk_gui.core.auth import Actor
-from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.access.auth import Actor
+from helpdesk_gui.core.admin import setup
+from helpdesk_gui.core.base.errors import HelpdeskError
 
 
 def _error_label() -> QLabel:

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import auth
-from helpdesk_gui.core import settings as core_settings
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import settings as core_settings
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 
@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
 
     # ---- status bar
     def update_status(self) -> None:
-        from helpdesk_gui.core.auth import ROLE_LABELS
+        from helpdesk_gui.core.access.auth import ROLE_LABELS
         roles = "、".join(ROLE_LABELS.get(r, r) for r in sorted(self.ctx.actor.roles))
         ro = self.tr("（只读）") if self.ctx.readonly else ""
         self.user_label.setText(self.tr("用户：{name}（{roles}）").format(name=self.ctx.actor.display_name, roles=roles) + ro)
@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
         s.setValue("main/geometry", self.saveGeometry())
         s.setValue("main/state", self.saveState())
         if self.exit_backup:
-            from helpdesk_gui.core import backup
+            from helpdesk_gui.core.admin import backup
             self.statusBar().showMessage(self.tr("正在备份…"))
             guarded(self, backup.create, self.ctx.db, self.ctx.folder, "exit")
             self.exit_backup = False

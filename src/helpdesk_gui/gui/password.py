@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from helpdesk_gui.core import auth
-from helpdesk_gui.core.errors import AuthError, HelpdeskError
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base.errors import AuthError, HelpdeskError
 from helpdesk_gui.gui.context import AppContext
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from helpdesk_gui.core import codes, money, privacy
+from helpdesk_gui.core.base import codes, money, privacy
 
 
 class ExprError(ValueError):

@@ -18,7 +18,7 @@ import threading
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from helpdesk_gui.core.paths import resource
+from helpdesk_gui.core.base.paths import resource
 
 SONG = "HDSong"
 HEI = "HDHei"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.printing.expr import Env, Expr
 from helpdesk_gui.printing.fonts import HEI, SONG, Metrics
 from helpdesk_gui.printing.template import (

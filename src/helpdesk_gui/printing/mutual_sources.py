@@ -17,11 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core import auth, codes, mutual, mutual_claims, mutual_settle
-from helpdesk_gui.core.errors import HelpdeskError
-from helpdesk_gui.core.money import format_yuan
-from helpdesk_gui.core.mutual_claims import ReceiptDraft
-from helpdesk_gui.core.privacy import mask_bank, mask_id, mask_phone
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
+from helpdesk_gui.core.mutual import claims as mutual_claims
+from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import settle as mutual_settle
+from helpdesk_gui.core.mutual.claims import ReceiptDraft
 
 if TYPE_CHECKING:
     from helpdesk_gui.printing.sources import Common, Selection

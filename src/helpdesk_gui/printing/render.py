@@ -19,9 +19,10 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlite_utils import Database
 
 from helpdesk_gui import __version__
-from helpdesk_gui.core import codes, rosters
-from helpdesk_gui.core.auth import Actor
-from helpdesk_gui.core.errors import ValidationError
+from helpdesk_gui.core.access.auth import Actor
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.ledger import rosters
 from helpdesk_gui.printing import fonts, sources
 from helpdesk_gui.printing.expr import Env
 from helpdesk_gui.printing.layout import Layout, Page

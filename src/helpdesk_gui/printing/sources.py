@@ -15,20 +15,17 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core import (
-    applications,
-    codes,
-    policy,
-    reception,
-    register,
-    reports,
-    rosters,
-    settings,
-    stats,
-)
+from helpdesk_gui.core.admin import policy, settings
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
+from helpdesk_gui.core.casework import reception
 from helpdesk_gui.core.db import get_meta
-from helpdesk_gui.core.errors import ValidationError
-from helpdesk_gui.core.privacy import mask_bank, mask_id, mask_phone
+from helpdesk_gui.core.ledger import rosters
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.reports import figures as reports
+from helpdesk_gui.core.reports import stats
+from helpdesk_gui.core.workflow import applications
 from helpdesk_gui.printing import mutual_sources
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from helpdesk_gui.core.errors import HelpdeskError
-from helpdesk_gui.core.paths import resource
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.paths import resource
 from helpdesk_gui.printing import fonts
 from helpdesk_gui.printing.expr import Expr, ExprError
 from helpdesk_gui.printing.sources import PAGE_KEYS, SOURCES, Source

@@ -12,8 +12,11 @@ from typing import Any
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from helpdesk_gui.core import approval, attachments, caps, workdays, workflow
-from helpdesk_gui.core.errors import ValidationError
+from helpdesk_gui.core.admin import workdays
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.register import attachments
+from helpdesk_gui.core.workflow import approval, caps
+from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.applications.approve_dialog import ApproveDialog
 from helpdesk_gui.gui.applications.common import what, yuan

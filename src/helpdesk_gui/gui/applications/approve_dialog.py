@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import approval, settings, workflow
-from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core.admin import settings
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.workflow import approval
+from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.applications.common import what, yuan
 from helpdesk_gui.gui.context import AppContext

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import register, search
-from helpdesk_gui.core.campaigns import ProposalRule
-from helpdesk_gui.core.errors import HelpdeskError, ValidationError
+from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register import search
+from helpdesk_gui.core.workflow.campaigns import ProposalRule
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.household.widgets import CodeCombo, MoneyEdit, hint_label

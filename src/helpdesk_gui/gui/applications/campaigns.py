@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import campaigns, workflow
-from helpdesk_gui.core.campaigns import RowException
-from helpdesk_gui.core.privacy import mask_id
+from helpdesk_gui.core.base.privacy import mask_id
+from helpdesk_gui.core.workflow import campaigns
+from helpdesk_gui.core.workflow import steps as workflow
+from helpdesk_gui.core.workflow.campaigns import RowException
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.applications.campaign_dialog import CampaignDialog
 from helpdesk_gui.gui.applications.common import Col, RowsModel, make_view, yuan

@@ -11,8 +11,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTableView, QWidget
 
-from helpdesk_gui.core import codes
-from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.gui.settings.common import read_only_view
 
 Index = QModelIndex | QPersistentModelIndex

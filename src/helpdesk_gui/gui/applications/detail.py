@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import applications, auth
-from helpdesk_gui.core.privacy import mask_id
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base.privacy import mask_id
+from helpdesk_gui.core.workflow import applications
 from helpdesk_gui.gui.applications import actions, common
 from helpdesk_gui.gui.applications.common import Col, RowsModel, make_view, what, yuan
 from helpdesk_gui.gui.context import AppContext

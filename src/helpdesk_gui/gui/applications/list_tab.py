@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import applications, workflow
+from helpdesk_gui.core.workflow import applications
+from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.gui.applications.common import Col, RowsModel, make_view, what, yuan
 from helpdesk_gui.gui.applications.detail import ApplicationDetail
 from helpdesk_gui.gui.applications.new_dialog import NewApplicationDialog

@@ -20,8 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import caps, register, search, workflow
-from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register import search
+from helpdesk_gui.core.workflow import caps
+from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.applications.common import yuan
 from helpdesk_gui.gui.context import AppContext

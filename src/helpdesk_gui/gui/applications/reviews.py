@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import review
+from helpdesk_gui.core.workflow import review
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.applications.common import Col, RowsModel, make_view, yuan
 from helpdesk_gui.gui.applications.step_dialog import Field, StepDialog

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import caps, workdays
+from helpdesk_gui.core.admin import workdays
+from helpdesk_gui.core.workflow import caps
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.applications.common import Col, RowsModel, make_view
 from helpdesk_gui.gui.applications.step_dialog import Field, StepDialog

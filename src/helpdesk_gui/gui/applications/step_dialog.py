@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import codes
-from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, MoneyEdit, hint_label
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import audit
+from helpdesk_gui.core.access import audit
 from helpdesk_gui.exchange.listing import export_audit
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import audit, backup, retention, settings
+from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.admin import backup, retention, settings
+from helpdesk_gui.core.base.netshare import warning as network_warning
 from helpdesk_gui.core.db import write
-from helpdesk_gui.core.netshare import warning as network_warning
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.worker import Task, run_task, with_db

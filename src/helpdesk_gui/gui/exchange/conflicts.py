@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import codes, exchange_apply, exchange_state
-from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.sync import apply as exchange_apply
+from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.gui.context import AppContext

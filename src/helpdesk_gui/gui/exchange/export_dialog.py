@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import exchange_state, settings
+from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.db import get_meta
+from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import export, keys
 from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.exchange.safety import Cancelled as ExchangeCancelled

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import exchange_state
-from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import templates
 from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.gui.context import AppContext

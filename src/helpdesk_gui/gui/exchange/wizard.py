@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import exchange_state
+from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import foreign, importer, keys, mapping
 from helpdesk_gui.exchange.annotate import write_report
 from helpdesk_gui.exchange.problems import LEVEL_LABELS, column_letter

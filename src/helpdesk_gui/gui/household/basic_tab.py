@@ -9,9 +9,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
-from helpdesk_gui.core import codes, ids, register
-from helpdesk_gui.core.errors import ValidationError
-from helpdesk_gui.core.privacy import mask_id, mask_phone
+from helpdesk_gui.core.base import codes, ids
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.privacy import mask_id, mask_phone
+from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
 from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, YesNoCombo, hint_label
 

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import admin, ids, register
-from helpdesk_gui.core.errors import HelpdeskError, ValidationErrors
+from helpdesk_gui.core.admin import centre as admin
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.base.errors import HelpdeskError, ValidationErrors
+from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded, show_error
 from helpdesk_gui.gui.household.basic_tab import BasicTab

@@ -19,9 +19,12 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from helpdesk_gui.core import codes, eligibility, register, settings
-from helpdesk_gui.core.errors import HelpdeskError
-from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.admin import settings
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.register import eligibility
+from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.household.tables import AmountTable
 from helpdesk_gui.gui.household.widgets import CodeCombo, MoneyEdit, hint_label
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import register
-from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, hint_label
 

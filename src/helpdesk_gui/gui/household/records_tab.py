@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import attachments, codes, register
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.privacy import mask_bank
 from helpdesk_gui.core.db import rows
-from helpdesk_gui.core.money import format_yuan
-from helpdesk_gui.core.privacy import mask_bank
+from helpdesk_gui.core.register import attachments
+from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import codes
-from helpdesk_gui.core.privacy import mask_id
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.gui.household.secret import SecretEdit
 from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, MoneyEdit, hint_label
 

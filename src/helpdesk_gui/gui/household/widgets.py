@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
-from helpdesk_gui.core import codes
-from helpdesk_gui.core.errors import ValidationError
-from helpdesk_gui.core.money import format_yuan, parse_yuan
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.money import format_yuan, parse_yuan
 
 
 class CodeCombo(QComboBox):

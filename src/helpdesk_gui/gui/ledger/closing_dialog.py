@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import periods
-from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.ledger import periods
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded, show_error
 from helpdesk_gui.gui.settings.common import Row, RowsModel, confirm, fit_columns, hint, setup_table

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import funds, ledger_query
+from helpdesk_gui.core.ledger import funds
+from helpdesk_gui.core.ledger import query as ledger_query
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.model import EntriesModel

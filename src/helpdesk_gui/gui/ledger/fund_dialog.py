@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import funds
+from helpdesk_gui.core.ledger import funds
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.settings.common import FormDialog, hint
 

@@ -7,8 +7,9 @@ import datetime as _dt
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 
-from helpdesk_gui.core import auth, funds, loans
-from helpdesk_gui.core.errors import HelpdeskError, ValidationError
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
+from helpdesk_gui.core.ledger import funds, loans
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.ledger.widgets import MoneyEdit, date_edit, day_of, fund_combo, yuan
 from helpdesk_gui.gui.settings.common import FormDialog

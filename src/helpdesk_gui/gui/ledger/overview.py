@@ -20,7 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import approval, ledger, ledger_reports, loans, periods
+from helpdesk_gui.core.ledger import loans, periods
+from helpdesk_gui.core.ledger import reports as ledger_reports
+from helpdesk_gui.core.sync import allocations as sync_allocations
+from helpdesk_gui.core.workflow import approval
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.chart import MonthlyChart
@@ -125,7 +128,7 @@ class OverviewTab(QWidget):
             "下一个待结账月份：{n}{g}逾期周转金借款 {o} 笔").format(g=gap,
             bal=yuan(ov.balance_fen), y=year, r=yuan(ov.year_receipts_fen), p=yuan(ov.year_payments_fen),
             u=yuan(unpaid), n=periods.label(nxt) if nxt else "—", o=len(overdue)))
-        allocations = ledger.unposted_allocations(self.ctx.db)
+        allocations = sync_allocations.unposted_allocations(self.ctx.db)
         book = self.ctx.codebook()
         self.alloc_model.set_rows([Row([str(a["year"]), book.label("fund_source", a["fund_source"]) or a["fund_source"],
                                         yuan(a["amount_fen"]), a["sender_code"], str(a["received_at"])[:16].replace("T", " ")],
@@ -155,7 +158,7 @@ class OverviewTab(QWidget):
         if not confirm(self, self.tr("下拨资金入账"), self.tr("把 {y} 年下拨的{src} {amt} 元记为拨款收入？").format(
                 y=cells[0], src=cells[1], amt=cells[2])):
             return False
-        posted = guarded(self, ledger.post_allocation, self.ctx.db, self.ctx.actor, allocation_id)
+        posted = guarded(self, sync_allocations.post_allocation, self.ctx.db, self.ctx.actor, allocation_id)
         if posted is None:
             return False
         self.refresh()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from helpdesk_gui.core import funds, ledger
+from helpdesk_gui.core.ledger import funds
+from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.ledger.widgets import MoneyEdit, date_edit, day_of, fund_combo
 from helpdesk_gui.gui.settings.common import FormDialog

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import ledger_reports, ledger_xlsx
+from helpdesk_gui.core.ledger import reports as ledger_reports
+from helpdesk_gui.core.ledger import xlsx as ledger_xlsx
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.ledger.entries import PRESETS, preset_range
 from helpdesk_gui.gui.ledger.widgets import date_edit, day_of, set_day, yuan

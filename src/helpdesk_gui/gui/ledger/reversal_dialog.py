@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import ledger
+from helpdesk_gui.core.ledger import posting as ledger
+from helpdesk_gui.core.mutual import settle as _mutual_settle  # noqa: F401 - registers how 医疗互助 lines are reversed
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.ledger.widgets import RED, date_edit, day_of, yuan
 from helpdesk_gui.gui.settings.common import FormDialog, hint
@@ -96,7 +97,7 @@ class ReversalDialog(FormDialog):
     def submit(self) -> None:
         chosen = self.chosen()
         if not chosen:
-            from helpdesk_gui.core.errors import ValidationError
+            from helpdesk_gui.core.base.errors import ValidationError
             raise ValidationError("冲销分录", "请勾选要冲销的行")
         self.posted = ledger.reverse(self.ctx.db, self.ctx.actor, int(self.voucher["id"]), self.reason.text(),
                                      entry_ids=chosen, on=day_of(self.on))

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import campaigns, codes, funds, payroll
-from helpdesk_gui.core.errors import ValidationError
-from helpdesk_gui.core.privacy import mask_bank
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.privacy import mask_bank
+from helpdesk_gui.core.ledger import funds, payroll
+from helpdesk_gui.core.workflow import campaigns
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.ledger.widgets import RED, fund_combo, yuan
 from helpdesk_gui.gui.settings.common import FormDialog

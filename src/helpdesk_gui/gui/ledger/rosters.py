@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import payroll
-from helpdesk_gui.core.privacy import mask_bank, mask_id
+from helpdesk_gui.core.base.privacy import mask_bank, mask_id
+from helpdesk_gui.core.ledger import payroll
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan
@@ -211,7 +211,7 @@ class RostersTab(QWidget):
 
     def export_bank_file(self, path: str | None = None) -> object:
         """银行代发清单 (finance): the roster's full accounts for the bank, written in the background."""
-        from helpdesk_gui.core import ledger_xlsx
+        from helpdesk_gui.core.ledger import xlsx as ledger_xlsx
         from helpdesk_gui.gui.worker import save_in_background
         r = self.roster()
         if r is None or not self.bank_button.isEnabled():

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import ledger
-from helpdesk_gui.core.money import to_chinese_upper
+from helpdesk_gui.core.base.money import to_chinese_upper
+from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan

@@ -9,8 +9,8 @@ from typing import Any
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from helpdesk_gui.core.errors import HelpdeskError
-from helpdesk_gui.core.money import format_yuan, parse_yuan, to_chinese_upper
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.money import format_yuan, parse_yuan, to_chinese_upper
 
 RED = "#b3261e"
 GREEN = "#1d6b2f"

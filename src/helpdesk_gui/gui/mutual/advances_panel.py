@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import auth, mutual_claims
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan

@@ -9,10 +9,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QTableView, QVBoxLayout, QWidget
 
-from helpdesk_gui.core import auth, mutual_claims
-from helpdesk_gui.core.errors import HelpdeskError
-from helpdesk_gui.core.mutual_claims import ReceiptDraft
-from helpdesk_gui.core.privacy import mask_bank, mask_id
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.privacy import mask_bank, mask_id
+from helpdesk_gui.core.mutual import claims as mutual_claims
+from helpdesk_gui.core.mutual.claims import ReceiptDraft
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.ledger.widgets import RED, yuan
 from helpdesk_gui.gui.settings.common import ColumnWidths, Row, RowsModel, setup_table

@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import mutual, mutual_claims
-from helpdesk_gui.core.errors import HelpdeskError, ValidationError
-from helpdesk_gui.core.money import to_chinese_upper
-from helpdesk_gui.core.mutual_rule import Result
+from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
+from helpdesk_gui.core.base.money import to_chinese_upper
+from helpdesk_gui.core.mutual import claims as mutual_claims
+from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual.rule import Result
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.ledger.widgets import RED, date_edit, day_of, set_day, yuan
 from helpdesk_gui.gui.mutual.member_picker import MemberPicker

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from helpdesk_gui.core import codes
+from helpdesk_gui.core.base import codes
 
 DEBOUNCE_MS = 200
 

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import mutual_claims
-from helpdesk_gui.core.money import to_chinese_upper
-from helpdesk_gui.core.privacy import mask_id
+from helpdesk_gui.core.base.money import to_chinese_upper
+from helpdesk_gui.core.base.privacy import mask_id
+from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan

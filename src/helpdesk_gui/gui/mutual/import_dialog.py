@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import mutual
-from helpdesk_gui.core.errors import ValidationError
-from helpdesk_gui.core.mutual import ListResult
-from helpdesk_gui.core.privacy import mask_bank, mask_id, mask_phone
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
+from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual.scheme import ListResult
 from helpdesk_gui.exchange import mutual_list
 from helpdesk_gui.exchange.mapping import Mapping
 from helpdesk_gui.exchange.mutual_list import ListDraft, ListPreview

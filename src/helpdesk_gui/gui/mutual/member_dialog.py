@@ -9,8 +9,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSpinBox, QWidget
 
-from helpdesk_gui.core import ids, mutual
-from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core.base import ids
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.settings.common import HINT_STYLE, FormDialog
 

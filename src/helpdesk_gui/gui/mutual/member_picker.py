@@ -13,8 +13,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QTableView, QVBoxLayout, QWidget
 
-from helpdesk_gui.core import mutual, mutual_claims
-from helpdesk_gui.core.privacy import mask_bank, mask_id
+from helpdesk_gui.core.base.privacy import mask_bank, mask_id
+from helpdesk_gui.core.mutual import claims as mutual_claims
+from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import RED, yuan

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import mutual
-from helpdesk_gui.core.privacy import mask_bank, mask_id
+from helpdesk_gui.core.base.privacy import mask_bank, mask_id
+from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan

@@ -13,7 +13,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from helpdesk_gui.core import mutual, mutual_claims
+from helpdesk_gui.core.mutual import claims as mutual_claims
+from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import funds, mutual
-from helpdesk_gui.core.errors import HelpdeskError, ValidationError
-from helpdesk_gui.core.money import format_yuan, parse_yuan
+from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
+from helpdesk_gui.core.base.money import format_yuan, parse_yuan
+from helpdesk_gui.core.ledger import funds
+from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.ledger.widgets import date_edit, day_of, fund_combo, set_day
 from helpdesk_gui.gui.settings.common import FormDialog, hint

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import codes
-from helpdesk_gui.core.errors import HelpdeskError, ValidationError
-from helpdesk_gui.core.money import format_yuan, parse_yuan
-from helpdesk_gui.core.mutual_claims import ReceiptDraft
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
+from helpdesk_gui.core.base.money import format_yuan, parse_yuan
+from helpdesk_gui.core.mutual.claims import ReceiptDraft
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from helpdesk_gui.core import mutual_xlsx
+from helpdesk_gui.core.mutual import xlsx as mutual_xlsx
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import date_edit, day_of, set_day, yuan

@@ -7,8 +7,8 @@ import datetime as _dt
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTableView, QWidget
 
-from helpdesk_gui.core import mutual_settle
-from helpdesk_gui.core.money import to_chinese_upper
+from helpdesk_gui.core.base.money import to_chinese_upper
+from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan

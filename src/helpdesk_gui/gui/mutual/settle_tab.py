@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import mutual_settle
-from helpdesk_gui.core.privacy import mask_bank, mask_id
+from helpdesk_gui.core.base.privacy import mask_bank, mask_id
+from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.ledger.widgets import yuan
@@ -263,7 +263,7 @@ class SettlementsTab(QWidget):
 
     def export_bank_file(self, path: str | None = None) -> object:
         """银行代发清单 (finance): the roster with full accounts for the bank, written in the background."""
-        from helpdesk_gui.core import mutual_xlsx
+        from helpdesk_gui.core.mutual import xlsx as mutual_xlsx
         from helpdesk_gui.gui.worker import save_in_background
         s = self.settlement()
         if s is None or not self.bank_button.isEnabled():

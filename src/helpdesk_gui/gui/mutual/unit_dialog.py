@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
-from helpdesk_gui.core import mutual
+from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.settings.common import FormDialog
 

@@ -19,8 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import mutual_claims, mutual_settle, register, rosters, settings
-from helpdesk_gui.core.errors import ValidationError
+from helpdesk_gui.core.admin import settings
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.ledger import rosters
+from helpdesk_gui.core.mutual import claims as mutual_claims
+from helpdesk_gui.core.mutual import settle as mutual_settle
+from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.printing.sources import Selection
 from helpdesk_gui.printing.template import Form

@@ -14,7 +14,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
-from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.gui.printing.pdfpages import PdfPages
 from helpdesk_gui.gui.worker import Task, run_task
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from sqlite_utils import Database
 
-from helpdesk_gui.core.errors import HelpdeskError
+from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.printing.pdfpages import PdfPages
 from helpdesk_gui.gui.printing.preview import PreviewDialog

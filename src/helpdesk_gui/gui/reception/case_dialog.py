@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QWidget
 
-from helpdesk_gui.core import money, services
+from helpdesk_gui.core.base import money
+from helpdesk_gui.core.casework import services
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.reception.entry_dialog import code_combo, date_edit, day_of
 from helpdesk_gui.gui.reception.picker import HouseholdPicker

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import codes, money, reception
-from helpdesk_gui.core.privacy import mask_id, mask_phone
+from helpdesk_gui.core.base import codes, money
+from helpdesk_gui.core.base.privacy import mask_id, mask_phone
+from helpdesk_gui.core.casework import reception
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.reception.entry_dialog import code_combo, date_edit, day_of

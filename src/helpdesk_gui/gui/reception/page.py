@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import reception
-from helpdesk_gui.core.reception import DeadlineRule, EntryFilter
+from helpdesk_gui.core.casework import reception
+from helpdesk_gui.core.casework.reception import DeadlineRule, EntryFilter
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.reception.entry_dialog import code_combo
@@ -261,8 +261,8 @@ class ReceptionPage(QWidget):
         DeadlinesDialog(self.ctx, self).exec()
 
     def print_sheet(self, path: str | None = None) -> Path | None:
-        from helpdesk_gui.core.reports import Period
-        from helpdesk_gui.report_commands import print_reception_sheet
+        from helpdesk_gui.core.reports.figures import Period
+        from helpdesk_gui.printing.reports import print_reception_sheet
         f = self.entry_filter()
         today = _dt.date.today()
         period = Period.parse(f.date_from or today.replace(day=1).isoformat(), f.date_to or today.isoformat())

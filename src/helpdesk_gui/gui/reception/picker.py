@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from helpdesk_gui.core import search
-from helpdesk_gui.core.privacy import mask_id
+from helpdesk_gui.core.base.privacy import mask_id
+from helpdesk_gui.core.register import search
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.reception.table import Col, RecordModel, make_view

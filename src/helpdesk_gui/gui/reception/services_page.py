@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from helpdesk_gui.core import services
-from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.casework import services
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.reception.case_dialog import CaseDialog, CloseCaseDialog

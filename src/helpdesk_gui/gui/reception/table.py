@@ -118,7 +118,7 @@ def done(fn: Callable[..., object], *args: Any, **kwargs: Any) -> bool:
 
 
 def yuan(key: str) -> Callable[[Row], str]:
-    from helpdesk_gui.core.money import format_yuan
+    from helpdesk_gui.core.base.money import format_yuan
 
     def fmt(r: Row) -> str:
         v = r.get(key)

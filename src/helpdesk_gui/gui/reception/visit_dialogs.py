@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import money, settings, visits
+from helpdesk_gui.core.admin import settings
+from helpdesk_gui.core.base import money
+from helpdesk_gui.core.casework import visits
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.reception.entry_dialog import code_combo, date_edit, day_of
 from helpdesk_gui.gui.reception.picker import HouseholdPicker
@@ -92,7 +94,7 @@ class PairDialog(FormDialog):
         self.fields = {"结对日期": self.start, "走访间隔": self.every}
 
     def submit(self) -> None:
-        from helpdesk_gui.core.errors import ValidationError
+        from helpdesk_gui.core.base.errors import ValidationError
         if self.cadre.currentData() is None:
             raise ValidationError("帮扶干部", "请先在“帮扶干部”中新增干部")
         if self.household.household_id is None:
@@ -171,7 +173,7 @@ class VisitDialog(FormDialog):
             self.pair.setCurrentIndex(max(self.pair.findData(select), 0))
 
     def submit(self) -> None:
-        from helpdesk_gui.core.errors import ValidationError
+        from helpdesk_gui.core.base.errors import ValidationError
         if self.household.household_id is None:
             raise ValidationError("走访档案", "请选择档案")
 

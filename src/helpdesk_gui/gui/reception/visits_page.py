@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import visits
-from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.casework import visits
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.reception.entry_dialog import code_combo

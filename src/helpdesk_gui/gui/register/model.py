@@ -13,9 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from sqlite_utils import Database
 
-from helpdesk_gui.core import codes, search
-from helpdesk_gui.core.money import format_yuan
-from helpdesk_gui.core.privacy import mask_id, mask_phone
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.privacy import mask_id, mask_phone
+from helpdesk_gui.core.register import search
 from helpdesk_gui.gui.block_model import BlockModel, Index
 
 #: a fetched row: the display values, the status code

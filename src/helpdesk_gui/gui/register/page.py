@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import register, search
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register import search
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.printing.buttons import RegisterPrintButton

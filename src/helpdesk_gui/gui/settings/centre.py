@@ -6,7 +6,7 @@ from PySide6.QtCore import QRegularExpression, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from helpdesk_gui.core import admin
+from helpdesk_gui.core.admin import centre as admin
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded

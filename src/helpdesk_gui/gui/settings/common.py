@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core.errors import HelpdeskError, ValidationError, ValidationErrors
+from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError, ValidationErrors
 from helpdesk_gui.gui.errors import show_error
 
 if TYPE_CHECKING:

@@ -12,9 +12,11 @@ from PySide6.QtCore import QDate, QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QGridLayout, QLabel, QLineEdit, QWidget
 
-from helpdesk_gui.core import admin, auth, settings
-from helpdesk_gui.core.errors import ValidationError
-from helpdesk_gui.core.money import format_yuan, parse_yuan
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import centre as admin
+from helpdesk_gui.core.admin import settings
+from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.money import format_yuan, parse_yuan
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.settings.common import FormDialog, hint
 

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import admin, policy, settings
-from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.admin import centre as admin
+from helpdesk_gui.core.admin import policy, settings
+from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.settings.common import Row, RowsModel, confirm, fit_columns, hint, setup_table

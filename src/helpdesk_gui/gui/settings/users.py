@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core import admin, auth
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import centre as admin
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.settings.common import Row, RowsModel, confirm, fit_columns, hint, setup_table

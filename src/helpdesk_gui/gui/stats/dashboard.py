@@ -8,7 +8,7 @@ import datetime as _dt
 
 from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from helpdesk_gui.core import reports
+from helpdesk_gui.core.reports import figures as reports
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.stats.charts import Chart, Series

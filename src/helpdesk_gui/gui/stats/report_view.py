@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from helpdesk_gui.core import report_xlsx, reports
-from helpdesk_gui.core.money import format_yuan
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.reports import figures as reports
+from helpdesk_gui.core.reports import xlsx as report_xlsx
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.reception.entry_dialog import date_edit, day_of
@@ -154,7 +155,7 @@ class ReportView(QWidget):
         def write(db: Database, target: Path, progress: Progress) -> Path:
             if kind == "xlsx":
                 return report_xlsx.write(report, target)
-            from helpdesk_gui.report_commands import print_report
+            from helpdesk_gui.printing.reports import print_report
             return print_report(db, p, target, actor=ctx.actor, user_dir=ctx.folder / "forms", progress=progress).path
 
         return save_in_background(

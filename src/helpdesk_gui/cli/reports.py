@@ -1,0 +1,56 @@
+"""``helpdesk report --from --to --out FILE.xlsx|FILE.pdf`` (CLI.md): the city's report as a workbook or the
+printed monthly form (``printing.reports``)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from helpdesk_gui.cli import kit
+from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.reports import figures as reports
+from helpdesk_gui.printing.reports import export
+
+# ---------------------------------------------------------------- the command
+
+def _date(text: str, option: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise kit.UsageError(f"{option} 的日期应写成 YYYY-MM-DD（填写的是“{text}”）。") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() not in (".xlsx", ".pdf"):
+        raise kit.UsageError(f"--out 应为 .xlsx（Excel）或 .pdf（打印的统计月报）文件（填写的是“{args.out}”）。")
+    if not out.parent.exists():
+        raise kit.UsageError(f"输出文件夹 {out.parent} 不存在。")
+    period = reports.Period.parse(_date(args.date_from, "--from"), _date(args.date_to, "--to"))
+    db = kit.open_db(args, readonly=False)
+    try:
+        name = args.operator or os.environ.get("HELPDESK_USER")
+        actor = auth.get_actor(db, name) if name else auth.SYSTEM
+        _path, report = export(db, period, out, actor=actor, user_dir=Path(args.folder) / "forms")
+    finally:
+        db.conn.close()
+    fig = report.now
+    kit.out(f"已导出 {period.text()} 的统计报表 → {out}\n"
+         f"接待来信来电来访 {fig['reception_total']:,} 件次；帮扶困难职工 {fig['assisted_households']:,} 户、"
+         f"{fig['assistance_count']:,} 户次、{format_yuan(fig['assistance_fen'], grouping=True)} 元；"
+         f"依法维权 {fig['rights_cases']:,} 件次；追回拖欠工资 {format_yuan(fig['wages_recovered_fen'], grouping=True)} 元。")
+    return 0
+
+
+def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], Any]) -> None:
+    sp = add("report", "统计报表（接待、帮扶、应保未保、结对、就业、维权、追回欠薪）：导出 Excel 或打印统计月报 PDF",
+             cmd_report)
+    sp.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="统计期间的第一天")
+    sp.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help="统计期间的最后一天")
+    sp.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.pdf", help="输出文件：.xlsx 或 .pdf")
+    sp.add_argument("--operator", metavar="USER", help="填表人（用户名，印在报表上；默认 HELPDESK_USER 或“系统”）")

@@ -1,0 +1,152 @@
+"""``helpdesk`` commands of the assistance workflow (the same core functions as the window).
+
+    helpdesk applications [--status S] [--kind K] [--text T] [--json]     list (S: a state, or open)
+    helpdesk application SQ2026000001 [--json]                            one application and its timeline
+    helpdesk decisions [--payable] [--year Y] [--json]                    decisions (待发放 ones for the ledger)
+    helpdesk caps [--json]                                                the cap rule of every project × category
+    helpdesk review-tasks --year Y [--seed S]                             create the yearly review tasks
+    helpdesk holidays [--year Y] [--add YYYY-MM-DD --name N [--work]]     the calendar for 公示 working days
+
+Writing commands act as HELPDESK_USER (password in HELPDESK_PASSWORD), with that user's permissions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+from collections.abc import Callable
+from typing import Any
+
+from helpdesk_gui.cli import kit
+from helpdesk_gui.core.admin import workdays
+from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.errors import NotFoundError, ValidationError
+from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.db import row
+from helpdesk_gui.core.workflow import applications, approval, caps, review
+
+_out, _db, _actor, _json = kit.out, kit.open_db, kit.acting_user, kit.print_json
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    db = _db(args)
+    book = codes.load(db)
+    found = applications.list_applications(db, applications.Query(status=args.status, kind=args.kind, text=args.text),
+                                           limit=args.limit)
+    if args.json:
+        _json(found)
+        return 0
+    for a in found:
+        what = book.label("project", a["project"]) if a["kind"] == "project" else book.label("application_kind", a["kind"])
+        amount = a["approved_fen"] or a["proposed_fen"] or a["requested_fen"]
+        _out(f"{a['app_no']}  {a['name']}  {what}  {book.label('application_status', a['status'])}"
+             + (f"  {format_yuan(int(amount), grouping=True)} 元" if amount else ""))
+    _out(f"共 {len(found)} 件")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    db = _db(args)
+    app_id = row(db, "SELECT id FROM applications WHERE app_no = ?", [args.app_no.strip().upper()])
+    if app_id is None:
+        raise NotFoundError("申请", args.app_no)
+    d = applications.detail(db, int(app_id["id"]))
+    if args.json:
+        _json(d)
+        return 0
+    book = codes.load(db)
+    _out(f"{d['app_no']}  {d['household']['archive_no']} {d['household']['name']}  "
+         f"{book.label('application_status', d['status'])}")
+    for s in d["steps"]:
+        _out(f"  {s['on_date']}  {book.label('workflow_action', s['action'])}  {s['by_user']}  {s['opinion']}")
+    for b in d["blockers"]:
+        _out(f"  尚待办理：{b}")
+    return 0
+
+
+def cmd_decisions(args: argparse.Namespace) -> int:
+    db = _db(args)
+    if args.payable:
+        found = approval.payable_decisions(db, year=args.year)
+    else:
+        sql = ("SELECT d.id AS decision_id, a.app_no, h.archive_no, h.name, d.outcome, d.project, d.amount_fen, d.status, "
+               "d.decided_on, d.approved_by FROM decisions d JOIN applications a ON a.id = d.application_id "
+               "JOIN households h ON h.id = d.household_id")
+        params: list[Any] = []
+        if args.year:
+            sql += " WHERE d.decided_on >= ? AND d.decided_on < ?"
+            params = [f"{args.year:04d}-01-01", f"{args.year + 1:04d}-01-01"]
+        found = [dict(zip([c[0] for c in cur.description], r)) for cur in [db.execute(sql + " ORDER BY d.id", params)]
+                 for r in cur.fetchall()]
+    if args.json:
+        _json(found)
+        return 0
+    total = sum(int(d["amount_fen"] or 0) for d in found)
+    for d in found:
+        amount = format_yuan(int(d["amount_fen"]), grouping=True) + " 元" if d["amount_fen"] else ""
+        _out(f"{d['app_no']}  {d['name']}  {amount}  {d['decided_on']}")
+    _out(f"共 {len(found)} 项，合计 {format_yuan(total, grouping=True)} 元")
+    return 0
+
+
+def cmd_caps(args: argparse.Namespace) -> int:
+    db = _db(args)
+    book = codes.load(db)
+    table = caps.rules_table(db)
+    if args.json:
+        _json([r.as_dict() | {"text": r.describe(book)} for r in table])
+        return 0
+    for r in table:
+        cat = book.label("category", r.category) if r.category != caps.ANY_CATEGORY else "未定类别"
+        _out(f"{book.label('project', r.project)} / {cat}：{r.describe(book)}" + (f"（{r.note}）" if r.note else ""))
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    db = _db(args, readonly=False)
+    counts = review.create_tasks(db, _actor(db), args.year, seed=args.seed)
+    _out(f"{args.year} 年复核任务：新建 {counts['tasks']} 户，测算提示不符 {counts['flagged']} 户，"
+         f"抽中入户核查 {counts['sampled']} 户。")
+    return 0
+
+
+def cmd_holidays(args: argparse.Namespace) -> int:
+    if args.add:
+        db = _db(args, readonly=False)
+        try:
+            day = _dt.date.fromisoformat(args.add)
+        except ValueError:
+            raise ValidationError("--add", "日期应写成 YYYY-MM-DD", args.add) from None
+        workdays.put_holidays(db, _actor(db), [(day, "work" if args.work else "off", args.name or "")])
+        _out(f"已登记 {day}：{'调休上班' if args.work else '放假'} {args.name or ''}")
+        return 0
+    db = _db(args)
+    for h in workdays.list_holidays(db, args.year):
+        _out(f"{h['day']}  {'放假' if h['kind'] == 'off' else '调休上班'}  {h['name']}")
+    return 0
+
+
+def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], Any]) -> None:
+    sp = add("applications", "帮扶申请列表（按状态、类别筛选）", cmd_list)
+    sp.add_argument("--status", help="状态代码（accepted、publicity、pending …）或 open（办理中）")
+    sp.add_argument("--kind", help="申请类别代码（new_archive、project、review、change、exit）")
+    sp.add_argument("--text", default="", help="申请编号、档案编号或姓名")
+    sp.add_argument("--limit", type=int, default=2000, help="最多列出多少件")
+    sp.add_argument("--json", action="store_true", help="输出 JSON")
+    sp = add("application", "一份帮扶申请及其办理记录", cmd_show)
+    sp.add_argument("app_no", help="申请编号，如 SQ2026000001")
+    sp.add_argument("--json", action="store_true", help="输出 JSON")
+    sp = add("decisions", "审批决定（--payable：已批准待发放的，供资金台账发放）", cmd_decisions)
+    sp.add_argument("--payable", action="store_true", help="只列待发放的")
+    sp.add_argument("--year", type=int, help="审批年度")
+    sp.add_argument("--json", action="store_true", help="输出 JSON")
+    sp = add("caps", "帮扶上限规则（每个项目 × 困难类别）", cmd_caps)
+    sp.add_argument("--json", action="store_true", help="输出 JSON")
+    sp = add("review-tasks", "生成年度复核任务（重新测算收入、随机抽查）", cmd_review)
+    sp.add_argument("--year", type=int, required=True, help="复核年度")
+    sp.add_argument("--seed", type=int, help="随机抽查的种子（相同种子抽中相同的户）")
+    sp = add("holidays", "节假日与调休（公示按工作日计算时使用）", cmd_holidays)
+    sp.add_argument("--year", type=int, help="只列某一年")
+    sp.add_argument("--add", metavar="YYYY-MM-DD", help="登记一天")
+    sp.add_argument("--name", help="节日名称")
+    sp.add_argument("--work", action="store_true", help="这一天调休上班（默认为放假）")

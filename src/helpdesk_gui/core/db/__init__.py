@@ -1,0 +1,177 @@
+"""The one way in to the data: open the SQLite file, check it is ours, set pragmas, migrate.
+
+WAL with ``synchronous=FULL`` (durable across power loss), foreign keys on, a busy timeout.
+The connection runs in autocommit mode; every write goes through ``db.atomic()`` so it is one
+transaction (sqlite-utils 4 nests ``atomic()`` with savepoints).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from helpdesk_gui.core.base.errors import DatabaseRefused
+from helpdesk_gui.core.migrations import MIGRATIONS, SCHEMA_VERSION
+
+#: PRAGMA application_id marking a file as ours ("HDSK").
+APPLICATION_ID = 0x4844534B
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+_migrations = Migrations("helpdesk")
+
+
+def _register(name: str, fn: Any) -> None:
+    def apply(db: Database) -> None:
+        fn(db)
+        # the schema version is the number of migrations applied, this one included
+        db.execute(f"PRAGMA user_version = {len(_migrations.applied(db)) + 1}")
+
+    _migrations(name=name)(apply)
+
+
+for _name, _fn in MIGRATIONS:
+    _register(_name, _fn)
+
+
+def now_iso() -> str:
+    """Local time, ISO 8601 with offset, seconds precision (the batch format's TS)."""
+    return _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _inspect(path: Path) -> tuple[int, int, int]:
+    """(application_id, user_version, number of tables) read without modifying the file."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError:
+        raise DatabaseRefused(f"文件 {path} 已损坏或不是数据库文件，程序未做任何修改。") from None
+    finally:
+        conn.close()
+    return int(app_id), int(version), int(tables)
+
+
+def check_file(path: Path) -> None:
+    """Refuse a file that is not ours or was made by a newer program. Reads only."""
+    with open(path, "rb") as fh:
+        header = fh.read(16)
+    if header != SQLITE_HEADER:
+        raise DatabaseRefused(f"文件 {path} 不是帮扶中心工作台的数据库，程序未做任何修改。")
+    app_id, version, tables = _inspect(path)
+    if app_id != APPLICATION_ID and tables:
+        raise DatabaseRefused(f"文件 {path} 是其他程序的 SQLite 数据库，不是帮扶中心工作台的数据库，程序未做任何修改。")
+    if version > SCHEMA_VERSION:
+        raise DatabaseRefused(
+            f"数据库由更新版本的程序创建（结构版本 {version}），本程序只支持到版本 {SCHEMA_VERSION}。"
+            "请升级程序后再打开；数据库未做任何修改。"
+        )
+
+
+def connect(path: Path, *, readonly: bool = False) -> Database:
+    if readonly:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MB page cache: bulk writes and big sorts stay in memory
+    return Database(conn, execute_plugins=False)
+
+
+def open_db(path: Path, *, create: bool = False, readonly: bool = False) -> Database:
+    """Open (or with ``create`` make) our database, migrating it to the current schema.
+
+    Raises ``DatabaseRefused`` (nothing modified) for a foreign or newer file, and for a missing
+    file when ``create`` is false.
+    """
+    if path.exists():
+        check_file(path)
+    elif not create:
+        raise DatabaseRefused(f"数据文件夹 {path.parent} 中没有数据库，请先初始化（helpdesk init）。")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = connect(path, readonly=readonly)
+    if not readonly:
+        if not path.exists() or db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        _migrations.apply(db)
+    return db
+
+
+def pending_migrations(db: Database) -> list[str]:
+    return [m.name for m in _migrations.pending(db)]
+
+
+def schema_version(db: Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+# Small query helpers so core modules read cleanly.
+
+def rows(db: Database, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+    cur = db.execute(sql, params)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def row(db: Database, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+    cur = db.execute(sql, params)
+    r = cur.fetchone()
+    if r is None:
+        return None
+    return dict(zip([d[0] for d in cur.description], r))
+
+
+def scalar(db: Database, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+    r = db.execute(sql, params).fetchone()
+    return None if r is None else r[0]
+
+
+@contextmanager
+def write(db: Database) -> Iterator[Database]:
+    """One write transaction (``BEGIN IMMEDIATE`` at the outermost level, a savepoint inside)."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            db.execute("COMMIT")
+        except BaseException:
+            # a failed COMMIT (deferred constraint, disk full) leaves the transaction open: later
+            # writes would silently nest inside it as savepoints and never be committed
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+
+def get_meta(db: Database, key: str, default: str = "") -> str:
+    value = scalar(db, "SELECT value FROM meta WHERE key = ?", [key])
+    return default if value is None else str(value)
+
+
+def set_meta(db: Database, key: str, value: str) -> None:
+    db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+               [key, value])

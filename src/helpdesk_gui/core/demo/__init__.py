@@ -1,0 +1,1 @@
+"""Synthetic registers for demos and benchmarks (never real people)."""

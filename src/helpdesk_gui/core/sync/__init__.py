@@ -1,0 +1,1 @@
+"""The database side of the batch exchange with the city: applying a batch, exchange state, conflicts, allocations."""
