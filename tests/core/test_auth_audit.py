@@ -198,6 +198,18 @@ def test_change_own_password_needs_the_old_one(database, clerk, reviewer):
         auth.change_password(database, clerk, "ghost", "newpass123")
 
 
+def test_check_own_password(database, clerk, admin):
+    """The window asks for the old password before any change of one's own, an administrator's too."""
+    auth.check_own_password(database, clerk, "passw0rd!")
+    with pytest.raises(AuthError, match="原密码不正确"):
+        auth.check_own_password(database, clerk, "wrong")
+    auth.check_own_password(database, admin, "admin1234")
+    with pytest.raises(AuthError, match="原密码不正确"):
+        auth.check_own_password(database, admin, "passw0rd!")
+    with pytest.raises(AuthError, match="原密码不正确"):
+        auth.check_own_password(database, auth.Actor("ghost", "无此人", frozenset({"clerk"})), "passw0rd!")
+
+
 # ---------------------------------------------------------------- roles
 
 EXPECTED = {

@@ -125,3 +125,21 @@ def test_rotation_never_deletes_manual_and_keeps_ten_safety_copies(database, fol
     made = backup.create(database, folder, "exit", now=base + dt.timedelta(hours=1))
     kinds = [b.kind for b in backup.list_backups(folder)]
     assert kinds.count("before_import") == 10 and kinds.count("manual") == 1 and made.path.exists()
+
+
+def test_a_second_backup_place_is_an_audited_setting(database, folder, clerk, admin, tmp_path):
+    from helpdesk_gui.core.access import audit
+    from helpdesk_gui.core.admin import settings
+    from helpdesk_gui.core.base.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        backup.set_copy_dir(database, clerk, str(tmp_path / "usb"))
+    (tmp_path / "usb").mkdir()
+    backup.set_copy_dir(database, admin, str(tmp_path / "usb"))
+    assert settings.get(database, "backup_copy_dir") == str(tmp_path / "usb")
+    last = audit.query(database, audit.AuditFilter(entity="setting"), limit=1)[0]
+    assert (last["username"], last["action"], last["entity_id"]) == ("admin", "put", "backup_copy_dir")
+    info = backup.create(database, folder, "manual")
+    assert (tmp_path / "usb" / info.path.name).is_file()
+    backup.set_copy_dir(database, admin, "")
+    assert settings.get(database, "backup_copy_dir") == ""

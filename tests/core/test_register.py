@@ -13,6 +13,7 @@ from helpdesk_gui.core.access import audit, auth
 from helpdesk_gui.core.base import codes, ids
 from helpdesk_gui.core.base.errors import (
     DuplicatePersonError,
+    NotFoundError,
     PermissionDenied,
     StateError,
     ValidationError,
@@ -607,6 +608,48 @@ def test_attachment_and_lookups(database, clerk):
     assert register.count_by(database, "status") == {"applying": 1}
     assert register.find_active_person(database, HEAD_ID) == ("530122202500001", "户主")
     assert register.find_active_person(database, HEAD_ID, exclude_household=hid) is None
+
+
+def test_the_windows_reads_of_one_household(database, clerk, admin):
+    """What the editor's tabs, the loan dialog and the 评议 step read (core.register.lookup)."""
+    from helpdesk_gui.core.admin import centre
+    from helpdesk_gui.core.register import lookup
+
+    emp = register.get_or_create_employer(database, "金马纺织厂", nature="2", condition="3")
+    hid = register.create_household(database, clerk, draft(employer_id=emp), today=TODAY)
+    other = register.create_household(database, clerk, draft("王五", person(301)), today=TODAY)
+    assert lookup.attachments_of(database, hid) == []
+    register.add_attachment(database, clerk, hid, "1", "申请书", "scan.pdf", "ab" * 32)
+    register.add_attachment(database, clerk, hid, "2", "身份证", "id.jpg", "cd" * 32)
+    assert [a["title"] for a in lookup.attachments_of(database, hid)] == ["申请书", "身份证"]
+    assert lookup.attachments_of(database, other) == []
+    for no, day, fen, owner in (("R1", "2025-01-05", 50_000, hid), ("R2", "2025-02-05", 80_000, hid),
+                                ("R3", "2025-03-01", 10_000, other)):
+        database.execute("INSERT INTO assistance_records (sender_code, record_no, household_id, project, fund_source, "
+                         "amount_fen, paid_date, method, created_at) VALUES (?, ?, ?, '1', '5', ?, ?, '1', ?)",
+                         [COUNTY, no, owner, fen, day, day])
+    assert [(r["record_no"], r["amount_fen"]) for r in lookup.assistance_of(database, hid)] == [("R2", 80_000),
+                                                                                                   ("R1", 50_000)]
+    archive_no = household(database, hid)["archive_no"]
+    changes = lookup.changes_of(database, archive_no)
+    assert [c["action"] for c in changes] == ["attach", "attach", "create"]
+    assert changes[0]["username"] == "clerk" and json.loads(changes[0]["after"])["title"] == "身份证"
+    assert changes == audit.trail(database, "household", archive_no)
+    assert lookup.name_and_number(database, hid) == ("张三", archive_no)
+    with pytest.raises(NotFoundError):
+        lookup.name_and_number(database, 9999)
+    assert lookup.category_or_suggested(database, hid) == household(database, hid)["category_suggested"]
+    database.execute("UPDATE households SET category = '2' WHERE id = ?", [hid])
+    assert lookup.category_or_suggested(database, hid) == "2"
+    register.get_or_create_employer(database, "城关供销社")
+    assert lookup.employer_names(database) == ["城关供销社", "金马纺织厂"]
+    assert lookup.employer_names(database, limit=1) == ["城关供销社"]
+    found = lookup.employer_by_name(database, " 金马纺织厂 ")
+    assert found is not None and (found["id"], found["nature"], found["condition"]) == (emp, "2", "3")
+    assert lookup.employer_by_name(database, "没有这家") is None
+    assert centre.org_units(database) == [(int(r["id"]), r["name"]) for r in rows(
+        database, "SELECT id, name FROM org_units WHERE active = 1 ORDER BY id")]
+    assert centre.org_units(database), "initialisation makes the county's own unit"
 
 
 @given(name=st.text(alphabet="张王李赵单曾解欧阳司马小明红军", min_size=1, max_size=5))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from helpdesk_gui.core.access import auth
-from helpdesk_gui.core.base.errors import AuthError, HelpdeskError
+from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.gui.context import AppContext
 
 
@@ -44,9 +44,7 @@ class PasswordDialog(QDialog):
             self.error.setText(self.tr("两次输入的新密码不一致。"))
             return False
         try:
-            if not auth.verify_password(self.old.text(), str(self.ctx.db.execute(
-                    "SELECT password_hash FROM users WHERE username = ?", [self.ctx.actor.username]).fetchone()[0])):
-                raise AuthError("原密码不正确。")
+            auth.check_own_password(self.ctx.db, self.ctx.actor, self.old.text())
             auth.change_password(self.ctx.db, self.ctx.actor, self.ctx.actor.username, self.new.text(),
                                  old_password=self.old.text())
         except HelpdeskError as e:

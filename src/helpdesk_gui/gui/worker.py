@@ -12,6 +12,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.gui.errors import show_error
 
@@ -145,7 +146,7 @@ def with_db(ctx: AppContext, fn: Callable[[Database, Progress, IsCancelled], R])
         try:
             return fn(db, progress, cancelled)
         finally:
-            db.conn.close()
+            dbm.close(db)
     return job
 
 

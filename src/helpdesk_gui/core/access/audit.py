@@ -112,6 +112,12 @@ def query(db: Database, f: AuditFilter = AuditFilter(), *, limit: int = 2000, of
                     "ORDER BY id DESC LIMIT ? OFFSET ?", [*params, limit, offset])
 
 
+def trail(db: Database, entity: str, entity_id: object) -> list[dict[str, Any]]:
+    """Every audited change of one thing (``entity``, ``entity_id`` exactly), newest first."""
+    return rows(db, "SELECT at, username, action, before, after FROM audit_log WHERE entity = ? AND entity_id = ? "
+                    "ORDER BY id DESC", [entity, str(entity_id)])
+
+
 def count(db: Database, f: AuditFilter = AuditFilter()) -> int:
     where, params = _where(f)
     return int(db.execute(f"SELECT count(*) FROM audit_log{where}", params).fetchone()[0])

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.base.errors import AuthError, PermissionDenied, ValidationError
-from helpdesk_gui.core.db import now_iso, row, rows, write
+from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
 
 ROLES = ("clerk", "reviewer", "approver", "finance", "admin")
 ROLE_LABELS = {"clerk": "经办人", "reviewer": "审核人", "approver": "审批人", "finance": "财务", "admin": "系统管理员",
@@ -177,6 +177,14 @@ def login(db: Database, username: str, password: str, *, now: _dt.datetime | Non
                             f"请 {LOCK_MINUTES} 分钟后再试或联系管理员。")
         raise AuthError("用户名或密码不正确。")
     return _actor(r)
+
+
+def check_own_password(db: Database, actor: Actor, password: str) -> None:
+    """Raise ``AuthError`` unless ``password`` is the acting user's own (asked again before a change of it,
+    an administrator's too: ``change_password`` lets an administrator set any password without it)."""
+    stored = scalar(db, "SELECT password_hash FROM users WHERE username = ?", [actor.username])
+    if stored is None or not verify_password(password, str(stored)):
+        raise AuthError("原密码不正确。")
 
 
 def change_password(db: Database, actor: Actor, username: str, new_password: str,

@@ -20,6 +20,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from helpdesk_gui.core import db as dbm
+from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base.errors import DatabaseRefused, HelpdeskError
 from helpdesk_gui.core.base.paths import db_path
@@ -41,6 +43,15 @@ class BackupInfo:
     @property
     def kind_label(self) -> str:
         return KINDS.get(self.kind, self.kind)
+
+
+def set_copy_dir(db: Database, actor: Actor, folder: str) -> None:
+    """Where every backup is copied as well (a USB stick, an external disk); '' copies nowhere."""
+    actor.require("backup.manage")
+    with dbm.write(db):
+        old = settings.get(db, "backup_copy_dir")
+        settings.put(db, "backup_copy_dir", folder)
+        audit.record(db, actor.username, "put", "setting", "backup_copy_dir", old, folder)
 
 
 def backups_dir(folder: Path) -> Path:

@@ -30,6 +30,11 @@ def get_centre(db: Database) -> tuple[str, str]:
     return get_meta(db, "county_code"), get_meta(db, "union_name")
 
 
+def org_units(db: Database) -> list[tuple[int, str]]:
+    """The active 基层组织 (id, name), in the order they were made (the editor's 所属组织 list)."""
+    return [(int(r["id"]), str(r["name"])) for r in rows(db, "SELECT id, name FROM org_units WHERE active = 1 ORDER BY id")]
+
+
 def update_centre(db: Database, actor: Actor, county_code: str, union_name: str) -> bool:
     """Store the county code and union name. Returns whether anything changed.
 

@@ -113,6 +113,11 @@ def open_db(path: Path, *, create: bool = False, readonly: bool = False) -> Data
     return db
 
 
+def close(db: Database) -> None:
+    """Close the connection (a worker thread's own, or the window's before a restore replaces the file)."""
+    db.conn.close()
+
+
 def pending_migrations(db: Database) -> list[str]:
     return [m.name for m in _migrations.pending(db)]
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from helpdesk_gui.core.admin import workdays
 from helpdesk_gui.core.base.errors import ValidationError
-from helpdesk_gui.core.register import attachments
+from helpdesk_gui.core.register import attachments, lookup
 from helpdesk_gui.core.workflow import approval, caps
 from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.gui.applications import common
@@ -121,8 +121,8 @@ def _evaluate(parent: QWidget | None, ctx: AppContext, app: dict[str, Any], intr
             extra = str(e)
         fields.append(Field("proposed", "拟帮扶金额（元）", "money", default=amount))
     if app["kind"] in ("new_archive", "change"):
-        suggested = app["proposed_category"] or json.loads(app["details"]).get("category") or db.execute(
-            "SELECT coalesce(category, category_suggested) FROM households WHERE id = ?", [app["household_id"]]).fetchone()[0]
+        suggested = app["proposed_category"] or json.loads(app["details"]).get("category") or lookup.category_or_suggested(
+            db, int(app["household_id"]))
         fields.append(Field("category", "困难类别", "code", "category", default=suggested))
     if app["needs_publicity"]:
         rule = workdays.publicity_rule(db)

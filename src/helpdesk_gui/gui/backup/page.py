@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core.access import audit
+from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.admin import backup, retention, settings
 from helpdesk_gui.core.base.netshare import warning as network_warning
-from helpdesk_gui.core.db import write
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.worker import Task, run_task, with_db
@@ -178,12 +177,8 @@ class BackupPage(QWidget):
         return int(done)
 
     def save_copy_dir(self) -> None:
-        self.ctx.actor.require("backup.manage")
         value = self.copy_dir.text().strip()
-        with write(self.ctx.db):
-            old = settings.get(self.ctx.db, "backup_copy_dir")
-            settings.put(self.ctx.db, "backup_copy_dir", value)
-            audit.record(self.ctx.db, self.ctx.actor.username, "put", "setting", "backup_copy_dir", old, value)
+        backup.set_copy_dir(self.ctx.db, self.ctx.actor, value)
         QMessageBox.information(self, self.tr("已保存"), self.tr("以后的备份会同时复制到：{d}").format(d=value or "（不复制）"))
 
     def _choose_dir(self) -> None:
@@ -211,7 +206,7 @@ class BackupPage(QWidget):
             .format(name=source.name))
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        self.ctx.db.conn.close()
+        dbm.close(self.ctx.db)
         try:
             safety = backup.restore(self.ctx.folder, source)
         except Exception as e:  # noqa: BLE001 - shown as a dialog; the old database stays in place

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.sync import state as exchange_state
@@ -140,7 +141,7 @@ class ExportDialog(QDialog):
             except ExchangeCancelled:
                 raise Cancelled() from None
             finally:
-                db.conn.close()
+                dbm.close(db)
 
         self.buttons.setEnabled(False)
         return run_task(self, self.tr("正在导出批次…"), job, self._done,

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import foreign, importer, keys, mapping
 from helpdesk_gui.exchange.annotate import write_report
@@ -289,7 +290,7 @@ class ImportWizard(QDialog):
             except ExchangeCancelled:
                 raise Cancelled() from None
             finally:
-                db.conn.close()
+                dbm.close(db)
 
         self.next_button.setEnabled(False)
         return run_task(self, self.tr("正在检查文件…"), job, self._analysed,
@@ -406,7 +407,7 @@ class ImportWizard(QDialog):
             except ExchangeCancelled:
                 raise Cancelled() from None
             finally:
-                db.conn.close()
+                dbm.close(db)
 
         self.import_button.setEnabled(False)
         return run_task(self, self.tr("正在导入…"), job, self._imported, on_failed=lambda _e: self.show_step(4))

@@ -9,10 +9,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
+from helpdesk_gui.core.admin import centre
 from helpdesk_gui.core.base import codes, ids
 from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.base.privacy import mask_id, mask_phone
 from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register import lookup
 from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
 from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, YesNoCombo, hint_label
 
@@ -52,7 +54,7 @@ class BasicTab(QWidget):
         self.employer = QComboBox()
         self.employer.setEditable(True)
         self.employer.addItem("")
-        self.employer.addItems([r[0] for r in db.execute("SELECT name FROM employers ORDER BY name LIMIT 2000")])
+        self.employer.addItems(lookup.employer_names(db))
         self.employer_nature = CodeCombo(book, "employer_nature")
         self.employer_condition = CodeCombo(book, "enterprise_condition")
         self.work_start = DateEdit("参加工作时间")
@@ -62,7 +64,7 @@ class BasicTab(QWidget):
         self.migrant = YesNoCombo()
         self.contract_date = DateEdit("劳动合同签订时间")
         self.org_unit = QComboBox()
-        for oid, oname in db.execute("SELECT id, name FROM org_units WHERE active = 1 ORDER BY id"):
+        for oid, oname in centre.org_units(db):
             self.org_unit.addItem(oname, oid)
         self.township = QComboBox()
         self.township.setEditable(True)
@@ -182,10 +184,10 @@ class BasicTab(QWidget):
         self.phone_hint.setText("" if ok else self.tr("应为 11 位手机号或带区号的固定电话"))
 
     def _employer_picked(self, name: str) -> None:
-        row = self.db.execute("SELECT nature, condition FROM employers WHERE name = ?", [name.strip()]).fetchone()
-        if row:
-            self.employer_nature.set_code(row[0])
-            self.employer_condition.set_code(row[1])
+        employer = lookup.employer_by_name(self.db, name)
+        if employer:
+            self.employer_nature.set_code(employer["nature"])
+            self.employer_condition.set_code(employer["condition"])
 
     # ---- load / collect
     def load(self, h: dict[str, Any], *, masked: bool = False, can_change: bool = True) -> None:

@@ -109,10 +109,6 @@ class HouseholdEditor(QWidget):
                 self.household = {"members": [], "income_items": [], "expenses": [], "exclusions": []}
             else:
                 self.household = register.get_household(self.ctx.db, self.household_id)
-                emp = self.ctx.db.execute("SELECT nature, condition FROM employers WHERE id = ?",
-                                          [self.household.get("employer_id")]).fetchone()
-                if emp:
-                    self.household["employer_nature"], self.household["employer_condition"] = emp
             h = self.household
             # PIPL: an existing archive shows its personal numbers masked until an audited reveal
             masked = self.household_id is not None and not self.revealed

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.base.privacy import mask_bank
-from helpdesk_gui.core.db import rows
-from helpdesk_gui.core.register import attachments
+from helpdesk_gui.core.register import attachments, lookup
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
@@ -126,7 +125,7 @@ class AttachmentsTab(QWidget):
         if household_id is None:
             self.table.setRowCount(0)
             return
-        items = rows(self.ctx.db, "SELECT * FROM attachments WHERE household_id = ? ORDER BY id", [household_id])
+        items = lookup.attachments_of(self.ctx.db, household_id)
         self.files = [it["file_name"] for it in items]
         _fill(self.table, [[self.book.label("material_type", it["material_type"]), it["title"],
                             str(it["added_at"])[:19].replace("T", " "), it["added_by"], it["file_name"]]
@@ -174,8 +173,7 @@ class RecordsTab(QWidget):
 
     def load(self, household_id: int | None) -> None:
         book: codes.CodeBook = self.ctx.codebook()
-        items = [] if household_id is None else rows(
-            self.ctx.db, "SELECT * FROM assistance_records WHERE household_id = ? ORDER BY paid_date DESC", [household_id])
+        items = [] if household_id is None else lookup.assistance_of(self.ctx.db, household_id)
         _fill(self.table, [[it["paid_date"], book.label("project", it["project"]), book.label("fund_source", it["fund_source"]),
                             format_yuan(it["amount_fen"], grouping=True), book.label("pay_method", it["method"]),
                             it["approver"], it["remarks"]] for it in items])
@@ -199,8 +197,7 @@ class HistoryTab(QWidget):
             self.table.setRowCount(0)
             return
         book = self.ctx.codebook()
-        items = rows(self.ctx.db, "SELECT at, username, action, before, after FROM audit_log "
-                                  "WHERE entity = 'household' AND entity_id = ? ORDER BY id DESC", [archive_no])
+        items = lookup.changes_of(self.ctx.db, archive_no)
         data = []
         for it in items:
             after = json.loads(it["after"]) if it["after"] else {}

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
 from helpdesk_gui.core.ledger import funds, loans
+from helpdesk_gui.core.register import lookup
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.ledger.widgets import MoneyEdit, date_edit, day_of, fund_combo, yuan
 from helpdesk_gui.gui.settings.common import FormDialog
@@ -75,9 +76,9 @@ class LoanDialog(FormDialog):
             household_id = picker.household_id
         if household_id is None:
             return
-        h = self.ctx.db.execute("SELECT name, archive_no FROM households WHERE id = ?", [household_id]).fetchone()
+        name, archive_no = lookup.name_and_number(self.ctx.db, household_id)
         self.household_id = household_id
-        self.who.setText(f"{h[0]}（{h[1]}）")
+        self.who.setText(f"{name}（{archive_no}）")
 
     def show_plan(self) -> None:
         try:
