@@ -29,6 +29,15 @@ def test_workflow_commands(folder, database, capsys, monkeypatch):
     assert code == 1 and "找不到申请" in err
     code, out, _ = run(capsys, "decisions", "--payable", "--json")
     assert code == 0 and [d["amount_fen"] for d in json.loads(out)] == [200_000]
+    code, out, _ = run(capsys, "decisions", "--json")
+    every = json.loads(out)
+    assert code == 0 and [(d["app_no"], d["outcome"], d["amount_fen"]) for d in every][-1] == ("SQ2026000002", "approved",
+                                                                                             200_000)
+    assert [d["decision_id"] for d in every] == sorted(d["decision_id"] for d in every)
+    code, out, _ = run(capsys, "decisions", "--year", "2025", "--json")
+    assert code == 0 and json.loads(out) == []
+    code, out, _ = run(capsys, "decisions", "--year", "2026")
+    assert code == 0 and f"共 {len(every)} 项，合计 2,000.00 元" in out
     code, out, _ = run(capsys, "caps")
     assert code == 0 and "送温暖 / 深度困难：每次不超过 3,000.00 元，每人每年合计不超过 6,000.00 元" in out
     code, out, err = run(capsys, "review-tasks", "--year", "2026")

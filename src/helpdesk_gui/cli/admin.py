@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from helpdesk_gui.cli import kit
+from helpdesk_gui.core import db as dbm
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -24,7 +25,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         if getpass.getpass("再输入一次：") != password:
             raise kit.UsageError("两次输入的密码不一致。")
     db = setup.initialise(paths.db_path(args.folder), args.county_code, args.union_name, password)
-    db.conn.close()
+    dbm.close(db)
     kit.out(f"已创建数据库：{paths.db_path(args.folder)}（{args.union_name.strip()}，区划代码 {args.county_code.strip()}）。"
          "管理员用户名为 admin。")
     return 0

@@ -27,7 +27,6 @@ from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError
 from helpdesk_gui.core.base.money import to_chinese_upper
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id
-from helpdesk_gui.core.db import scalar
 from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.core.mutual import settle as mutual_settle
@@ -36,7 +35,7 @@ out, y = kit.out, kit.yuan
 
 
 def _unit(db: Any, name: str) -> int:
-    uid = scalar(db, "SELECT id FROM mutual_units WHERE name = ?", [name.strip()])
+    uid = next((u["id"] for u in mutual.list_units(db) if u["name"] == name.strip()), None)
     if uid is None:
         raise NotFoundError("参加单位", name)
     return int(uid)

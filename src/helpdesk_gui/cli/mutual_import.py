@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from helpdesk_gui.cli import kit
+from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.exchange.problems import ERROR, Problems
 
@@ -72,7 +73,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             actor = kit.acting_user(db)
             result = mutual_list.import_list(db, actor, int(plan["id"]), unit_id, path, chosen, unit_name=unit_name)
     finally:
-        db.conn.close()
+        dbm.close(db)
     if args.json:
         kit.print_json({"status": status, "file": str(path), "year": plan["period"], "mapping": chosen.to_json(),
                         "counts": preview.counts(), "new_units": list(preview.new_units),

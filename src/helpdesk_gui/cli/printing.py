@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from helpdesk_gui.cli import kit
+from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import ValidationError
@@ -97,7 +98,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             raise _usage(f"输出文件夹 {out.parent} 不存在。")
         printed = render.render(db, form, selection, out, actor=actor, reveal=args.reveal)
     finally:
-        db.conn.close()
+        dbm.close(db)
     note = "（含完整身份证号和银行账号，已记入审计日志）" if printed.revealed else ""
     kit.out(f"已打印“{form.name}”：{printed.documents} 份，共 {printed.pages} 页 → {printed.path}{note}")
     return 0

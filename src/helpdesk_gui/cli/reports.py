@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from helpdesk_gui.cli import kit
+from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.reports import figures as reports
@@ -38,7 +39,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         actor = auth.get_actor(db, name) if name else auth.SYSTEM
         _path, report = export(db, period, out, actor=actor, user_dir=Path(args.folder) / "forms")
     finally:
-        db.conn.close()
+        dbm.close(db)
     fig = report.now
     kit.out(f"已导出 {period.text()} 的统计报表 → {out}\n"
          f"接待来信来电来访 {fig['reception_total']:,} 件次；帮扶困难职工 {fig['assisted_households']:,} 户、"

@@ -20,9 +20,8 @@ from typing import Any
 from helpdesk_gui.cli import kit
 from helpdesk_gui.core.admin import workdays
 from helpdesk_gui.core.base import codes
-from helpdesk_gui.core.base.errors import NotFoundError, ValidationError
+from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.base.money import format_yuan
-from helpdesk_gui.core.db import row
 from helpdesk_gui.core.workflow import applications, approval, caps, review
 
 _out, _db, _actor, _json = kit.out, kit.open_db, kit.acting_user, kit.print_json
@@ -47,10 +46,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     db = _db(args)
-    app_id = row(db, "SELECT id FROM applications WHERE app_no = ?", [args.app_no.strip().upper()])
-    if app_id is None:
-        raise NotFoundError("申请", args.app_no)
-    d = applications.detail(db, int(app_id["id"]))
+    d = applications.detail(db, applications.id_by_app_no(db, args.app_no))
     if args.json:
         _json(d)
         return 0
@@ -69,15 +65,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
     if args.payable:
         found = approval.payable_decisions(db, year=args.year)
     else:
-        sql = ("SELECT d.id AS decision_id, a.app_no, h.archive_no, h.name, d.outcome, d.project, d.amount_fen, d.status, "
-               "d.decided_on, d.approved_by FROM decisions d JOIN applications a ON a.id = d.application_id "
-               "JOIN households h ON h.id = d.household_id")
-        params: list[Any] = []
-        if args.year:
-            sql += " WHERE d.decided_on >= ? AND d.decided_on < ?"
-            params = [f"{args.year:04d}-01-01", f"{args.year + 1:04d}-01-01"]
-        found = [dict(zip([c[0] for c in cur.description], r)) for cur in [db.execute(sql + " ORDER BY d.id", params)]
-                 for r in cur.fetchall()]
+        found = approval.list_decisions(db, year=args.year)
     if args.json:
         _json(found)
         return 0

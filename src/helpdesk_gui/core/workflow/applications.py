@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.access.auth import Actor
+from helpdesk_gui.core.base.errors import NotFoundError
 from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.core.db import row, rows, scalar
 from helpdesk_gui.core.workflow import approval
@@ -59,6 +60,14 @@ def list_applications(db: Database, q: Query = Query(), *, limit: int = 2000) ->
     return rows(db, f"SELECT {LIST_COLUMNS} FROM applications a JOIN households h ON h.id = a.household_id "
                     f"LEFT JOIN publicity_periods p ON p.id = a.publicity_id{where} "
                     "ORDER BY a.updated_at DESC, a.id DESC LIMIT ?", [*params, limit])
+
+
+def id_by_app_no(db: Database, app_no: str) -> int:
+    """The application numbered ``app_no`` (申请编号, any case)."""
+    found = scalar(db, "SELECT id FROM applications WHERE app_no = ?", [app_no.strip().upper()])
+    if found is None:
+        raise NotFoundError("申请", app_no)
+    return int(found)
 
 
 def count(db: Database, q: Query = Query()) -> int:

@@ -301,6 +301,17 @@ def payable_decisions(db: Database, *, project: str | None = None, year: int | N
     return out
 
 
+def list_decisions(db: Database, *, year: int | None = None) -> list[dict[str, Any]]:
+    """Every decision (approved or not, paid or not), oldest first; ``year``: decided in that year."""
+    where, params = "", []
+    if year:
+        where = " WHERE d.decided_on >= ? AND d.decided_on < ?"
+        params = [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]
+    return rows(db, "SELECT d.id AS decision_id, a.app_no, h.archive_no, h.name, d.outcome, d.project, d.amount_fen, "
+                    "d.status, d.decided_on, d.approved_by FROM decisions d JOIN applications a ON a.id = d.application_id "
+                    f"JOIN households h ON h.id = d.household_id{where} ORDER BY d.id", params)
+
+
 def mark_paid(db: Database, actor: Actor, decision_id: int, ref: str, *, paid_at: str | None = None) -> None:
     """待发放 → 已发放. Call it inside the ledger's payment transaction; ``ref`` names the payment (凭证号)."""
     actor.require("decisions.pay")
