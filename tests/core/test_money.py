@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpdesk_gui.core.base.errors import ValidationError
-from helpdesk_gui.core.base.money import format_yuan, parse_yuan, round_fen, to_chinese_upper
+from helpdesk_gui.core.base.money import format_yuan, parse_yuan, round_fen, to_chinese_upper, yuan
 
 PROP = settings(max_examples=300, deadline=None)
 
@@ -171,6 +171,13 @@ def test_round_fen_per_capita() -> None:
 def test_format_yuan(fen: int, plain: str, grouped: str) -> None:
     assert format_yuan(fen) == plain
     assert format_yuan(fen, grouping=True) == grouped
+    assert yuan(fen) == yuan(str(fen)) == grouped
+    assert yuan(fen, blank_zero=True) == ("" if fen == 0 else grouped)
+
+
+def test_yuan_is_blank_for_no_amount() -> None:
+    assert yuan(None) == yuan("") == yuan(None, blank_zero=True) == yuan(0, blank_zero=True) == ""
+    assert yuan(0) == "0.00" and yuan(-5) == "-0.05" and yuan(123456789) == "1,234,567.89"
 
 
 @PROP

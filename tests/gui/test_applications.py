@@ -21,8 +21,8 @@ from helpdesk_gui.gui.applications.new_dialog import NewApplicationDialog
 from helpdesk_gui.gui.applications.page import ApplicationsPage
 from helpdesk_gui.gui.applications.step_dialog import StepDialog
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit.worker import wait
 from helpdesk_gui.gui.main_window import MainWindow
-from helpdesk_gui.gui.worker import wait
 
 REAL_TODAY = dt.date.today()
 
@@ -245,7 +245,7 @@ def test_campaign_and_review_tabs(qtbot, folder, database, household, answers, m
     reviews.show_box.setCurrentIndex(reviews.show_box.findData("all"))
     assert reviews.model.rowCount() == 1 and "复核任务 1 户" in reviews.summary.text()
     reviews.view.selectRow(0)
-    if reviews.model.rows[0]["sampled"]:
+    if reviews.model.record(0)["sampled"]:
         answers.append(lambda d: d.set_value("note", "入户核查，情况属实"))
         click(qtbot, reviews.buttons["check"])
         reviews.view.selectRow(0)
@@ -262,8 +262,8 @@ def test_rules_dialog(qtbot, folder, database, admin, clerk, monkeypatch):
     assert viewer.rules.rowCount() == 31 and not viewer.edit_rule.isEnabled() and not viewer.add_holiday.isEnabled()
     dialog = RulesDialog(AppContext(folder=folder, db=database, actor=admin))
     qtbot.addWidget(dialog)
-    row_index = next(i for i, r in enumerate(dialog.rules.rows) if (r["project"], r["category"]) == ("2", "1"))
-    edit = dialog.rule_dialog(dialog.rules.rows[row_index])
+    row_index = next(i for i, r in enumerate(dialog.rules.records()) if (r["project"], r["category"]) == ("2", "1"))
+    edit = dialog.rule_dialog(dialog.rules.record(row_index))
     edit.set_value("percent", "80%")
     edit.set_value("deductible", "5000")
     edit.set_value("max_time", "10000")
@@ -272,7 +272,7 @@ def test_rules_dialog(qtbot, folder, database, admin, clerk, monkeypatch):
     rule = caps.load_rules(database)[("2", "1")]
     assert (rule.percent, rule.deductible_fen, rule.max_time_fen, rule.period) == (
         caps.Decimal("0.8"), 500_000, 1_000_000, "time")
-    bad = dialog.rule_dialog(dialog.rules.rows[row_index])
+    bad = dialog.rule_dialog(dialog.rules.record(row_index))
     bad.set_value("percent", "180%")
     assert not bad.apply() and "100%" in bad.error.text()
     monkeypatch.setattr(common, "today", lambda: dt.date(2027, 1, 1))

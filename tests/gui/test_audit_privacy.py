@@ -8,9 +8,9 @@ from helpdesk_gui.core.access import audit, auth
 from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.gui.audit.page import AuditPage
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit.worker import wait
 from helpdesk_gui.gui.main_window import MainWindow
 from helpdesk_gui.gui.register.page import RegisterPage
-from helpdesk_gui.gui.worker import wait
 
 
 def test_reveal_is_for_reviewers_and_audited(qtbot, folder, database, clerk, reviewer, message_boxes):

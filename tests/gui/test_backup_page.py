@@ -7,8 +7,8 @@ from helpdesk_gui.core.admin import backup
 from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.gui.backup.page import BackupPage
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit.worker import wait
 from helpdesk_gui.gui.main_window import MainWindow
-from helpdesk_gui.gui.worker import wait
 
 
 def test_backup_now_lists_it_and_restore_asks_first(qtbot, folder, database, admin, message_boxes):

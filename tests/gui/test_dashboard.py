@@ -15,9 +15,9 @@ from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.core.reports import figures as reports
 from helpdesk_gui.gui import fonts
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.stats.charts import Chart, Series, nice_step
+from helpdesk_gui.gui.kit.charts import Chart, Series, axis, nice_step
+from helpdesk_gui.gui.kit.worker import wait
 from helpdesk_gui.gui.stats.page import ReportsPage
-from helpdesk_gui.gui.worker import wait
 
 
 @pytest.fixture
@@ -67,6 +67,19 @@ def test_report_tab_computes_in_the_background_and_exports(page, tmp_path):
     pdf = tmp_path / "year.pdf"
     wait(view.export("pdf", str(pdf)))
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_one_axis_of_round_numbers_for_every_chart():
+    """The dashboard's columns and the ledger's monthly chart (red ink below 0) share ``axis``."""
+    assert axis(0, 47) == (0, 50, 10)
+    assert axis(0, 120) == (0, 125, 25)
+    assert axis(3, 9) == (0, 10, 2)                   # 0 is always on the axis
+    assert axis(-30, 80) == (-50, 100, 25)            # a red-ink month below the axis
+    assert axis(-7, -2) == (-8, 0, 2)                 # all below: 0 on top
+    assert axis(0, 0) == axis(-0.0, 0) == (0, 1, 1)   # nothing to hold
+    for low, high in ((0, 1), (0, 0.8), (-123.4, 5678.9), (0, 9_999_999)):
+        bottom, top, step = axis(low, high)
+        assert bottom <= min(low, 0) and top >= max(high, 0) and (top - bottom) / step <= 12
 
 
 def test_chart_draws_bars_lines_and_an_empty_message():

@@ -17,8 +17,8 @@ from helpdesk_gui.exchange import importer, spec
 from helpdesk_gui.gui import fonts
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.exchange.page import ExchangePage
+from helpdesk_gui.gui.kit.worker import wait
 from helpdesk_gui.gui.main_window import MainWindow
-from helpdesk_gui.gui.worker import wait
 
 COUNTY, CITY = "530122", "530100"
 ID1, ID2 = person("1975-05-06", 11, CITY), person("1980-02-03", 22, CITY)

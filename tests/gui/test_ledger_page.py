@@ -17,6 +17,7 @@ from test_workflow_kit import active_household, team  # noqa: E402
 from helpdesk_gui.core.ledger import loans, payroll, periods
 from helpdesk_gui.core.ledger import posting as ledger  # noqa: E402
 from helpdesk_gui.gui.context import AppContext  # noqa: E402
+from helpdesk_gui.gui.kit.worker import wait
 from helpdesk_gui.gui.ledger.closing_dialog import ClosingDialog  # noqa: E402
 from helpdesk_gui.gui.ledger.entries import EntriesTab  # noqa: E402
 from helpdesk_gui.gui.ledger.loans_tab import LoansTab  # noqa: E402
@@ -30,7 +31,6 @@ from helpdesk_gui.gui.ledger.roster_dialog import RosterDialog  # noqa: E402
 from helpdesk_gui.gui.ledger.rosters import RostersTab  # noqa: E402
 from helpdesk_gui.gui.ledger.transfer_dialog import TransferDialog  # noqa: E402
 from helpdesk_gui.gui.main_window import MainWindow  # noqa: E402
-from helpdesk_gui.gui.worker import wait  # noqa: E402
 
 COL = {c.key: i for i, c in enumerate(COLUMNS)}
 

@@ -282,7 +282,7 @@ def test_print_the_approval_form(qtbot, folder, scheme):
         pytest.skip("the 医疗互助报销审批表 form is not there yet")
     if "mutual_claims" not in sources.Selection.__dataclass_fields__:
         pytest.skip("Selection has no mutual_claims yet")
-    from helpdesk_gui.gui.worker import wait
+    from helpdesk_gui.gui.kit.worker import wait
     register(qtbot, context(folder, scheme["db"], "clerk"), scheme["plan"], "张三",
              [("3", "ZY001", "2026-03-10", "16000", "10000", "5000")]).accept()
     tab = tab_for(qtbot, folder, scheme, "approver")

@@ -11,8 +11,8 @@ from helpdesk_gui.core.db import scalar
 from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui import fonts
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit.worker import wait
 from helpdesk_gui.gui.mutual.import_dialog import BAD_CELL, ImportListDialog
-from helpdesk_gui.gui.worker import wait
 
 
 @pytest.fixture

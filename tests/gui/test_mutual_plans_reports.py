@@ -19,10 +19,10 @@ from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.core.mutual.claims import ReceiptDraft
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit.worker import wait
 from helpdesk_gui.gui.mutual.plan_dialog import PlanDialog
 from helpdesk_gui.gui.mutual.plans_tab import PlansTab
 from helpdesk_gui.gui.mutual.reports_tab import ReportsTab
-from helpdesk_gui.gui.worker import wait
 
 Y = 100
 THIS_YEAR = dt.date.today().year

@@ -155,7 +155,7 @@ def test_print_the_settlement_roster(qtbot, folder, scheme, finance):
         pytest.skip("the 医疗互助金报销结算花名册 form is not there yet")
     if "mutual_settlement" not in sources.Selection.__dataclass_fields__:
         pytest.skip("Selection has no mutual_settlement yet")
-    from helpdesk_gui.gui.worker import wait
+    from helpdesk_gui.gui.kit.worker import wait
     approved(qtbot, folder, scheme)
     sid = mutual_settle.create_settlement(scheme["db"], finance, mutual_settle.quarter_of(dt.date.today()))
     tab = settle_tab(qtbot, folder, scheme)
@@ -172,7 +172,7 @@ def test_finance_exports_the_bank_transfer_list(qtbot, folder, scheme, message_b
     """银行代发清单: full account numbers for the bank (finance only), the total equal to the roster's."""
     from openpyxl import load_workbook
 
-    from helpdesk_gui.gui.worker import wait
+    from helpdesk_gui.gui.kit.worker import wait
     approved(qtbot, folder, scheme)
     sid = mutual_settle.create_settlement(scheme["db"], context(folder, scheme["db"], "finance").actor,
                                           mutual_settle.quarter_of(dt.date.today()))

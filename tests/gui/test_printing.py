@@ -16,12 +16,12 @@ from helpdesk_gui.core.db import rows
 from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.household.editor import HouseholdEditor
+from helpdesk_gui.gui.kit.worker import wait
 from helpdesk_gui.gui.main_window import MainWindow
 from helpdesk_gui.gui.printing.page import PrintingPage
 from helpdesk_gui.gui.printing.pdfpages import PdfPages
 from helpdesk_gui.gui.printing.printer import print_pages, setup_printer
 from helpdesk_gui.gui.register.page import RegisterPage
-from helpdesk_gui.gui.worker import wait
 
 
 def text_of(path: Path) -> str:

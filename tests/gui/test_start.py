@@ -96,7 +96,7 @@ from helpdesk_gui.core.access import auth
 from helpdesk_gui.core import db as dbm
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.main_window import MainWindow
-from helpdesk_gui.gui.worker import QThreadPool
+from helpdesk_gui.gui.kit.worker import QThreadPool
 app = QApplication([])
 db = dbm.open_db(Path({str(folder / "helpdesk.db")!r}))
 window = MainWindow(AppContext(folder=Path({str(folder)!r}), db=db, actor=auth.get_actor(db, "admin")))

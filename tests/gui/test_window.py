@@ -14,10 +14,10 @@ from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.household.editor import HouseholdEditor
+from helpdesk_gui.gui.kit.worker import wait
 from helpdesk_gui.gui.login import FirstRunDialog, LoginDialog
 from helpdesk_gui.gui.main_window import MainWindow
 from helpdesk_gui.gui.register.page import RegisterPage
-from helpdesk_gui.gui.worker import wait
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from helpdesk_gui.core import db
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base import paths
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
-from helpdesk_gui.core.base.money import format_yuan
 
 
 class UsageError(Exception):
@@ -58,6 +57,3 @@ def date_arg(text: str | None, field: str) -> _dt.date | None:
     except ValueError:
         raise ValidationError(field, "应写成 YYYY-MM-DD", text) from None
 
-
-def yuan(fen: int) -> str:
-    return format_yuan(int(fen), grouping=True)

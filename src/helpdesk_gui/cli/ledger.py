@@ -18,11 +18,12 @@ from typing import Any
 
 from helpdesk_gui.cli import kit
 from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.ledger import loans, payroll
 from helpdesk_gui.core.ledger import reports as ledger_reports
 from helpdesk_gui.core.ledger import xlsx as ledger_xlsx
 
-_out, _yuan = kit.out, kit.yuan
+_out, _yuan = kit.out, yuan
 
 
 def _db(args: argparse.Namespace) -> Any:

@@ -25,13 +25,13 @@ from typing import Any
 from helpdesk_gui.cli import kit
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError
-from helpdesk_gui.core.base.money import to_chinese_upper
+from helpdesk_gui.core.base.money import to_chinese_upper, yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id
 from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.core.mutual import settle as mutual_settle
 
-out, y = kit.out, kit.yuan
+out, y = kit.out, yuan
 
 
 def _unit(db: Any, name: str) -> int:

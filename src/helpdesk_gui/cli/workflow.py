@@ -21,7 +21,7 @@ from helpdesk_gui.cli import kit
 from helpdesk_gui.core.admin import workdays
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import ValidationError
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.workflow import applications, approval, caps, review
 
 _out, _db, _actor, _json = kit.out, kit.open_db, kit.acting_user, kit.print_json
@@ -39,7 +39,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         what = book.label("project", a["project"]) if a["kind"] == "project" else book.label("application_kind", a["kind"])
         amount = a["approved_fen"] or a["proposed_fen"] or a["requested_fen"]
         _out(f"{a['app_no']}  {a['name']}  {what}  {book.label('application_status', a['status'])}"
-             + (f"  {format_yuan(int(amount), grouping=True)} 元" if amount else ""))
+             + (f"  {yuan(int(amount))} 元" if amount else ""))
     _out(f"共 {len(found)} 件")
     return 0
 
@@ -71,9 +71,9 @@ def cmd_decisions(args: argparse.Namespace) -> int:
         return 0
     total = sum(int(d["amount_fen"] or 0) for d in found)
     for d in found:
-        amount = format_yuan(int(d["amount_fen"]), grouping=True) + " 元" if d["amount_fen"] else ""
+        amount = yuan(int(d["amount_fen"])) + " 元" if d["amount_fen"] else ""
         _out(f"{d['app_no']}  {d['name']}  {amount}  {d['decided_on']}")
-    _out(f"共 {len(found)} 项，合计 {format_yuan(total, grouping=True)} 元")
+    _out(f"共 {len(found)} 项，合计 {yuan(total)} 元")
     return 0
 
 

@@ -26,9 +26,9 @@ from helpdesk_gui.core.base.instance import InstanceLock
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui import errors, fonts
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit.worker import run_task, with_db
 from helpdesk_gui.gui.login import FirstRunDialog, LoginDialog
 from helpdesk_gui.gui.main_window import MainWindow
-from helpdesk_gui.gui.worker import run_task, with_db
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

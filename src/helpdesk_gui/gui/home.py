@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.reports import worklists
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import run_task, with_db
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.worker import run_task, with_db
 
 ARCHIVE_HEADERS = ("档案编号", "姓名", "乡镇（街道）", "状态", "最后修改")
 ALERT_CARD = ("QPushButton { text-align: left; padding: 8px 14px; font-size: 11pt; color: #9b1c1c; font-weight: bold;"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.admin import settings as core_settings
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
 
 if TYPE_CHECKING:
     from helpdesk_gui.gui.household.editor import HouseholdEditor

@@ -60,6 +60,16 @@ def format_yuan(fen: int, *, grouping: bool = False) -> str:
     return f"{sign}{whole_text}.{part:02d}"
 
 
+def yuan(fen: int | str | None, *, blank_zero: bool = False) -> str:
+    """An amount for people to read: fen as grouped yuan (``123456`` → ``1,234.56``), blank for no amount
+    (None or ''), and with ``blank_zero`` blank for 0 as well. The one formatter of the window and the
+    command line."""
+    if fen is None or fen == "":
+        return ""
+    value = int(fen)
+    return "" if blank_zero and not value else format_yuan(value, grouping=True)
+
+
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
 _BIG_UNITS = ("", "万", "亿", "万亿")

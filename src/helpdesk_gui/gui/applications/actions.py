@@ -14,12 +14,13 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from helpdesk_gui.core.admin import workdays
 from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.register import attachments, lookup
 from helpdesk_gui.core.workflow import approval, caps
 from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.applications.approve_dialog import ApproveDialog
-from helpdesk_gui.gui.applications.common import what, yuan
+from helpdesk_gui.gui.applications.common import what
 from helpdesk_gui.gui.applications.step_dialog import Field, StepDialog
 from helpdesk_gui.gui.context import AppContext
 

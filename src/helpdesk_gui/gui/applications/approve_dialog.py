@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.workflow import approval
 from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.gui.applications import common
-from helpdesk_gui.gui.applications.common import what, yuan
+from helpdesk_gui.gui.applications.common import what
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.household.widgets import CodeCombo, MoneyEdit, hint_label
+from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, hint_label
 
 
 class ApproveDialog(QDialog):
@@ -39,7 +40,7 @@ class ApproveDialog(QDialog):
         head = QLabel(self.tr("申请 {no}：{what}").format(no=app["app_no"], what=what(book, app)))
         head.setStyleSheet("font-weight: bold; font-size: 11pt;")
         form = QFormLayout()
-        self.amount = MoneyEdit("审批金额")
+        self.amount = AmountEdit("审批金额")
         self.cap_label = QLabel()
         self.cap_label.setWordWrap(True)
         self.override = QLineEdit()

@@ -26,7 +26,7 @@ from helpdesk_gui.core.register import search
 from helpdesk_gui.core.workflow.campaigns import ProposalRule
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.household.widgets import CodeCombo, MoneyEdit, hint_label
+from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, hint_label
 
 #: school levels offered for 金秋助学 (member_identity codes) with a typical default amount (fen)
 LEVELS = (("20", 500_000), ("21", 500_000), ("22", 300_000), ("23", 300_000))
@@ -50,13 +50,13 @@ class CampaignDialog(QDialog):
         for code, label in (("by_level", "按学生就读阶段（每名学生一行）"), ("fixed", "每户固定金额"),
                             ("months", "每户若干个月低保标准"), ("cap", "按上限规则的上限")):
             self.mode.addItem(self.tr(label), code)
-        self.amount = MoneyEdit("每户金额")
+        self.amount = AmountEdit("每户金额")
         self.amount.set_fen(100_000)
         self.months = QLineEdit("3")
-        self.levels: dict[str, MoneyEdit] = {}
+        self.levels: dict[str, AmountEdit] = {}
         levels = QGridLayout()
         for i, (code, fen) in enumerate(LEVELS):
-            edit = MoneyEdit(book.label("member_identity", code))
+            edit = AmountEdit(book.label("member_identity", code))
             edit.set_fen(fen)
             self.levels[code] = edit
             levels.addWidget(QLabel(book.label("member_identity", code)), i // 2, (i % 2) * 2)

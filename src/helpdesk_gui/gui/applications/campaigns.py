@@ -17,17 +17,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.core.workflow import campaigns
 from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.core.workflow.campaigns import RowException
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.applications.campaign_dialog import CampaignDialog
-from helpdesk_gui.gui.applications.common import Col, RowsModel, make_view, yuan
+from helpdesk_gui.gui.applications.common import TONES
 from helpdesk_gui.gui.applications.step_dialog import Field, StepDialog
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import Task, run_task, with_db
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.models import Col, RecordModel
+from helpdesk_gui.gui.kit.tables import make_view
+from helpdesk_gui.gui.kit.worker import Task, run_task, with_db
 
 
 class CampaignsTab(QWidget):
@@ -39,15 +42,15 @@ class CampaignsTab(QWidget):
         book = ctx.codebook()
         self.exceptions: dict[int, RowException] = {}
         self._shown: int | None = None
-        self.campaigns = RowsModel([
+        self.campaigns = RecordModel([
             Col("name", self.tr("活动"), 150), Col("project", self.tr("项目"), 70, lambda r: book.label("project", r["project"])),
             Col("status", self.tr("状态"), 70, lambda r: book.label("campaign_status", r["status"])),
             Col("rows_total", self.tr("名单"), 50, right=True), Col("total_fen", self.tr("金额（元）"), 90,
                                                                   lambda r: yuan(r["total_fen"]), right=True),
             Col("publicity", self.tr("公示期"), 170, lambda r: f"{r['start_date']} 至 {r['end_date']}" if r["start_date"]
-                else ""), Col("created_by", self.tr("创建人"), 70)], parent=self)
+                else ""), Col("created_by", self.tr("创建人"), 70)], parent=self, palette=TONES)
         self.campaign_view = make_view(self.campaigns, self)
-        self.rows = RowsModel([
+        self.rows = RecordModel([
             Col("app_no", self.tr("申请编号"), 116), Col("name", self.tr("姓名"), 60),
             Col("id_number", self.tr("身份证号"), 150, lambda r: mask_id(r["id_number"])),
             Col("beneficiary", self.tr("学生"), 60), Col("category", self.tr("类别"), 64,
@@ -56,7 +59,7 @@ class CampaignsTab(QWidget):
             Col("cap_fen", self.tr("上限（元）"), 80, lambda r: yuan(r["cap_fen"]), right=True),
             Col("status", self.tr("状态"), 70, lambda r: book.label("application_status", r["status"])),
             Col("note", self.tr("提示与审批例外"), 220, self._note)],
-            tone=lambda r: "returned" if r["over_cap"] or r["objections"] else str(r["status"]), parent=self)
+            tone=lambda r: "returned" if r["over_cap"] or r["objections"] else str(r["status"]), parent=self, palette=TONES)
         self.row_view = make_view(self.rows, self)
         self.info = QLabel()
         self.info.setWordWrap(True)
@@ -119,11 +122,11 @@ class CampaignsTab(QWidget):
     # ---- contents
     def campaign_id(self) -> int | None:
         rows = self.campaign_view.selectionModel().selectedRows()
-        return self.campaigns.row_id(rows[0].row()) if rows else None
+        return self.campaigns.record_id(rows[0].row()) if rows else None
 
     def row_id(self) -> int | None:
         rows = self.row_view.selectionModel().selectedRows()
-        return self.rows.row_id(rows[0].row()) if rows else None
+        return self.rows.record_id(rows[0].row()) if rows else None
 
     def refresh(self, keep: int | None = None) -> None:
         keep = keep if keep is not None else self.campaign_id()
@@ -147,9 +150,9 @@ class CampaignsTab(QWidget):
         self.rows.set_rows(found or [])
         if cid:
             c = campaigns.get(self.ctx.db, cid)
-            over = sum(1 for r in self.rows.rows if r["over_cap"])
+            over = sum(1 for r in self.rows.records() if r["over_cap"])
             self.info.setText(self.tr("“{name}”：{rule}。名单 {n} 行{over}。").format(
-                name=c["name"], rule=campaigns.ProposalRule(**c["rule"]).describe(self.ctx.codebook()), n=len(self.rows.rows),
+                name=c["name"], rule=campaigns.ProposalRule(**c["rule"]).describe(self.ctx.codebook()), n=len(self.rows.records()),
                 over=self.tr("，其中 {k} 行超过上限（审批时须写明超限理由或改为例外）").format(k=over) if over else ""))
         else:
             self.info.setText(self.tr("还没有帮扶活动。点“新建活动…”按条件选出名单。"))
@@ -157,8 +160,8 @@ class CampaignsTab(QWidget):
 
     def _update_buttons(self) -> None:
         a = self.ctx.actor
-        status = next((r["status"] for r in self.campaigns.rows if int(r["id"]) == self.campaign_id()), None)
-        row_status = next((r["status"] for r in self.rows.rows if int(r["id"]) == self.row_id()), None)
+        status = next((r["status"] for r in self.campaigns.records() if int(r["id"]) == self.campaign_id()), None)
+        row_status = next((r["status"] for r in self.rows.records() if int(r["id"]) == self.row_id()), None)
         writable = not self.ctx.readonly
         self.buttons["new"].setEnabled(writable and a.can("workflow.apply"))
         self.buttons["publicise"].setEnabled(writable and a.can("workflow.review") and status == "draft")
@@ -218,7 +221,7 @@ class CampaignsTab(QWidget):
         cid = self.campaign_id()
         if not cid:
             return None
-        n = sum(1 for r in self.rows.rows if r["status"] == "pending")
+        n = sum(1 for r in self.rows.records() if r["status"] == "pending")
         asked: dict[str, str] = {}
         dialog = StepDialog(self.tr("一次审批"), [Field("info", "名单", "info", default=self.tr(
             "待审批 {n} 行，其中例外 {e} 行。超过上限又没有超限理由的行会使审批整体不能完成。").format(n=n, e=len(self.exceptions))),
@@ -257,9 +260,9 @@ class CampaignsTab(QWidget):
                 Field("action", "办理", "choice", choices=(("approve", "批准（可改金额、写超限理由）"), ("reject", "不予批准"))),
                 Field("amount", "批准金额（元，留空按拟帮扶金额）", "money"), Field("override", "超限理由"),
                 Field("reason", "意见或不予批准的理由")], keep):
-            self.rows.set_rows(self.rows.rows)
+            self.rows.set_rows(self.rows.records())
 
     def clear_exception(self) -> None:
         self.exceptions.pop(self.row_id() or -1, None)
-        self.rows.set_rows(self.rows.rows)
+        self.rows.set_rows(self.rows.records())
         self._update_buttons()

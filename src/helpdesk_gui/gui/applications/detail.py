@@ -18,12 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.core.workflow import applications
 from helpdesk_gui.gui.applications import actions, common
-from helpdesk_gui.gui.applications.common import Col, RowsModel, make_view, what, yuan
+from helpdesk_gui.gui.applications.common import TONES, what
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.models import Col, RecordModel
+from helpdesk_gui.gui.kit.tables import make_view
 
 #: button text (with its Alt mnemonic) per action
 BUTTONS = {"material": "补充材料(&M)", "visit": "入户调查(&V)", "civil_request": "申请核对(&C)",
@@ -59,31 +62,31 @@ class ApplicationDetail(QWidget):
         self.blockers = QLabel()
         self.blockers.setWordWrap(True)
         self.blockers.setStyleSheet("color: #8a5a00; background: #fff4d6; padding: 4px;")
-        self.timeline = RowsModel([
+        self.timeline = RecordModel([
             Col("on_date", self.tr("日期"), 86), Col("action", self.tr("环节"), 110, self._action),
             Col("by_user", self.tr("办理人"), 80, self._user), Col("to_status", self.tr("办理后状态"), 86, self._status),
-            Col("opinion", self.tr("意见与情况"), 300, self._opinion)], parent=self)
+            Col("opinion", self.tr("意见与情况"), 300, self._opinion)], parent=self, palette=TONES)
         self.timeline_view = make_view(self.timeline, self)
         self.records = QTabWidget()
         self.records.addTab(self.timeline_view, self.tr("办理记录"))
-        self.visits = RowsModel([Col("visit_date", self.tr("调查日期"), 90), Col("visitors", self.tr("调查人员"), 140),
-                                 Col("findings", self.tr("调查情况"), 320)], parent=self)
-        self.checks = RowsModel([Col("requested_date", self.tr("申请日期"), 90),
+        self.visits = RecordModel([Col("visit_date", self.tr("调查日期"), 90), Col("visitors", self.tr("调查人员"), 140),
+                                 Col("findings", self.tr("调查情况"), 320)], parent=self, palette=TONES)
+        self.checks = RecordModel([Col("requested_date", self.tr("申请日期"), 90),
                                  Col("answered_date", self.tr("回复日期"), 90),
                                  Col("result", self.tr("结果"), 110, lambda r: self._label("civil_check_result", r["result"])
                                      if r["result"] else self.tr("未回复")),
-                                 Col("answer_note", self.tr("说明"), 260)], parent=self)
-        self.objections = RowsModel([Col("raised_date", self.tr("提出日期"), 90), Col("raised_by", self.tr("提出人"), 80),
+                                 Col("answer_note", self.tr("说明"), 260)], parent=self, palette=TONES)
+        self.objections = RecordModel([Col("raised_date", self.tr("提出日期"), 90), Col("raised_by", self.tr("提出人"), 80),
                                      Col("content", self.tr("异议内容"), 220),
                                      Col("result", self.tr("处理结果"), 90, lambda r: self._label("objection_result",
                                                                                               r["result"]) or "未处理"),
                                      Col("handling", self.tr("处理情况"), 220)],
-                                    tone=lambda r: None if r["result"] else "returned", parent=self)
-        self.materials = RowsModel([Col("material_type", self.tr("材料类型"), 150,
+                                    tone=lambda r: None if r["result"] else "returned", parent=self, palette=TONES)
+        self.materials = RecordModel([Col("material_type", self.tr("材料类型"), 150,
                                         lambda r: self._label("material_type", r["material_type"])),
                                     Col("title", self.tr("名称"), 160), Col("file_name", self.tr("文件"), 200),
                                     Col("added_by", self.tr("登记人"), 80, lambda r: self._user(r, "added_by"))],
-                                   parent=self)
+                                   parent=self, palette=TONES)
         for model, title in ((self.visits, "入户调查"), (self.checks, "经济状况核对"), (self.objections, "异议"),
                              (self.materials, "材料")):
             self.records.addTab(make_view(model, self), self.tr(title))

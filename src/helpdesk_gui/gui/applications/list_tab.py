@@ -19,13 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.workflow import applications
 from helpdesk_gui.core.workflow import steps as workflow
-from helpdesk_gui.gui.applications.common import Col, RowsModel, make_view, what, yuan
+from helpdesk_gui.gui.applications.common import TONES, what
 from helpdesk_gui.gui.applications.detail import ApplicationDetail
 from helpdesk_gui.gui.applications.new_dialog import NewApplicationDialog
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.models import Col, RecordModel
+from helpdesk_gui.gui.kit.tables import make_view
 
 LIMIT = 2000
 
@@ -60,14 +63,14 @@ class ApplicationsTab(QWidget):
         self.new_button.setEnabled(ctx.actor.can("workflow.apply") and not ctx.readonly)
         self.count_label = QLabel()
         self.rules_button = QPushButton(self.tr("上限规则与节假日…"))
-        self.model = RowsModel([
+        self.model = RecordModel([
             Col("app_no", self.tr("申请编号"), 118), Col("name", self.tr("姓名"), 64),
             Col("what", self.tr("申请事项"), 110, lambda r: what(book, r)),
             Col("status", self.tr("状态"), 76, lambda r: book.label("application_status", r["status"])),
             Col("amount", self.tr("金额（元）"), 84, lambda r: yuan(r["approved_fen"] or r["proposed_fen"]
                                                                   or r["requested_fen"]), right=True),
             Col("received_date", self.tr("受理日期"), 86), Col("township", self.tr("乡镇（街道）"), 80)],
-            tone=lambda r: str(r["status"]), parent=self)
+            tone=lambda r: str(r["status"]), parent=self, palette=TONES)
         self.table = make_view(self.model, self)
         self.detail = ApplicationDetail(ctx)
         filters = QHBoxLayout()
@@ -154,7 +157,7 @@ class ApplicationsTab(QWidget):
 
     def _selected(self, _new: QItemSelection, _old: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
-        app_id = self.model.row_id(rows[0].row()) if rows else None
+        app_id = self.model.record_id(rows[0].row()) if rows else None
         guarded(self, self.detail.show_application, app_id)
 
     def _changed(self, app_id: int) -> None:

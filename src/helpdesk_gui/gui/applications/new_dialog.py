@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register import search
 from helpdesk_gui.core.workflow import caps
 from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.gui.applications import common
-from helpdesk_gui.gui.applications.common import yuan
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, MoneyEdit, hint_label
+from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, DateEdit, hint_label
 
 
 class NewApplicationDialog(QDialog):
@@ -46,8 +46,8 @@ class NewApplicationDialog(QDialog):
         self.household_label.setWordWrap(True)
         self.kind = CodeCombo(book, "application_kind", blank=None)
         self.project = CodeCombo(book, "project", blank="（请选择帮扶项目）")
-        self.requested = MoneyEdit("申请金额")
-        self.cost = MoneyEdit("自付（致困）费用")
+        self.requested = AmountEdit("申请金额")
+        self.cost = AmountEdit("自付（致困）费用")
         self.beneficiary = QLineEdit()
         self.beneficiary.setPlaceholderText(self.tr("子女助学：学生姓名"))
         self.school_level = CodeCombo(book, "member_identity", blank="（就读阶段）")

@@ -17,13 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.workflow import review
 from helpdesk_gui.gui.applications import common
-from helpdesk_gui.gui.applications.common import Col, RowsModel, make_view, yuan
+from helpdesk_gui.gui.applications.common import TONES
 from helpdesk_gui.gui.applications.step_dialog import Field, StepDialog
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import Task, run_task, with_db
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.models import Col, RecordModel
+from helpdesk_gui.gui.kit.tables import make_view
+from helpdesk_gui.gui.kit.worker import Task, run_task, with_db
 
 SHOW = (("open", "待办"), ("flagged", "测算提示不符"), ("sampled", "抽中入户核查"), ("approval", "审批中"),
         ("done", "已办结"), ("all", "全部"))
@@ -45,7 +48,7 @@ class ReviewTab(QWidget):
             self.show_box.addItem(self.tr(label), code)
         self.create_button = QPushButton(self.tr("生成本年度复核任务"))
         self.summary = QLabel()
-        self.model = RowsModel([
+        self.model = RecordModel([
             Col("archive_no", self.tr("档案编号"), 128), Col("name", self.tr("姓名"), 64),
             Col("township", self.tr("乡镇（街道）"), 80),
             Col("category_now", self.tr("现类别"), 64, lambda r: book.label("category", r["category_now"])),
@@ -55,7 +58,7 @@ class ReviewTab(QWidget):
             Col("sampled", self.tr("抽查"), 60, lambda r: (self.tr("已核查") if r["checked_date"] else self.tr("待核查"))
                 if r["sampled"] else ""),
             Col("state", self.tr("结论"), 110, self._state), Col("flag_reason", self.tr("提示"), 300)],
-            tone=lambda r: "done" if r["status"] == "done" else ("returned" if r["flagged"] else None), parent=self)
+            tone=lambda r: "done" if r["status"] == "done" else ("returned" if r["flagged"] else None), parent=self, palette=TONES)
         self.view = make_view(self.model, self)
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
@@ -107,7 +110,7 @@ class ReviewTab(QWidget):
 
     def selected(self) -> dict[str, Any] | None:
         rows = self.view.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()] if rows else None
+        return self.model.record(rows[0].row()) if rows else None
 
     def _update_buttons(self) -> None:
         can = self.ctx.actor.can("review.manage") and not self.ctx.readonly

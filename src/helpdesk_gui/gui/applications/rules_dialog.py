@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.admin import workdays
 from helpdesk_gui.core.workflow import caps
 from helpdesk_gui.gui.applications import common
-from helpdesk_gui.gui.applications.common import Col, RowsModel, make_view
+from helpdesk_gui.gui.applications.common import TONES
 from helpdesk_gui.gui.applications.step_dialog import Field, StepDialog
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.models import Col, RecordModel
+from helpdesk_gui.gui.kit.tables import make_view
 
 
 def _fen(value: Any) -> int | None:
@@ -38,19 +40,19 @@ class RulesDialog(QDialog):
         self.ctx = ctx
         book = ctx.codebook()
         self.setWindowTitle(self.tr("帮扶上限规则与节假日"))
-        self.rules = RowsModel([
+        self.rules = RecordModel([
             Col("project", self.tr("帮扶项目"), 90, lambda r: book.label("project", r["project"])),
             Col("category", self.tr("困难类别"), 80, lambda r: book.label("category", r["category"])
                 if r["category"] != caps.ANY_CATEGORY else self.tr("未定类别")),
-            Col("text", self.tr("上限规则"), 420), Col("note", self.tr("说明"), 160)], parent=self)
+            Col("text", self.tr("上限规则"), 420), Col("note", self.tr("说明"), 160)], parent=self, palette=TONES)
         self.rule_view = make_view(self.rules, self)
         self.edit_rule = QPushButton(self.tr("修改规则…"))
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(common.today().year)
-        self.holidays = RowsModel([Col("day", self.tr("日期"), 100), Col("kind", self.tr("安排"), 80,
+        self.holidays = RecordModel([Col("day", self.tr("日期"), 100), Col("kind", self.tr("安排"), 80,
                                                                        lambda r: "放假" if r["kind"] == "off" else "调休上班"),
-                                   Col("name", self.tr("节日"), 160)], parent=self)
+                                   Col("name", self.tr("节日"), 160)], parent=self, palette=TONES)
         self.holiday_view = make_view(self.holidays, self)
         self.add_holiday = QPushButton(self.tr("登记一天…"))
         self.delete_holiday = QPushButton(self.tr("删除所选"))
@@ -99,9 +101,9 @@ class RulesDialog(QDialog):
         self.rules.set_rows(rows)
         self.holidays.set_rows([{"id": i, **h} for i, h in enumerate(workdays.list_holidays(self.ctx.db, self.year.value()))])
 
-    def _selected(self, view: Any, model: RowsModel) -> dict[str, Any] | None:
+    def _selected(self, view: Any, model: RecordModel) -> dict[str, Any] | None:
         rows = view.selectionModel().selectedRows()
-        return model.rows[rows[0].row()] if rows else None
+        return model.record(rows[0].row()) if rows else None
 
     def rule_dialog(self, r: dict[str, Any]) -> StepDialog:
         book = self.ctx.codebook()

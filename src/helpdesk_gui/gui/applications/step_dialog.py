@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import HelpdeskError
-from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, MoneyEdit, hint_label
+from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, DateEdit, hint_label
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class StepDialog(QDialog):
             w = DateEdit(f.label)
             w.set_iso((f.default or _dt.date.today()).isoformat() if not isinstance(f.default, str) else f.default)
         elif f.kind == "money":
-            w = MoneyEdit(f.label)
+            w = AmountEdit(f.label)
             w.set_fen(f.default)
         elif f.kind == "code":
             w = CodeCombo(book, f.list_name, blank="（请选择）")
@@ -113,7 +113,7 @@ class StepDialog(QDialog):
             w.setPlainText(str(value))
         elif isinstance(w, DateEdit):
             w.set_iso(value.isoformat() if isinstance(value, _dt.date) else value)
-        elif isinstance(w, MoneyEdit):
+        elif isinstance(w, AmountEdit):
             w.setText(str(value))
         elif isinstance(w, CodeCombo):
             w.set_code(value)
@@ -131,7 +131,7 @@ class StepDialog(QDialog):
             elif isinstance(w, DateEdit):
                 iso = w.iso()
                 out[f.key] = _dt.date.fromisoformat(iso) if iso else None
-            elif isinstance(w, MoneyEdit):
+            elif isinstance(w, AmountEdit):
                 out[f.key] = w.fen() if w.text().strip() else None
             elif isinstance(w, CodeCombo):
                 out[f.key] = w.code()

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.access import audit
 from helpdesk_gui.exchange.listing import export_audit
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import Task, save_in_background
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.worker import Task, save_in_background
 
 SHOWN = 2000
 

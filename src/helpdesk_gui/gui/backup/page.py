@@ -26,8 +26,8 @@ from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.admin import backup, retention, settings
 from helpdesk_gui.core.base.netshare import warning as network_warning
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import Task, run_task, with_db
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.worker import Task, run_task, with_db
 
 
 class BackupPage(QWidget):
@@ -210,7 +210,7 @@ class BackupPage(QWidget):
         try:
             safety = backup.restore(self.ctx.folder, source)
         except Exception as e:  # noqa: BLE001 - shown as a dialog; the old database stays in place
-            from helpdesk_gui.gui.errors import show_error
+            from helpdesk_gui.gui.kit.errors import show_error
             show_error(self, e, self.tr("无法恢复"))
             self.restored.emit()
             return False

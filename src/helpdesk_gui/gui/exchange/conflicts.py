@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.base import codes
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.sync import apply as exchange_apply
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.settings.common import row_of_buttons
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import row_of_buttons
 
 DIFFERENT = QColor("#fff2cc")
 OURS, THEIRS, TYPED = "ours", "theirs", "typed"
@@ -68,7 +68,7 @@ def shown_col(book: codes.CodeBook, col: spec.Col, value: Any) -> str:
     if field == "ethnicity":
         return book.label("ethnicity", str(value))
     if col.kind == spec.M:
-        return format_yuan(int(value), grouping=True)
+        return yuan(int(value))
     if col.kind == spec.L and col.codes:
         return book.labels(col.codes, str(value))
     if col.kind == spec.E and col.codes:

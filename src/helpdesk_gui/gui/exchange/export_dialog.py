@@ -31,8 +31,8 @@ from helpdesk_gui.exchange import export, keys
 from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.exchange.safety import Cancelled as ExchangeCancelled
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import Cancelled, Task, run_task
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.worker import Cancelled, Task, run_task
 
 
 class ExportDialog(QDialog):

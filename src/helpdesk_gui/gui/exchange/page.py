@@ -25,13 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import format_yuan, yuan
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import templates
 from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, hint, row_of_buttons, setup_table
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import hint, row_of_buttons
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
 
 HISTORY_HEADERS = ("时间", "方向", "对方", "类型", "行数", "结果", "批次编号", "文件")
 CONFLICT_HEADERS = ("发现时间", "类型", "档案或记录编号", "发送单位", "批次", "不同之处")
@@ -161,7 +163,7 @@ class ExchangePage(QWidget):
         allocations = exchange_state.allocations(db)
         self.allocation_model.set_rows([Row([
             when(a["received_at"]), a["region_code"], str(a["year"]), book.label("fund_source", a["fund_source"]),
-            format_yuan(a["amount_fen"], grouping=True), format_yuan(a["dibao_month_fen"]),
+            yuan(a["amount_fen"]), format_yuan(a["dibao_month_fen"]),
             f"已入账 {a['posted_ref']}" if a["posted_at"] else "待入账"], a["id"], muted=bool(a["posted_at"]))
             for a in allocations])
         for table in (self.history, self.conflicts, self.flags, self.allocations):

@@ -39,11 +39,12 @@ from helpdesk_gui.exchange.annotate import write_report
 from helpdesk_gui.exchange.problems import LEVEL_LABELS, column_letter
 from helpdesk_gui.exchange.safety import Cancelled as ExchangeCancelled
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.exchange.conflicts import shown_col
 from helpdesk_gui.gui.exchange.mapping_table import show_mapping
-from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, setup_table
-from helpdesk_gui.gui.worker import Cancelled, Task, run_task
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
+from helpdesk_gui.gui.kit.worker import Cancelled, Task, run_task
 
 PREVIEW_ROWS = 200
 SHOWN_PROBLEMS = 5000

@@ -16,7 +16,7 @@ from helpdesk_gui.core.base.privacy import mask_id, mask_phone
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register import lookup
 from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
-from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, YesNoCombo, hint_label
+from helpdesk_gui.gui.kit.fields import CodeCombo, DateEdit, YesNoCombo, hint_label
 
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
 

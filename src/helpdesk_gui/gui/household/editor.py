@@ -22,12 +22,12 @@ from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationErrors
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded, show_error
 from helpdesk_gui.gui.household.basic_tab import BasicTab
 from helpdesk_gui.gui.household.income_tab import CausesTab, IncomeTab, error_text
 from helpdesk_gui.gui.household.records_tab import AttachmentsTab, BankTab, HistoryTab, RecordsTab
 from helpdesk_gui.gui.household.secret import SecretEdit
 from helpdesk_gui.gui.household.tables import MembersTable
+from helpdesk_gui.gui.kit.errors import guarded, show_error
 from helpdesk_gui.gui.printing.buttons import HouseholdPrintButton
 
 TAB_TITLES = ("基本信息", "家庭成员", "收入与刚性支出", "致困原因与困难类别", "银行账户", "附件材料", "帮扶记录", "变更记录")

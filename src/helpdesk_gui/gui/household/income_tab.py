@@ -22,11 +22,11 @@ from sqlite_utils import Database
 from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import HelpdeskError
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import format_yuan, yuan
 from helpdesk_gui.core.register import eligibility
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.household.tables import AmountTable
-from helpdesk_gui.gui.household.widgets import CodeCombo, MoneyEdit, hint_label
+from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, hint_label
 
 
 class IncomeTab(QWidget):
@@ -48,8 +48,8 @@ class IncomeTab(QWidget):
             box.toggled.connect(self._emit_changed)
             self.exclusion_boxes[item.code] = box
             excl_layout.addWidget(box)
-        self.total_income = MoneyEdit("家庭年收入")
-        self.total_rigid = MoneyEdit("刚性支出")
+        self.total_income = AmountEdit("家庭年收入")
+        self.total_rigid = AmountEdit("刚性支出")
         self.total_income.textChanged.connect(self._emit_changed)
         self.total_rigid.textChanged.connect(self._emit_changed)
         totals = QGroupBox(self.tr("没有逐项明细时：全年合计（元）"))
@@ -103,13 +103,13 @@ class IncomeTab(QWidget):
         test = eligibility.run(rules=rules, members=members, on=today, exclusion_labels={
             i.code: i.label for i in self.book.items("exclusion")}, **test_args)
         suggested = self.book.label("category", test.suggested_category) if test.suggested_category else "不符合建档条件"
-        credited = (f"<br>按最低工资计入：{format_yuan(test.credited_income_fen, grouping=True)} 元"
+        credited = (f"<br>按最低工资计入：{yuan(test.credited_income_fen)} 元"
                     if test.credited_income_fen else "")
         self.result.setText(
-            f"<b>收入核算</b><br>家庭年收入：{format_yuan(test.declared_income_fen, grouping=True)} 元{credited}"
-            f"<br>刚性支出：{format_yuan(test.rigid_expense_fen, grouping=True)} 元"
+            f"<b>收入核算</b><br>家庭年收入：{yuan(test.declared_income_fen)} 元{credited}"
+            f"<br>刚性支出：{yuan(test.rigid_expense_fen)} 元"
             f"<br>家庭人口：{test.family_size} 人"
-            f"<br>月人均纯收入 = (年收入 − 刚性支出) ÷ 人口 ÷ 12 = <b>{format_yuan(test.per_capita_month_fen, grouping=True)} 元</b>"
+            f"<br>月人均纯收入 = (年收入 − 刚性支出) ÷ 人口 ÷ 12 = <b>{yuan(test.per_capita_month_fen)} 元</b>"
             f"<br>低保标准：{format_yuan(test.dibao_month_fen)} 元/月；相对困难线：{format_yuan(test.relative_line_fen)} 元/月"
             f"<br>建议困难类别：<b>{suggested}</b><br><span style='color:#555'>{'；'.join(test.reasons)}</span>")
         return test

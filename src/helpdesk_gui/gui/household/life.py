@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, hint_label
+from helpdesk_gui.gui.kit.fields import CodeCombo, DateEdit, hint_label
 
 ACTIONS = {"exited": "脱困（解困脱困）", "cancelled": "注销档案", "applying": "返困（重新申请）"}
 

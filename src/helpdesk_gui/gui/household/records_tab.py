@@ -23,14 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.base import codes
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank
 from helpdesk_gui.core.register import attachments, lookup
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
-from helpdesk_gui.gui.household.widgets import CodeCombo, hint_label
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.fields import CodeCombo, hint_label
 
 
 def _table(headers: list[str], widths: list[int]) -> QTableWidget:
@@ -175,10 +175,10 @@ class RecordsTab(QWidget):
         book: codes.CodeBook = self.ctx.codebook()
         items = [] if household_id is None else lookup.assistance_of(self.ctx.db, household_id)
         _fill(self.table, [[it["paid_date"], book.label("project", it["project"]), book.label("fund_source", it["fund_source"]),
-                            format_yuan(it["amount_fen"], grouping=True), book.label("pay_method", it["method"]),
+                            yuan(it["amount_fen"]), book.label("pay_method", it["method"]),
                             it["approver"], it["remarks"]] for it in items])
         total = sum(int(it["amount_fen"]) for it in items)
-        self.total.setText(self.tr("共 {n} 次，合计 {amount} 元").format(n=len(items), amount=format_yuan(total, grouping=True)))
+        self.total.setText(self.tr("共 {n} 次，合计 {amount} 元").format(n=len(items), amount=yuan(total)))
 
 
 class HistoryTab(QWidget):

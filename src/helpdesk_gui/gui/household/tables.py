@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.gui.household.secret import SecretEdit
-from helpdesk_gui.gui.household.widgets import CodeCombo, DateEdit, MoneyEdit, hint_label
+from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, DateEdit, hint_label
 
 
 class RowTable(QWidget):
@@ -97,7 +97,7 @@ class MembersTable(RowTable):
         super().__init__(self.HEADERS, [
             QLineEdit, lambda: CodeCombo(book, "relation"), lambda: SecretEdit(mask_id), lambda: DateEdit("出生日期"),
             lambda: CodeCombo(book, "health"), lambda: CodeCombo(book, "member_identity"), QLineEdit,
-            lambda: MoneyEdit("月收入"),
+            lambda: AmountEdit("月收入"),
         ], [90, 90, 170, 100, 100, 90, 160, 100], "添加家庭成员", parent)
         self.change_button = QPushButton(self.tr("更改所选成员的身份证号…"))
         self.change_button.setToolTip(self.tr("已隐藏的号码不能查看；清空所选行的号码以输入新号码（也可在号码上右键 → 更改…）"))
@@ -155,7 +155,7 @@ class AmountTable(RowTable):
 
     def __init__(self, book: codes.CodeBook, list_name: str, add_label: str, parent: QWidget | None = None) -> None:
         super().__init__(["项目", "12 个月金额（元）", "说明"], [
-            lambda: CodeCombo(book, list_name), lambda: MoneyEdit("金额"), QLineEdit,
+            lambda: CodeCombo(book, list_name), lambda: AmountEdit("金额"), QLineEdit,
         ], [170, 130, 200], add_label, parent)
 
     def load(self, items: list[dict[str, Any]]) -> None:

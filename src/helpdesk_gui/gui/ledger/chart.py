@@ -4,29 +4,19 @@ they are large. A red-ink month (more returned than paid) draws its column below
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from helpdesk_gui.gui.kit.charts import axis
+
 RECEIPT = QColor("#3b78c3")
 PAYMENT = QColor("#e07b39")
 GRID = QColor("#dddddd")
 AXIS = QColor("#888888")
 TEXT = QColor("#333333")
-
-
-def nice_step(top: float, ticks: int = 5) -> float:
-    if top <= 0:
-        return 1.0
-    raw = top / ticks
-    power = 10.0 ** math.floor(math.log10(raw))
-    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
-        if raw <= m * power:
-            return float(m * power)
-    return float(10 * power)
 
 
 class MonthlyChart(QWidget):
@@ -63,13 +53,8 @@ class MonthlyChart(QWidget):
         p.setFont(self.font())
         divisor, unit = self._scale()
         values = [(m, r / divisor, q / divisor) for m, r, q in self.months]
-        top = max([max(r, q, 0.0) for _m, r, q in values] or [0.0])
-        bottom = min([min(r, q, 0.0) for _m, r, q in values] or [0.0])
-        step = nice_step(max(top - bottom, 1e-9))
-        top = math.ceil(top / step) * step if top > 0 else 0.0
-        bottom = math.floor(bottom / step) * step if bottom < 0 else 0.0
-        if top == bottom:
-            top = step
+        bottom, top, step = axis(min([min(r, q) for _m, r, q in values] or [0.0]),
+                                 max([max(r, q) for _m, r, q in values] or [0.0]))
         label_w = max(fm.horizontalAdvance(f"{v:,.0f}") for v in (top, bottom)) + 8
         area = QRectF(label_w + 8, line * 2 + 14, self.width() - label_w - 20, self.height() - line * 4 - 24)
         if area.width() < 50 or area.height() < 40:

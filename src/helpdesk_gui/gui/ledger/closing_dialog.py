@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.ledger import periods
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded, show_error
-from helpdesk_gui.gui.settings.common import Row, RowsModel, confirm, fit_columns, hint, setup_table
+from helpdesk_gui.gui.kit.errors import guarded, show_error
+from helpdesk_gui.gui.kit.forms import confirm, hint
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
 
 
 class ClosingDialog(QDialog):

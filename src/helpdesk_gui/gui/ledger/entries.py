@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.ledger import funds
 from helpdesk_gui.core.ledger import query as ledger_query
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.fields import date_edit, day_of, fund_combo, set_day
 from helpdesk_gui.gui.ledger.model import EntriesModel
-from helpdesk_gui.gui.ledger.widgets import date_edit, day_of, fund_combo, set_day, yuan
 
 PRESETS = ("本年", "本月", "上月", "上年", "近 30 天", "全部", "自定义")
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.ledger import funds
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.settings.common import FormDialog, hint
+from helpdesk_gui.gui.kit.forms import FormDialog, hint
 
 
 def _checklist(ctx: AppContext, list_name: str, chosen: list[str]) -> QListWidget:

@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.ledger import funds, loans
 from helpdesk_gui.core.register import lookup
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.ledger.widgets import MoneyEdit, date_edit, day_of, fund_combo, yuan
-from helpdesk_gui.gui.settings.common import FormDialog
+from helpdesk_gui.gui.kit.fields import MoneyEdit, date_edit, day_of, fund_combo
+from helpdesk_gui.gui.kit.forms import FormDialog
 
 
 class LoanDialog(FormDialog):

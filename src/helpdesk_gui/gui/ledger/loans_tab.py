@@ -4,7 +4,6 @@ schedule of the chosen loan, and the buttons to lend and to take a repayment."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -17,18 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.ledger import loans
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.ledger.widgets import RED, yuan
-from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, setup_table
-
-
-class _LoanModel(RowsModel):
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and self.rows[index.row()].tips.get(-1):
-            return QBrush(QColor(RED))
-        return super().data(index, role)
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
 
 
 class LoansTab(QWidget):
@@ -37,7 +30,7 @@ class LoansTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, load: bool = True) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model = _LoanModel([self.tr("借款编号"), self.tr("借款人"), self.tr("档案编号"), self.tr("借款金额"),
+        self.model = RowsModel([self.tr("借款编号"), self.tr("借款人"), self.tr("档案编号"), self.tr("借款金额"),
                                  self.tr("借款日期"), self.tr("已还"), self.tr("尚欠"), self.tr("逾期金额"),
                                  self.tr("逾期起始"), self.tr("用途")], right=(3, 5, 6, 7))
         self.table = QTableView()
@@ -78,7 +71,7 @@ class LoansTab(QWidget):
                                   x["issued_date"], yuan(x["repaid_fen"]),
                                   self.tr("已作废") if x["void"] else yuan(x["outstanding_fen"]),
                                   yuan(x["overdue_fen"], blank_zero=True), x["overdue_since"] or "", x["purpose"]],
-                                 int(x["id"]), muted=not x["outstanding_fen"], tips={-1: "1"} if x["overdue_fen"] else {})
+                                 int(x["id"]), muted=not x["outstanding_fen"], tone="overdue" if x["overdue_fen"] else None)
                              for x in shown])
         fit_columns(self.table)
         overdue = [x for x in all_loans if x["overdue_fen"]]

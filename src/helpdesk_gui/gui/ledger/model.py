@@ -15,10 +15,11 @@ from PySide6.QtGui import QBrush, QColor
 from sqlite_utils import Database
 
 from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.ledger import query as ledger_query
 from helpdesk_gui.core.ledger.kinds import INFLOW_KINDS
-from helpdesk_gui.gui.block_model import BlockModel, Index
-from helpdesk_gui.gui.ledger.widgets import GREEN, RED, yuan
+from helpdesk_gui.gui.kit.fields import GREEN, RED
+from helpdesk_gui.gui.kit.models import BlockModel, Index
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.ledger import loans, periods
 from helpdesk_gui.core.ledger import reports as ledger_reports
 from helpdesk_gui.core.sync import allocations as sync_allocations
 from helpdesk_gui.core.workflow import approval
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import confirm
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
 from helpdesk_gui.gui.ledger.chart import MonthlyChart
-from helpdesk_gui.gui.ledger.widgets import yuan
-from helpdesk_gui.gui.settings.common import Row, RowsModel, confirm, fit_columns, setup_table
 
 
 class OverviewTab(QWidget):

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.ledger.entries import EntriesTab
 from helpdesk_gui.gui.ledger.loans_tab import LoansTab
 from helpdesk_gui.gui.ledger.overview import OverviewTab

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 from helpdesk_gui.core.ledger import funds
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.ledger.widgets import MoneyEdit, date_edit, day_of, fund_combo
-from helpdesk_gui.gui.settings.common import FormDialog
+from helpdesk_gui.gui.kit.fields import MoneyEdit, date_edit, day_of, fund_combo
+from helpdesk_gui.gui.kit.forms import FormDialog
 
 KIND_HINTS = {"allocation": "拨款文号（必填），如 县工发〔2026〕12号", "donation": "捐赠收据号（可不填）",
               "interest": "银行回单号（可不填）", "other_in": "凭据号（可不填）"}

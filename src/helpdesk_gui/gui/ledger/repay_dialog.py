@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.ledger import loans
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.ledger.widgets import MoneyEdit, date_edit, day_of, yuan
-from helpdesk_gui.gui.settings.common import FormDialog
+from helpdesk_gui.gui.kit.fields import MoneyEdit, date_edit, day_of
+from helpdesk_gui.gui.kit.forms import FormDialog
 
 
 class RepayDialog(FormDialog):

@@ -15,13 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.ledger import reports as ledger_reports
 from helpdesk_gui.core.ledger import xlsx as ledger_xlsx
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit.fields import date_edit, day_of, set_day
+from helpdesk_gui.gui.kit.forms import master_detail
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
+from helpdesk_gui.gui.kit.worker import Task, save_in_background
 from helpdesk_gui.gui.ledger.entries import PRESETS, preset_range
-from helpdesk_gui.gui.ledger.widgets import date_edit, day_of, set_day, yuan
-from helpdesk_gui.gui.settings.common import Row, RowsModel, fit_columns, master_detail, setup_table
-from helpdesk_gui.gui.worker import Task, save_in_background
 
 
 class ReportsTab(QWidget):

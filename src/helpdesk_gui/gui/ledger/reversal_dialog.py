@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.core.mutual import settle as _mutual_settle  # noqa: F401 - registers how 医疗互助 lines are reversed
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.ledger.widgets import RED, date_edit, day_of, yuan
-from helpdesk_gui.gui.settings.common import FormDialog, hint
+from helpdesk_gui.gui.kit.fields import RED, date_edit, day_of
+from helpdesk_gui.gui.kit.forms import FormDialog, hint
 
 
 class ReversalDialog(FormDialog):

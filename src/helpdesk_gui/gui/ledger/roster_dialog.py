@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank
 from helpdesk_gui.core.ledger import funds, payroll
 from helpdesk_gui.core.workflow import campaigns
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.ledger.widgets import RED, fund_combo, yuan
-from helpdesk_gui.gui.settings.common import FormDialog
+from helpdesk_gui.gui.kit.fields import RED, fund_combo
+from helpdesk_gui.gui.kit.forms import FormDialog
 
 HEADERS = ("发放", "申请编号", "档案编号", "姓名", "乡镇", "帮扶项目", "金额（元）", "银行账号", "说明")
 

@@ -18,20 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id
 from helpdesk_gui.core.ledger import payroll
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.ledger.widgets import yuan
-from helpdesk_gui.gui.settings.common import (
-    Row,
-    RowsModel,
-    confirm,
-    fit_columns,
-    master_detail,
-    row_of_buttons,
-    setup_table,
-)
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import confirm, master_detail, row_of_buttons
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
 
 
 class RostersTab(QWidget):
@@ -212,7 +206,7 @@ class RostersTab(QWidget):
     def export_bank_file(self, path: str | None = None) -> object:
         """银行代发清单 (finance): the roster's full accounts for the bank, written in the background."""
         from helpdesk_gui.core.ledger import xlsx as ledger_xlsx
-        from helpdesk_gui.gui.worker import save_in_background
+        from helpdesk_gui.gui.kit.worker import save_in_background
         r = self.roster()
         if r is None or not self.bank_button.isEnabled():
             return None

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from helpdesk_gui.core.ledger import funds
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.ledger.widgets import MoneyEdit, date_edit, day_of, fund_combo
-from helpdesk_gui.gui.settings.common import FormDialog, hint
+from helpdesk_gui.gui.kit.fields import MoneyEdit, date_edit, day_of, fund_combo
+from helpdesk_gui.gui.kit.forms import FormDialog, hint
 
 
 class TransferDialog(FormDialog):

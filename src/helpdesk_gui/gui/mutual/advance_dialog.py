@@ -8,12 +8,13 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.ledger.widgets import MoneyEdit, date_edit, day_of, yuan
+from helpdesk_gui.gui.kit.fields import MoneyEdit, date_edit, day_of
+from helpdesk_gui.gui.kit.forms import FormDialog, hint
 from helpdesk_gui.gui.mutual.member_picker import MemberPicker
-from helpdesk_gui.gui.settings.common import FormDialog, hint
 
 
 class AdvanceDialog(FormDialog):

@@ -19,13 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.ledger.widgets import yuan
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import row_of_buttons
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import ColumnWidths, setup_table
 from helpdesk_gui.gui.mutual.claim_widgets import shortcut
 from helpdesk_gui.gui.mutual.reason_dialog import ReasonDialog
-from helpdesk_gui.gui.settings.common import ColumnWidths, Row, RowsModel, row_of_buttons, setup_table
 
 
 class AdvancesPanel(QWidget):

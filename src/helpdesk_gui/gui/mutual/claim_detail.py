@@ -11,12 +11,14 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QTableView, QVBoxL
 
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id
 from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.core.mutual.claims import ReceiptDraft
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.ledger.widgets import RED, yuan
-from helpdesk_gui.gui.settings.common import ColumnWidths, Row, RowsModel, setup_table
+from helpdesk_gui.gui.kit.fields import RED
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import ColumnWidths, setup_table
 
 
 class ClaimDetail(QWidget):

@@ -24,15 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
-from helpdesk_gui.core.base.money import to_chinese_upper
+from helpdesk_gui.core.base.money import to_chinese_upper, yuan
 from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.core.mutual.rule import Result
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.ledger.widgets import RED, date_edit, day_of, set_day, yuan
+from helpdesk_gui.gui.kit.fields import RED, date_edit, day_of, set_day
+from helpdesk_gui.gui.kit.forms import ERROR_STYLE, FormDialog, hint
 from helpdesk_gui.gui.mutual.member_picker import MemberPicker
 from helpdesk_gui.gui.mutual.receipts_editor import ReceiptsEditor
-from helpdesk_gui.gui.settings.common import ERROR_STYLE, FormDialog, hint
 
 WHICH = re.compile(r"第 (\d+) 张单据")
 

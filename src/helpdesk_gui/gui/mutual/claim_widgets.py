@@ -1,5 +1,5 @@
 """Small pieces the claims and settlement tabs share: a debounced search field, the status filter of
-claims, shortcuts that belong to one tab. (Remembered column widths: ``settings.common.ColumnWidths``.)"""
+claims, shortcuts that belong to one tab. (Remembered column widths: ``kit.tables.ColumnWidths``.)"""
 
 from __future__ import annotations
 

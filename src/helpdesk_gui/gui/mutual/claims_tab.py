@@ -23,17 +23,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core.base.money import to_chinese_upper
+from helpdesk_gui.core.base.money import to_chinese_upper, yuan
 from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.ledger.widgets import yuan
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import confirm
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import ColumnWidths, setup_table
 from helpdesk_gui.gui.mutual.advances_panel import AdvancesPanel
 from helpdesk_gui.gui.mutual.claim_detail import ClaimDetail
 from helpdesk_gui.gui.mutual.claim_widgets import search_field, shortcut, status_combo
 from helpdesk_gui.gui.mutual.reason_dialog import ReasonDialog
-from helpdesk_gui.gui.settings.common import ColumnWidths, Row, RowsModel, confirm, setup_table
 
 
 class ClaimsTab(QWidget):

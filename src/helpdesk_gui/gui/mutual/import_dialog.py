@@ -42,10 +42,12 @@ from helpdesk_gui.exchange.mapping import Mapping
 from helpdesk_gui.exchange.mutual_list import ListDraft, ListPreview
 from helpdesk_gui.exchange.problems import ERROR, LEVEL_LABELS
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.exchange.mapping_table import show_mapping
-from helpdesk_gui.gui.settings.common import ERROR_STYLE, HINT_STYLE, Row, RowsModel, setup_table
-from helpdesk_gui.gui.worker import Task, run_task, with_db
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import ERROR_STYLE, HINT_STYLE
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import setup_table
+from helpdesk_gui.gui.kit.worker import Task, run_task, with_db
 
 BAD_ROW = QColor("#ffe4e6")
 BAD_CELL = QColor("#ffb3ba")

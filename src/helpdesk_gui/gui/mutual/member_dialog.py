@@ -13,7 +13,7 @@ from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.settings.common import HINT_STYLE, FormDialog
+from helpdesk_gui.gui.kit.forms import HINT_STYLE, FormDialog
 
 NO_YEAR = 1989
 

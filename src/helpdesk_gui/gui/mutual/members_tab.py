@@ -24,19 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id
 from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.ledger.widgets import yuan
-from helpdesk_gui.gui.settings.common import (
-    ColumnWidths,
-    Row,
-    RowsModel,
-    confirm,
-    row_of_buttons,
-    setup_table,
-)
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import confirm, row_of_buttons
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import ColumnWidths, setup_table
 
 DEBOUNCE_MS = 200
 ALL_UNITS = 0

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxL
 from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
 
 
 class MutualPage(QWidget):

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
-from helpdesk_gui.core.base.money import format_yuan, parse_yuan
+from helpdesk_gui.core.base.money import format_yuan, parse_yuan, yuan
 from helpdesk_gui.core.ledger import funds
 from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.ledger.widgets import date_edit, day_of, fund_combo, set_day
-from helpdesk_gui.gui.settings.common import FormDialog, hint
+from helpdesk_gui.gui.kit.fields import date_edit, day_of, fund_combo, set_day
+from helpdesk_gui.gui.kit.forms import FormDialog, hint
 
 
 def _yuan_text(fen: int | None) -> str:
@@ -218,7 +218,7 @@ class PlanDialog(FormDialog):
         except HelpdeskError:
             self.per_member.setText(self.tr("—"))
             return
-        self.per_member.setText(self.tr("{y} 元").format(y=format_yuan(total, grouping=True)))
+        self.per_member.setText(self.tr("{y} 元").format(y=yuan(total)))
 
     def _year_changed(self, year: int) -> None:
         """A new plan follows its year: the default name and the calendar year, unless typed over."""

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QWidget
 
-from helpdesk_gui.gui.ledger.widgets import date_edit, day_of
-from helpdesk_gui.gui.settings.common import FormDialog, confirm
+from helpdesk_gui.gui.kit.fields import date_edit, day_of
+from helpdesk_gui.gui.kit.forms import FormDialog, confirm
 
 
 class ReasonDialog(FormDialog):

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
-from helpdesk_gui.core.base.money import format_yuan, parse_yuan
+from helpdesk_gui.core.base.money import parse_yuan, yuan
 from helpdesk_gui.core.mutual.claims import ReceiptDraft
 
 Index = QModelIndex | QPersistentModelIndex
@@ -158,7 +158,7 @@ class ReceiptsEditor(QTableWidget):
             return
         if item.column() in MONEY and item.text().strip():
             try:
-                shown = format_yuan(parse_yuan(item.text(), "金额"), grouping=True)
+                shown = yuan(parse_yuan(item.text(), "金额"))
             except HelpdeskError:
                 shown = None
             if shown is not None and shown != item.text():
@@ -200,7 +200,7 @@ class ReceiptsEditor(QTableWidget):
                 for col, key in ((NUMBER, "receipt_no"), (HOSPITAL, "hospital"), (DATE, "receipt_date")):
                     self.cell(i, col).setText(str(r[key] or ""))
                 for col, key in ((TOTAL, "total_fen"), (INSURANCE, "insurance_fen"), (SELF, "self_fen")):
-                    self.cell(i, col).setText(format_yuan(int(str(r[key])), grouping=True))
+                    self.cell(i, col).setText(yuan(int(str(r[key]))))
         finally:
             self._loading = False
         self._add_row()

@@ -8,8 +8,7 @@ import datetime as _dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,25 +21,16 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.mutual import xlsx as mutual_xlsx
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.ledger.widgets import date_edit, day_of, set_day, yuan
-from helpdesk_gui.gui.settings.common import ColumnWidths, Row, RowsModel, setup_table
-from helpdesk_gui.gui.worker import Progress, Task, save_in_background
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.fields import date_edit, day_of, set_day
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import ColumnWidths, setup_table
+from helpdesk_gui.gui.kit.worker import Progress, Task, save_in_background
 
 TOTAL = "total"
-
-
-class _ReportModel(RowsModel):
-    """A report table: the 合计 row in bold."""
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
-        if role == Qt.ItemDataRole.FontRole and index.isValid() and self.rows[index.row()].key == TOTAL:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return super().data(index, role)
 
 
 class ReportsTab(QWidget):
@@ -74,11 +64,11 @@ class ReportsTab(QWidget):
         self.subtitle = QLabel()
         self.subtitle.setWordWrap(True)
         self.stack = QStackedWidget()
-        self.models: dict[str, _ReportModel] = {}
+        self.models: dict[str, RowsModel] = {}
         self.tables: dict[str, QTableView] = {}
         self._fits: dict[str, Any] = {}
         for key in mutual_xlsx.REPORTS:
-            model = _ReportModel([])
+            model = RowsModel([])
             table = QTableView()
             setup_table(table, model, f"mutual_report_{key}")
             table.horizontalHeader().setStretchLastSection(False)
@@ -152,7 +142,7 @@ class ReportsTab(QWidget):
         model.right = set(range(1, len(table.headers)))      # the first column names, the others count
         rows = [Row(self._cells(table, r), i) for i, r in enumerate(table.rows)]
         if table.total is not None:
-            rows.append(Row(self._cells(table, table.total), TOTAL))
+            rows.append(Row(self._cells(table, table.total), TOTAL, tone="total"))
         model.set_rows(rows)
         self._fits[key]()
         self.title.setText(table.title)

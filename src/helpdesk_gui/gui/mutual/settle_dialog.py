@@ -7,12 +7,13 @@ import datetime as _dt
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTableView, QWidget
 
-from helpdesk_gui.core.base.money import to_chinese_upper
+from helpdesk_gui.core.base.money import to_chinese_upper, yuan
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.ledger.widgets import yuan
-from helpdesk_gui.gui.settings.common import FormDialog, Row, RowsModel, fit_columns, hint, setup_table
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import FormDialog, hint
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
 
 QUARTERS_BACK = 8
 

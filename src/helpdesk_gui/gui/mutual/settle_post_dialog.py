@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from helpdesk_gui.core.base.money import to_chinese_upper
+from helpdesk_gui.core.base.money import to_chinese_upper, yuan
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.ledger.widgets import date_edit, day_of, yuan
-from helpdesk_gui.gui.settings.common import FormDialog, confirm, hint
+from helpdesk_gui.gui.kit.fields import date_edit, day_of
+from helpdesk_gui.gui.kit.forms import FormDialog, confirm, hint
 
 
 class PostSettlementDialog(FormDialog):

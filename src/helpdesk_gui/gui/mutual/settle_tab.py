@@ -17,21 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.ledger.widgets import yuan
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import master_detail, row_of_buttons
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import ColumnWidths, setup_table
 from helpdesk_gui.gui.mutual.claim_widgets import shortcut
 from helpdesk_gui.gui.mutual.reason_dialog import ReasonDialog
-from helpdesk_gui.gui.settings.common import (
-    ColumnWidths,
-    Row,
-    RowsModel,
-    master_detail,
-    row_of_buttons,
-    setup_table,
-)
 
 
 class SettlementsTab(QWidget):
@@ -264,7 +259,7 @@ class SettlementsTab(QWidget):
     def export_bank_file(self, path: str | None = None) -> object:
         """银行代发清单 (finance): the roster with full accounts for the bank, written in the background."""
         from helpdesk_gui.core.mutual import xlsx as mutual_xlsx
-        from helpdesk_gui.gui.worker import save_in_background
+        from helpdesk_gui.gui.kit.worker import save_in_background
         s = self.settlement()
         if s is None or not self.bank_button.isEnabled():
             return None

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
 from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.settings.common import FormDialog
+from helpdesk_gui.gui.kit.forms import FormDialog
 
 
 class UnitDialog(FormDialog):

@@ -14,8 +14,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu, QMessageBox, QPushButton, QWidget
 
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.worker import Task
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.worker import Task
 
 if TYPE_CHECKING:
     from helpdesk_gui.gui.printing.runner import PrintRunner

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.worker import Task
 from helpdesk_gui.gui.printing.params import ParamsPanel
 from helpdesk_gui.gui.printing.runner import PrintRunner, user_forms_dir
-from helpdesk_gui.gui.worker import Task
 from helpdesk_gui.printing import template
 from helpdesk_gui.printing.template import Form, TemplateError
 

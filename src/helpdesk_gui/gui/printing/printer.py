@@ -15,8 +15,8 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.gui.kit.worker import Task, run_task
 from helpdesk_gui.gui.printing.pdfpages import PdfPages
-from helpdesk_gui.gui.worker import Task, run_task
 
 MAX_DPI = 300
 

@@ -17,10 +17,10 @@ from sqlite_utils import Database
 
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit.worker import Task, run_task, with_db
 from helpdesk_gui.gui.printing.pdfpages import PdfPages
 from helpdesk_gui.gui.printing.preview import PreviewDialog
 from helpdesk_gui.gui.printing.printer import PrintJob
-from helpdesk_gui.gui.worker import Task, run_task, with_db
 from helpdesk_gui.printing import render, template
 from helpdesk_gui.printing.render import Printed
 from helpdesk_gui.printing.sources import Selection

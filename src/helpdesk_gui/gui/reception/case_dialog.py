@@ -7,9 +7,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QP
 from helpdesk_gui.core.base import money
 from helpdesk_gui.core.casework import services
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.reception.entry_dialog import code_combo, date_edit, day_of
+from helpdesk_gui.gui.kit.fields import date_edit, day_of
+from helpdesk_gui.gui.kit.forms import FormDialog
+from helpdesk_gui.gui.reception.entry_dialog import code_combo
 from helpdesk_gui.gui.reception.picker import HouseholdPicker
-from helpdesk_gui.gui.settings.common import FormDialog
 
 
 def _fen(edit: QLineEdit, field: str) -> int:
@@ -30,7 +31,7 @@ class CaseDialog(FormDialog):
         self.kind = code_combo(ctx, "service_kind")
         if kind:
             self.kind.setCurrentIndex(max(self.kind.findData(kind), 0))
-        self.opened = date_edit()
+        self.opened = date_edit(not_after_today=False)
         self.person = QLineEdit(person_name)
         self.id_number = QLineEdit()
         self.id_number.setPlaceholderText(self.tr("可不填"))
@@ -100,7 +101,7 @@ class CloseCaseDialog(FormDialog):
         self.ctx, self.case = ctx, case
         kind = str(case["kind"])
         self.outcome = code_combo(ctx, "service_outcome")
-        self.closed = date_edit()
+        self.closed = date_edit(not_after_today=False)
         self.result_text = QPlainTextEdit()
         self.result_text.setFixedHeight(70)
         self.amount = QLineEdit()

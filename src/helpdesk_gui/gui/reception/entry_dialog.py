@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -19,23 +17,10 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.casework import reception
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.fields import date_edit, day_of
+from helpdesk_gui.gui.kit.forms import FormDialog
 from helpdesk_gui.gui.reception.picker import HouseholdPicker
-from helpdesk_gui.gui.settings.common import FormDialog
-
-
-def date_edit(day: _dt.date | None = None) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    d = day or _dt.date.today()
-    edit.setDate(QDate(d.year, d.month, d.day))
-    return edit
-
-
-def day_of(edit: QDateEdit) -> _dt.date:
-    q = edit.date()
-    return _dt.date(q.year(), q.month(), q.day())
 
 
 def code_combo(ctx: AppContext, list_name: str, *, first: tuple[str, str | None] | None = None) -> QComboBox:
@@ -57,7 +42,7 @@ class EntryDialog(FormDialog):
         self.household_id: int | None = None
         self.channel = code_combo(ctx, "reception_channel")
         self.kind = code_combo(ctx, "reception_kind")
-        self.received = date_edit()
+        self.received = date_edit(not_after_today=False)
         self.time = QLineEdit(_dt.datetime.now().strftime("%H:%M"))
         self.time.setMaximumWidth(80)
         self.name = QLineEdit()

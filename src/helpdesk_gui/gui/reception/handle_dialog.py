@@ -26,11 +26,12 @@ from helpdesk_gui.core.base import codes, money
 from helpdesk_gui.core.base.privacy import mask_id, mask_phone
 from helpdesk_gui.core.casework import reception
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.reception.entry_dialog import code_combo, date_edit, day_of
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.fields import date_edit, day_of
+from helpdesk_gui.gui.kit.forms import FormDialog, confirm, row_of_buttons
+from helpdesk_gui.gui.reception.entry_dialog import code_combo
 from helpdesk_gui.gui.reception.picker import HouseholdPicker
 from helpdesk_gui.gui.reception.table import done
-from helpdesk_gui.gui.settings.common import FormDialog, confirm, row_of_buttons
 
 NOTE_ACTIONS = {"note": "办理", "reassign": "转交", "link": "关联档案", "application": "发起申请", "close": "办结"}
 
@@ -131,7 +132,7 @@ class HandleDialog(QDialog):
         self.result_text = QPlainTextEdit()
         self.result_text.setPlaceholderText(self.tr("办结必须写明办理结果"))
         self.result_text.setFixedHeight(54)
-        self.closed_on = date_edit()
+        self.closed_on = date_edit(not_after_today=False)
         self.close_button = QPushButton(self.tr("办结"))
         self.close_button.setStyleSheet("font-weight: bold;")
         self.link_button = QPushButton(self.tr("关联档案…"))

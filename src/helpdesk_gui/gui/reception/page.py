@@ -25,22 +25,24 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.casework import reception
 from helpdesk_gui.core.casework.reception import DeadlineRule, EntryFilter
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import FormDialog, row_of_buttons
+from helpdesk_gui.gui.kit.models import Col, Record, RecordModel
+from helpdesk_gui.gui.kit.tables import make_view
 from helpdesk_gui.gui.reception.entry_dialog import code_combo
-from helpdesk_gui.gui.reception.table import Col, RecordModel, Row, make_view
-from helpdesk_gui.gui.settings.common import FormDialog, row_of_buttons
+from helpdesk_gui.gui.reception.table import TONES
 
 DEBOUNCE_MS = 200
 STATES = (("全部状态", None), ("办理中", "open"), ("已逾期", "overdue"), ("已办结", "closed"), ("逾期办结", "late"))
 
 
-def _state(r: Row) -> str:
+def _state(r: Record) -> str:
     if r["status"] == "closed":
         return "已办结" + ("（逾期）" if str(r["closed_date"]) > str(r["deadline"]) else "")
     return f"逾期 {r['overdue_days']} 天" if r["overdue_days"] else "办理中"
 
 
-def _tone(r: Row) -> str | None:
+def _tone(r: Record) -> str | None:
     if r["status"] == "open" and r["overdue_days"]:
         return "alert"
     return "done" if r["status"] == "closed" else None
@@ -118,7 +120,7 @@ class ReceptionPage(QWidget):
             Col("status", self.tr("状态"), 116, _state, sort_key="overdue"),
             Col("archive_no", self.tr("关联档案"), 130),
             Col("result", self.tr("办理结果"), 160),
-        ], _tone, parent=self)
+        ], _tone, parent=self, palette=TONES)
         self.order_by, self.descending = "received_date", True
         self.table = make_view(self.model, self)
         self.table.setSortingEnabled(True)

@@ -11,8 +11,10 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.core.register import search
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.reception.table import Col, RecordModel, make_view
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.models import Col, RecordModel
+from helpdesk_gui.gui.kit.tables import make_view
+from helpdesk_gui.gui.reception.table import TONES
 
 
 class HouseholdPicker(QDialog):
@@ -35,7 +37,7 @@ class HouseholdPicker(QDialog):
             Col("id_number", self.tr("公民身份号码"), 160, lambda r: mask_id(str(r["id_number"] or ""))),
             Col("township", self.tr("乡镇（街道）"), 100),
             Col("status", self.tr("状态"), 70, lambda r: book.label("status", r["status"])),
-        ], parent=self)
+        ], parent=self, palette=TONES)
         self.table = make_view(self.model, self)
         self.table.doubleClicked.connect(lambda _i: self.accept())
         self.count = QLabel()

@@ -8,14 +8,16 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.casework import services
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import row_of_buttons
+from helpdesk_gui.gui.kit.models import Col, Record, RecordModel
+from helpdesk_gui.gui.kit.tables import make_view
 from helpdesk_gui.gui.reception.case_dialog import CaseDialog, CloseCaseDialog
 from helpdesk_gui.gui.reception.entry_dialog import code_combo
-from helpdesk_gui.gui.reception.table import Col, RecordModel, Row, make_view, yuan
-from helpdesk_gui.gui.settings.common import row_of_buttons
+from helpdesk_gui.gui.reception.table import TONES, amount
 
 LIMIT = 5000
 
@@ -28,7 +30,7 @@ class ServicesPage(QWidget):
         self.ctx = ctx
         book = ctx.codebook()
 
-        def outcome(r: Row) -> str:
+        def outcome(r: Record) -> str:
             if r["status"] == "open":
                 return "办理中"
             text = str(book.label("service_outcome", r["outcome"]))
@@ -56,11 +58,11 @@ class ServicesPage(QWidget):
             Col("opened_date", self.tr("登记日期"), 90), Col("person_name", self.tr("服务对象"), 80),
             Col("people", self.tr("人数"), 44, right=True), Col("counterpart", self.tr("对方单位 / 机构"), 150),
             Col("matter", self.tr("事项"), 150),
-            Col("claimed_fen", self.tr("涉及金额（元）"), 100, yuan("claimed_fen"), right=True),
+            Col("claimed_fen", self.tr("涉及金额（元）"), 100, amount("claimed_fen"), right=True),
             Col("outcome", self.tr("办理结果"), 130, outcome), Col("closed_date", self.tr("办结日期"), 90),
-            Col("amount_fen", self.tr("追回金额（元）"), 100, yuan("amount_fen"), right=True),
+            Col("amount_fen", self.tr("追回金额（元）"), 100, amount("amount_fen"), right=True),
             Col("archive_no", self.tr("关联档案"), 130), Col("entry_no", self.tr("接待登记"), 120),
-        ], lambda r: "done" if r["status"] == "closed" else None, parent=self)
+        ], lambda r: "done" if r["status"] == "closed" else None, parent=self, palette=TONES)
         self.table = make_view(self.model, self)
         self.table.doubleClicked.connect(lambda _i: self.close_selected())
         self.count_label = QLabel()
@@ -113,12 +115,12 @@ class ServicesPage(QWidget):
         recovered = sum(int(r["amount_fen"]) for r in found)
         more = self.tr("（只显示前 {n} 件）").format(n=LIMIT) if len(found) >= LIMIT else ""
         self.count_label.setText(self.tr("共 {n} 件，办理中 {o} 件，追回（挽回）金额 {m} 元").format(
-            n=f"{len(found):,}", o=sum(r["status"] == "open" for r in found), m=format_yuan(recovered, grouping=True))
+            n=f"{len(found):,}", o=sum(r["status"] == "open" for r in found), m=yuan(recovered))
             + more)
         if found:
             self.table.selectRow(0)
 
-    def selected(self) -> Row | None:
+    def selected(self) -> Record | None:
         idx = self.table.currentIndex()
         return self.model.record(idx.row()) if idx.isValid() else None
 

@@ -19,9 +19,13 @@ from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base import money
 from helpdesk_gui.core.casework import visits
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.reception.entry_dialog import code_combo, date_edit, day_of
+from helpdesk_gui.gui.kit.fields import date_edit, day_of
+from helpdesk_gui.gui.kit.forms import FormDialog
+from helpdesk_gui.gui.kit.models import Col, RecordModel
+from helpdesk_gui.gui.kit.tables import make_view
+from helpdesk_gui.gui.reception.entry_dialog import code_combo
 from helpdesk_gui.gui.reception.picker import HouseholdPicker
-from helpdesk_gui.gui.settings.common import FormDialog
+from helpdesk_gui.gui.reception.table import TONES, amount
 
 
 class CadreDialog(FormDialog):
@@ -80,7 +84,7 @@ class PairDialog(FormDialog):
         if cadre_id is not None:
             self.cadre.setCurrentIndex(max(self.cadre.findData(cadre_id), 0))
         self.household = _HouseholdField(ctx, self)
-        self.start = date_edit()
+        self.start = date_edit(not_after_today=False)
         self.every = QSpinBox()
         self.every.setRange(1, 366)
         self.every.setValue(int(settings.get(ctx.db, "pair_visit_every_days")))
@@ -108,7 +112,7 @@ class EndPairDialog(FormDialog):
     def __init__(self, ctx: AppContext, pair: dict[str, object], parent: QWidget | None = None) -> None:
         super().__init__(self.tr("结束结对"), self.tr("结束结对"), parent)
         self.ctx, self.pair = ctx, pair
-        self.on = date_edit()
+        self.on = date_edit(not_after_today=False)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("如：家庭已脱困、干部调离"))
         self.form.addRow(self.tr("结对"), QLabel(f"{pair['cadre_name']} — {pair['archive_no']} {pair['household_name']}"))
@@ -132,7 +136,7 @@ class VisitDialog(FormDialog):
         self.household.button.clicked.connect(lambda: self._load_pairs())
         self.pair = QComboBox()
         self.kind = code_combo(ctx, "visit_kind")
-        self.on = date_edit()
+        self.on = date_edit(not_after_today=False)
         self.visitors = QLineEdit()
         self.visitors.setPlaceholderText(self.tr("走访人员，如：县总工会主席 张某某"))
         self.money = QLineEdit()
@@ -192,7 +196,6 @@ class PairHistoryDialog(QDialog):
 
     def __init__(self, ctx: AppContext, pair: dict[str, object], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from helpdesk_gui.gui.reception.table import Col, RecordModel, make_view, yuan
         book = ctx.codebook()
         self.setWindowTitle(self.tr("走访记录"))
         head = QLabel(self.tr("{c}（{u}）结对 {no} {name}：自 {start} 起每 {every} 天走访一次，下次应于 {due} 前走访").format(
@@ -202,8 +205,8 @@ class PairHistoryDialog(QDialog):
         self.model = RecordModel([
             Col("visit_date", self.tr("走访日期"), 90), Col("kind", self.tr("类别"), 96,
                                                           lambda r: book.label("visit_kind", r["kind"])),
-            Col("visitors", self.tr("走访人员"), 110), Col("money_fen", self.tr("慰问金（元）"), 90, yuan("money_fen"), right=True),
-            Col("goods", self.tr("慰问品"), 90), Col("notes", self.tr("走访情况"), 200)], parent=self)
+            Col("visitors", self.tr("走访人员"), 110), Col("money_fen", self.tr("慰问金（元）"), 90, amount("money_fen"), right=True),
+            Col("goods", self.tr("慰问品"), 90), Col("notes", self.tr("走访情况"), 200)], parent=self, palette=TONES)
         self.model.set_rows(visits.pair_history(ctx.db, int(pair["id"])))  # type: ignore[call-overload]
         table = make_view(self.model, self)
         close = QPushButton(self.tr("关闭"))

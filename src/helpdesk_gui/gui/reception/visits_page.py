@@ -18,12 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.casework import visits
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import confirm
+from helpdesk_gui.gui.kit.models import Col, Record, RecordModel
+from helpdesk_gui.gui.kit.tables import make_view
 from helpdesk_gui.gui.reception.entry_dialog import code_combo
-from helpdesk_gui.gui.reception.table import Col, RecordModel, Row, done, make_view, yuan
+from helpdesk_gui.gui.reception.table import TONES, amount, done
 from helpdesk_gui.gui.reception.visit_dialogs import (
     CadreDialog,
     EndPairDialog,
@@ -31,10 +34,9 @@ from helpdesk_gui.gui.reception.visit_dialogs import (
     PairHistoryDialog,
     VisitDialog,
 )
-from helpdesk_gui.gui.settings.common import confirm
 
 
-def _pair_state(r: Row) -> str:
+def _pair_state(r: Record) -> str:
     if r["end_date"]:
         return f"已结束（{r['end_date']}）"
     if r["overdue_days"]:
@@ -42,7 +44,7 @@ def _pair_state(r: Row) -> str:
     return "今日到期" if r["next_due"] == _dt.date.today().isoformat() else "结对中"
 
 
-def _pair_tone(r: Row) -> str | None:
+def _pair_tone(r: Record) -> str | None:
     if r["end_date"]:
         return "done"
     if r["overdue_days"]:
@@ -61,7 +63,7 @@ class _ListTab(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.filters = QHBoxLayout()
         self.filters.addWidget(self.search_edit, 3)
-        self.model = RecordModel(columns, tone, parent=self)
+        self.model = RecordModel(columns, tone, parent=self, palette=TONES)
         self.table: QTableView = make_view(self.model, self)
         self.count_label = QLabel()
         self.buttons = QHBoxLayout()
@@ -85,11 +87,11 @@ class _ListTab(QWidget):
         self.buttons.addWidget(b)
         return b
 
-    def selected(self) -> Row | None:
+    def selected(self) -> Record | None:
         idx = self.table.currentIndex()
         return self.model.record(idx.row()) if idx.isValid() else None
 
-    def show_rows(self, rows: list[Row], limit: int) -> None:
+    def show_rows(self, rows: list[Record], limit: int) -> None:
         self.model.set_rows(rows)
         more = self.tr("（只显示前 {n} 条，请缩小范围）").format(n=limit) if len(rows) >= limit else ""
         self.count_label.setText(self.tr("共 {n} 条").format(n=f"{len(rows):,}") + more)
@@ -165,8 +167,8 @@ class VisitsTab(_ListTab):
             Col("household_name", self.tr("户主"), 70), Col("township", self.tr("乡镇（街道）"), 90),
             Col("kind", self.tr("类别"), 96, lambda r: book.label("visit_kind", r["kind"])),
             Col("visitors", self.tr("走访人员"), 130), Col("cadre_name", self.tr("结对干部"), 70),
-            Col("money_fen", self.tr("慰问金（元）"), 90, yuan("money_fen"), right=True),
-            Col("goods", self.tr("慰问品"), 90), Col("goods_fen", self.tr("折价（元）"), 80, yuan("goods_fen"), right=True),
+            Col("money_fen", self.tr("慰问金（元）"), 90, amount("money_fen"), right=True),
+            Col("goods", self.tr("慰问品"), 90), Col("goods_fen", self.tr("折价（元）"), 80, amount("goods_fen"), right=True),
             Col("notes", self.tr("走访情况"), 200),
         ], parent=parent)
         self.search_edit.setPlaceholderText(self.tr("户主姓名、档案编号、走访人员（Ctrl+F）"))
@@ -196,7 +198,7 @@ class VisitsTab(_ListTab):
         fen = sum(int(r["money_fen"]) for r in found)
         goods = sum(int(r["goods_fen"]) for r in found)
         self.sum_label.setText(self.tr("　慰问金 {m} 元，慰问品折价 {g} 元").format(
-            m=format_yuan(fen, grouping=True), g=format_yuan(goods, grouping=True)))
+            m=yuan(fen), g=yuan(goods)))
 
     def new_visit(self) -> None:
         if self.writable and VisitDialog(self.ctx, self).exec():

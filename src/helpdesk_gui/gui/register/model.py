@@ -1,4 +1,4 @@
-"""A lazy table model over the register (``gui.block_model``): holds ids, fetches rows in blocks of 256 on
+"""A lazy table model over the register (``gui.kit.models.BlockModel``): holds ids, fetches rows in blocks of 256 on
 demand. 100,000 households cost an ``array('q')`` of ids (800 KB) plus a bounded cache of blocks.
 Sorting and filtering happen in SQL (``core.search``); there is no proxy model over Python rows.
 """
@@ -14,10 +14,10 @@ from PySide6.QtGui import QBrush, QColor
 from sqlite_utils import Database
 
 from helpdesk_gui.core.base import codes
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_id, mask_phone
 from helpdesk_gui.core.register import search
-from helpdesk_gui.gui.block_model import BlockModel, Index
+from helpdesk_gui.gui.kit.models import BlockModel, Index
 
 #: a fetched row: the display values, the status code
 Entry = tuple[tuple[Any, ...], str]
@@ -174,7 +174,7 @@ class HouseholdTableModel(BlockModel[Entry]):
             elif col.key == "phone":
                 v = v if self.reveal else mask_phone(v)
             elif col.key == "per_capita_month_fen":
-                v = format_yuan(int(v or 0), grouping=True)
+                v = yuan(int(v or 0))
             elif v is None:
                 v = ""
             out.append(v)

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register import search
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import row_of_buttons
+from helpdesk_gui.gui.kit.worker import Task, save_in_background
 from helpdesk_gui.gui.printing.buttons import RegisterPrintButton
 from helpdesk_gui.gui.register.model import HouseholdTableModel
-from helpdesk_gui.gui.settings.common import row_of_buttons
-from helpdesk_gui.gui.worker import Task, save_in_background
 
 DEBOUNCE_MS = 200
 

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 from helpdesk_gui.core.admin import centre as admin
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.settings.common import confirm, hint
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import confirm, hint
 
 
 class CentreTab(QWidget):

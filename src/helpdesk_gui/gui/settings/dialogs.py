@@ -18,7 +18,7 @@ from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.base.money import format_yuan, parse_yuan
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.settings.common import FormDialog, hint
+from helpdesk_gui.gui.kit.forms import FormDialog, hint
 
 DATE_FORMAT = "yyyy-MM-dd"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.settings.centre import CentreTab
 from helpdesk_gui.gui.settings.standards import StandardsTab
 from helpdesk_gui.gui.settings.townships import TownshipsTab

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.admin import centre as admin
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.settings.common import Row, RowsModel, confirm, fit_columns, hint, setup_table
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import confirm, hint
+from helpdesk_gui.gui.kit.models import Row, RowsModel
+from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
 from helpdesk_gui.gui.settings.dialogs import NewUserDialog, PasswordDialog, RolesDialog
 
 

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QHBoxLayout, QLabe
 
 from helpdesk_gui.core.reports import figures as reports
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.stats.charts import Chart, Series
+from helpdesk_gui.gui.kit.charts import Chart, Series
+from helpdesk_gui.gui.kit.errors import guarded
 
 TOWNSHIPS_SHOWN = 12
 

@@ -1,5 +1,5 @@
 """The monthly / yearly report: choose a period, see the city's figures (本期, 本年累计, 上年同期),
-export them to Excel or print the 统计月报 form. Work runs off the GUI thread (``gui.worker.Task``)."""
+export them to Excel or print the 统计月报 form. Work runs off the GUI thread (``gui.kit.worker.Task``)."""
 
 from __future__ import annotations
 
@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.reports import figures as reports
 from helpdesk_gui.core.reports import xlsx as report_xlsx
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.errors import guarded
-from helpdesk_gui.gui.reception.entry_dialog import date_edit, day_of
-from helpdesk_gui.gui.worker import Progress, Task, run_task, save_in_background, with_db
+from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.fields import date_edit, day_of
+from helpdesk_gui.gui.kit.worker import Progress, Task, run_task, save_in_background, with_db
 
 
 def _quarter(d: _dt.date) -> reports.Period:
@@ -49,8 +49,8 @@ class ReportView(QWidget):
         self.report: reports.Report | None = None
         today = _dt.date.today()
         month = reports.Period.month(today.year, today.month)
-        self.date_from = date_edit(month.start)
-        self.date_to = date_edit(month.end)
+        self.date_from = date_edit(month.start, not_after_today=False)
+        self.date_to = date_edit(month.end, not_after_today=False)
         self.run_button = QPushButton(self.tr("统计"))
         self.run_button.setDefault(True)
         period_line = QHBoxLayout()
@@ -134,7 +134,7 @@ class ReportView(QWidget):
                 self.table.setSpan(i, 0, 1, 5)
                 i += 1
             cells = [str(r["label"]), str(r["unit"])] + [
-                format_yuan(int(r[k]), grouping=True) if r["money"] else f"{int(r[k]):,}"
+                yuan(int(r[k])) if r["money"] else f"{int(r[k]):,}"
                 for k in ("period", "ytd", "last_year")]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -1,6 +1,7 @@
-"""A small chart widget drawn with QPainter (PySide6-Essentials has no QtCharts): horizontal bars,
-stacked columns and lines, with a title, a legend, gridlines on round numbers and Chinese labels in
-the application font. Data in, picture out; nothing here knows the database."""
+"""Charts drawn with QPainter (PySide6-Essentials has no QtCharts): the axis of round numbers every chart
+uses (``axis``), and a small chart widget of horizontal bars, stacked columns and lines, with a title, a
+legend, gridlines on round numbers and Chinese labels in the application font. Data in, picture out;
+nothing here knows the database."""
 
 from __future__ import annotations
 
@@ -36,6 +37,16 @@ def nice_step(top: float, ticks: int = 5) -> float:
         if raw <= m * power:
             return float(m * power)
     return float(10 * power)
+
+
+def axis(low: float, high: float, ticks: int = 5) -> tuple[float, float, float]:
+    """(bottom, top, step) of a value axis holding ``low`` … ``high`` and 0: both ends on a multiple of a round
+    ``step`` (``nice_step``) about ``ticks`` gridlines apart; an axis with nothing to hold is 0 … 1."""
+    low, high = min(low, 0.0), max(high, 0.0)
+    step = nice_step(high - low, ticks)
+    top = step * math.ceil(high / step) if high > 0 else 0.0
+    bottom = step * math.floor(low / step) if low < 0 else 0.0
+    return bottom, (top if top > bottom else step), step
 
 
 def plain(v: float) -> str:
@@ -157,8 +168,7 @@ class Chart(QWidget):
             top = max(sum(s.values[i] or 0 for s in self.series) for i in range(n))
         else:
             top = max(max(v or 0 for v in s.values) for s in self.series)
-        step = nice_step(top)
-        top = step * math.ceil(top / step) if top > 0 else step
+        _bottom, top, step = axis(0.0, top)
         def tick(v: float) -> str:
             return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
 

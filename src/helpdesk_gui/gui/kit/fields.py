@@ -1,17 +1,95 @@
-"""Small input widgets shared by the editor tabs: code combos, yes/no, money and date fields."""
+"""Input fields every form shares: an amount in yuan (with its 人民币大写 below: ``MoneyEdit``; in a line:
+``AmountEdit``), dates (a calendar field that cannot go past today: ``date_edit``; a typed one that can stay
+masked: ``DateEdit``), a combo over a code list, yes/no, a fund chooser, a hint under a field."""
 
 from __future__ import annotations
 
 import datetime as _dt
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from helpdesk_gui.core.base import codes
-from helpdesk_gui.core.base.errors import ValidationError
-from helpdesk_gui.core.base.money import format_yuan, parse_yuan
+from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
+from helpdesk_gui.core.base.money import format_yuan, parse_yuan, to_chinese_upper, yuan
 
+RED = "#b3261e"
+GREEN = "#1d6b2f"
+
+
+def date_edit(day: _dt.date | None = None, *, not_after_today: bool = True) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    d = day or _dt.date.today()
+    edit.setDate(QDate(d.year, d.month, d.day))
+    if not_after_today:
+        t = _dt.date.today()
+        edit.setMaximumDate(QDate(t.year, t.month, t.day))
+    return edit
+
+
+def day_of(edit: QDateEdit) -> _dt.date:
+    q = edit.date()
+    return _dt.date(q.year(), q.month(), q.day())
+
+
+def set_day(edit: QDateEdit, day: _dt.date) -> None:
+    edit.setDate(QDate(day.year, day.month, day.day))
+
+
+class MoneyEdit(QWidget):
+    """An amount in yuan; below it the amount in 人民币大写 (or why it is not an amount)."""
+
+    def __init__(self, field: str = "金额", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(self.tr("元，如 1200 或 1,200.50"))
+        self.upper = QLabel()
+        self.upper.setStyleSheet("color: #555555;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.upper)
+        self.edit.textChanged.connect(self._show_upper)
+        self.setFocusProxy(self.edit)
+
+    def _show_upper(self, text: str) -> None:
+        if not text.strip():
+            self.upper.setText("")
+            return
+        try:
+            fen = parse_yuan(text, self.field)
+        except HelpdeskError as e:
+            self.upper.setText(f"<span style='color:{RED}'>{e}</span>")
+            return
+        self.upper.setText(self.tr("人民币{upper}").format(upper=to_chinese_upper(fen)))
+
+    def fen(self) -> int:
+        """The amount in fen; raises the core's ValidationError (naming the field) when it is not one."""
+        return parse_yuan(self.edit.text(), self.field)
+
+    def set_fen(self, fen: int) -> None:
+        self.edit.setText(format_yuan(fen))
+
+
+def fund_combo(funds: list[dict[str, Any]], *, all_label: str | None = None, active_only: bool = True,
+               with_balance: bool = True) -> QComboBox:
+    box = QComboBox()
+    if all_label is not None:
+        box.addItem(all_label, None)
+    for f in funds:
+        if active_only and not f["active"]:
+            continue
+        text = f["name"] + (f"（余额 {yuan(f['balance_fen'])} 元）" if with_balance else "")
+        box.addItem(text, int(f["id"]))
+    return box
+
+
+# ---------------------------------------------------------------------------------------- the editor's fields
 
 class CodeCombo(QComboBox):
     """A combo over one code list; ``code()`` is the stored value (None when blank)."""
@@ -48,8 +126,9 @@ class YesNoCombo(QComboBox):
         self.setCurrentIndex(max(self.findData(None if value is None else int(value)), 0))
 
 
-class MoneyEdit(QLineEdit):
-    """Yuan on screen, fen inside. ``fen()`` raises ValidationError naming ``field``."""
+class AmountEdit(QLineEdit):
+    """Yuan on screen, fen inside, blank for none (0), in a line of a form or a table (no 大写 below it:
+    ``MoneyEdit``). ``fen()`` raises ValidationError naming ``field``."""
 
     def __init__(self, field: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)

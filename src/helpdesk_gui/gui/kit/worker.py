@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.base.errors import HelpdeskError
-from helpdesk_gui.gui.errors import show_error
+from helpdesk_gui.gui.kit.errors import show_error
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
