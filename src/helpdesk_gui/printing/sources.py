@@ -24,7 +24,6 @@ from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.ledger import rosters
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.reports import figures as reports
-from helpdesk_gui.core.reports import stats
 from helpdesk_gui.core.workflow import applications
 from helpdesk_gui.printing import mutual_sources
 
@@ -234,8 +233,7 @@ EXTRA_ITEMS: tuple[tuple[str, str, str], ...] = (
 def _stat_docs(db: Database, book: codes.CodeBook, sel: Selection, common: Common) -> Iterator[dict[str, Any]]:
     start, end = _period(sel, common.today)
     report = reports.build(db, reports.Period(start, end))  # the city's figures (core.reports owns them)
-    now = stats.period_figures(db, start.isoformat(), end.isoformat())
-    ytd = stats.period_figures(db, _dt.date(end.year, 1, 1).isoformat(), end.isoformat())
+    now, ytd = report.now, report.ytd                        # the period and its year to date, counted once
     figures: list[dict[str, Any]] = []
     section = ""
     n = 0

@@ -195,7 +195,7 @@ def figures(db: Database, period: Period, *, detail: bool = True, categories: di
     # overdue on the last day of the period, or today when the period has not ended yet
     p["e"] = min(period.b, _dt.date.today().isoformat())
     out["reception_overdue_end"] = n(f"SELECT count(*) {open_at_end} AND deadline < :e")
-    # the register at the end of the period and its changes (counted as ``core.stats.period_figures`` does)
+    # the register at the end of the period and its changes (``core.reports.stats.period_figures`` hands these over)
     if end is not None and end.get("date_to") == period.b and ("members_end" in end or categories is None):
         out.update({k: end[k] for k in ("end_by_category", "households_end", "members_end") if k in end})
     else:

@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.db import scalar
+from helpdesk_gui.core.reports import figures
 
 
 def _labelled(book: codes.CodeBook, list_name: str, counts: dict[str, int]) -> dict[str, int]:
@@ -62,51 +63,19 @@ def summary(db: Database) -> dict[str, Any]:
     }
 
 
+#: what ``period_figures`` hands over of ``figures.figures``
+PERIOD_KEYS = ("date_from", "date_to", "households_new", "households_exited", "households_cancelled", "households_end",
+               "members_end", "end_by_category", "assisted_households", "assistance_count", "assistance_fen",
+               "by_project", "by_category", "by_fund_source")
+
+
 def period_figures(db: Database, date_from: str, date_to: str) -> dict[str, Any]:
     """The register and the assistance records over a period (ISO dates, inclusive): the figures of
-    the monthly statistics report. Counts keyed by code (the caller shows labels).
+    the monthly statistics report, counted by ``core.reports.figures.figures`` (the one count of a
+    period). Counts keyed by code (the caller shows labels).
 
     ``households_end`` counts archives 在档 at the end of the period: built by then and still
     在档, or exited/cancelled after it.
     """
-    span = [date_from, date_to]
-    end_where = ("created_date <= :to AND (status = 'active' OR (status IN ('exited', 'cancelled') "
-                 "AND exit_date > :to))")
-    p = {"from": date_from, "to": date_to}
-
-    def n(sql: str, params: Any = span) -> int:
-        return int(scalar(db, sql, params) or 0)
-
-    by_project: dict[str, dict[str, int]] = {}
-    for code, count, households, fen in db.execute(
-            "SELECT project, count(*), count(DISTINCT household_id), coalesce(sum(amount_fen), 0) "
-            "FROM assistance_records WHERE paid_date BETWEEN ? AND ? GROUP BY project", span):
-        by_project[str(code)] = {"count": int(count), "households": int(households), "fen": int(fen)}
-    by_category: dict[str, dict[str, int]] = {}
-    for code, count, households, fen in db.execute(
-            "SELECT coalesce(h.category, ''), count(*), count(DISTINCT a.household_id), "
-            "coalesce(sum(a.amount_fen), 0) FROM assistance_records a JOIN households h ON h.id = a.household_id "
-            "WHERE a.paid_date BETWEEN ? AND ? GROUP BY 1", span):
-        by_category[str(code)] = {"count": int(count), "households": int(households), "fen": int(fen)}
-    return {
-        "date_from": date_from, "date_to": date_to,
-        "households_new": n("SELECT count(*) FROM households WHERE created_date BETWEEN ? AND ?"),
-        "households_exited": n("SELECT count(*) FROM households WHERE status = 'exited' AND exit_date BETWEEN ? AND ?"),
-        "households_cancelled": n("SELECT count(*) FROM households WHERE status = 'cancelled' "
-                                  "AND exit_date BETWEEN ? AND ?"),
-        "households_end": n(f"SELECT count(*) FROM households WHERE {end_where}", p),
-        "members_end": n(f"SELECT count(*) FROM members WHERE household_id IN (SELECT id FROM households "
-                         f"WHERE {end_where})", p),
-        "end_by_category": {str(k or ""): int(v) for k, v in db.execute(
-            f"SELECT category, count(*) FROM households WHERE {end_where} GROUP BY category", p)},
-        "assisted_households": n("SELECT count(DISTINCT household_id) FROM assistance_records "
-                                 "WHERE paid_date BETWEEN ? AND ?"),
-        "assistance_count": n("SELECT count(*) FROM assistance_records WHERE paid_date BETWEEN ? AND ?"),
-        "assistance_fen": n("SELECT coalesce(sum(amount_fen), 0) FROM assistance_records "
-                            "WHERE paid_date BETWEEN ? AND ?"),
-        "by_project": by_project,
-        "by_category": by_category,
-        "by_fund_source": {str(k): int(v) for k, v in db.execute(
-            "SELECT fund_source, coalesce(sum(amount_fen), 0) FROM assistance_records "
-            "WHERE paid_date BETWEEN ? AND ? GROUP BY fund_source", span)},
-    }
+    fig = figures.figures(db, figures.Period.parse(date_from, date_to))
+    return {key: fig[key] for key in PERIOD_KEYS}
