@@ -307,3 +307,35 @@ def test_files_are_replaced_whole_or_not_at_all(tmp_path):
         raise OSError("磁盘已满")
     assert target.read_text(encoding="utf-8") == "第一版"
     assert sorted(p.name for p in target.parent.iterdir()) == ["统计.xlsx"]
+
+
+def test_where_builds_the_filters_of_a_list():
+    from helpdesk_gui.core.db.where import Where, glob_prefix, like_pattern
+
+    assert Where().sql == "" and not Where() and Where().args == []
+    w = Where().equal("a", "x").equal("b", None).equal("c", "").equal("d", 0).at_least("e", "2025-01-01")
+    w.at_most("e", None).one_of("k", ("in", "out")).add("f IS NULL")
+    assert w.sql == " WHERE a = ? AND d = ? AND e >= ? AND k IN (?,?) AND f IS NULL"
+    assert w.args == ["x", 0, "2025-01-01", "in", "out"] and w.named == {}
+    n = Where(limit=5).equal("r.kind", "help", "kind").at_most("r.day", "2025-03-31", "to").add("x GLOB :g", g="1*")
+    assert n.sql == " WHERE r.kind = :kind AND r.day <= :to AND x GLOB :g"
+    assert n.named == {"limit": 5, "kind": "help", "to": "2025-03-31", "g": "1*"} and n.args == []
+    assert glob_prefix("a*b?[c") == "a[*]b[?][[]c*"
+    assert like_pattern("5%_a\\b") == "%5\\%\\_a\\\\b%"
+
+
+def test_where_patterns_match_what_was_typed_literally(database):
+    from helpdesk_gui.core.db.where import Where, glob_prefix, like_pattern
+
+    database.execute("CREATE TEMP TABLE t (v TEXT)")
+    database.conn.executemany("INSERT INTO t VALUES (?)", [(v,) for v in ("a*b", "axb", "50%", "50 yuan", "x_y", "xzy",
+                                                                      "[1]", "11")])
+
+    def found(w: Where) -> list[str]:
+        return [r[0] for r in database.execute(f"SELECT v FROM t{w.sql} ORDER BY v", w.args)]
+
+    assert found(Where().add("v GLOB ?", glob_prefix("a*"))) == ["a*b"]
+    assert found(Where().add("v GLOB ?", glob_prefix("[1"))) == ["[1]"]
+    assert found(Where().add("v LIKE ? ESCAPE '\\'", like_pattern("0%"))) == ["50%"]
+    assert found(Where().add("v LIKE ? ESCAPE '\\'", like_pattern("_"))) == ["x_y"]
+    assert found(Where()) == sorted(["a*b", "axb", "50%", "50 yuan", "x_y", "xzy", "[1]", "11"])

@@ -14,6 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.db import now_iso, rows
+from helpdesk_gui.core.db.where import Where, glob_prefix
 
 GENESIS = "0" * 64
 
@@ -88,21 +89,15 @@ class AuditFilter:
 
 
 def _where(f: AuditFilter) -> tuple[str, list[Any]]:
-    conds, params = [], []
+    w = Where()
     for column, value in (("username", f.username), ("action", f.action), ("entity", f.entity)):
-        if value:
-            conds.append(f"{column} = ?")
-            params.append(value)
+        w.equal(column, value)
     if f.entity_id:
-        conds.append("entity_id GLOB ?")
-        params.append(f.entity_id.replace("[", "[[]").replace("*", "[*]").replace("?", "[?]") + "*")
-    if f.date_from:
-        conds.append("at >= ?")
-        params.append(f.date_from)
+        w.add("entity_id GLOB ?", glob_prefix(f.entity_id))
+    w.at_least("at", f.date_from)
     if f.date_to:
-        conds.append("at < date(?, '+1 day')")
-        params.append(f.date_to)
-    return (" WHERE " + " AND ".join(conds)) if conds else "", params
+        w.add("at < date(?, '+1 day')", f.date_to)
+    return w.sql, w.args
 
 
 def query(db: Database, f: AuditFilter = AuditFilter(), *, limit: int = 2000, offset: int = 0) -> list[dict[str, Any]]:

@@ -110,6 +110,3 @@ def household(db: Database, household_id: int | None) -> dict[str, Any] | None:
         raise NotFoundError("档案", household_id)
     return dict(zip([d[0] for d in cur.description], r))
 
-
-def glob_prefix(text_value: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in text_value) + "*"

@@ -27,6 +27,7 @@ from helpdesk_gui.core.base.errors import NotFoundError, PermissionDenied, State
 from helpdesk_gui.core.base.privacy import mask_id, mask_phone
 from helpdesk_gui.core.casework import common as casework
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
+from helpdesk_gui.core.db.where import Where, glob_prefix
 from helpdesk_gui.core.workflow import steps as workflow
 
 KINDS = ("help", "consult", "rights", "complaint", "other")
@@ -319,37 +320,25 @@ LIST_SQL = ("SELECT r.id, r.entry_no, r.channel, r.kind, r.received_date, r.rece
             "LEFT JOIN households h ON h.id = r.household_id")
 
 
+#: the 状态 filter's conditions
+STATES = {"open": "r.status = 'open'", "overdue": "r.status = 'open' AND r.deadline < :today",
+          "closed": "r.status = 'closed'", "late": "r.status = 'closed' AND r.closed_date > r.deadline"}
+
+
 def _where(f: EntryFilter, today: _dt.date) -> tuple[str, dict[str, Any]]:
-    conds: list[str] = []
-    p: dict[str, Any] = {"today": today.isoformat()}
+    w = Where(today=today.isoformat())
     q = f.text.strip()
     if q:
-        p["q"] = q
-        p["qg"] = casework.glob_prefix(q)
-        conds.append("(r.entry_no GLOB :qg OR r.visitor_name GLOB :qg OR r.visitor_phone GLOB :qg "
-                     "OR instr(r.matter, :q) > 0 OR instr(r.visitor_unit, :q) > 0)")
+        w.add("(r.entry_no GLOB :qg OR r.visitor_name GLOB :qg OR r.visitor_phone GLOB :qg "
+              "OR instr(r.matter, :q) > 0 OR instr(r.visitor_unit, :q) > 0)", q=q, qg=glob_prefix(q))
     for col, value in (("channel", f.channel), ("kind", f.kind), ("responsible", f.responsible)):
-        if value:
-            conds.append(f"r.{col} = :{col}")
-            p[col] = value
-    if f.state == "open":
-        conds.append("r.status = 'open'")
-    elif f.state == "overdue":
-        conds.append("r.status = 'open' AND r.deadline < :today")
-    elif f.state == "closed":
-        conds.append("r.status = 'closed'")
-    elif f.state == "late":
-        conds.append("r.status = 'closed' AND r.closed_date > r.deadline")
-    if f.date_from:
-        conds.append("r.received_date >= :date_from")
-        p["date_from"] = f.date_from
-    if f.date_to:
-        conds.append("r.received_date <= :date_to")
-        p["date_to"] = f.date_to
-    if f.household_id is not None:
-        conds.append("r.household_id = :household_id")
-        p["household_id"] = f.household_id
-    return (" WHERE " + " AND ".join(conds)) if conds else "", p
+        w.equal(f"r.{col}", value, col)
+    if f.state in STATES:
+        w.add(STATES[f.state])
+    w.at_least("r.received_date", f.date_from, "date_from")
+    w.at_most("r.received_date", f.date_to, "date_to")
+    w.equal("r.household_id", f.household_id, "household_id")
+    return w.sql, w.named
 
 
 def entry_ids(db: Database, f: EntryFilter = EntryFilter(), *, today: _dt.date | None = None,

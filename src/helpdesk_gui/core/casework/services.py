@@ -25,6 +25,7 @@ from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError, StateError, ValidationError
 from helpdesk_gui.core.casework import common as casework
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
+from helpdesk_gui.core.db.where import Where, glob_prefix
 
 KINDS = ("legal", "wages", "job", "training", "dibao")
 #: what 办成 means for each kind (shown beside the outcome)
@@ -139,31 +140,20 @@ class CaseFilter:
 
 
 def list_cases(db: Database, f: CaseFilter = CaseFilter(), *, limit: int = 5000) -> list[dict[str, Any]]:
-    p: dict[str, Any] = {"limit": limit}
-    conds: list[str] = []
-    if f.text.strip():
-        p["q"] = f.text.strip()
-        p["qg"] = casework.glob_prefix(f.text.strip())
-        conds.append("(s.case_no GLOB :qg OR s.person_name GLOB :qg OR instr(s.counterpart, :q) > 0 "
-                     "OR instr(s.matter, :q) > 0)")
-    for col, value in (("kind", f.kind), ("status", f.state)):
-        if value:
-            conds.append(f"s.{col} = :{col}")
-            p[col] = value
-    if f.date_from:
-        conds.append("s.opened_date >= :date_from")
-        p["date_from"] = f.date_from
-    if f.date_to:
-        conds.append("s.opened_date <= :date_to")
-        p["date_to"] = f.date_to
-    if f.household_id is not None:
-        conds.append("s.household_id = :household_id")
-        p["household_id"] = f.household_id
-    where = (" WHERE " + " AND ".join(conds)) if conds else ""
+    w = Where(limit=limit)
+    q = f.text.strip()
+    if q:
+        w.add("(s.case_no GLOB :qg OR s.person_name GLOB :qg OR instr(s.counterpart, :q) > 0 "
+              "OR instr(s.matter, :q) > 0)", q=q, qg=glob_prefix(q))
+    w.equal("s.kind", f.kind, "kind")
+    w.equal("s.status", f.state, "status")
+    w.at_least("s.opened_date", f.date_from, "date_from")
+    w.at_most("s.opened_date", f.date_to, "date_to")
+    w.equal("s.household_id", f.household_id, "household_id")
     return rows(db, "SELECT s.*, h.archive_no, r.entry_no FROM service_cases s "
                     "LEFT JOIN households h ON h.id = s.household_id "
                     "LEFT JOIN reception_entries r ON r.id = s.reception_id"
-                    f"{where} ORDER BY s.opened_date DESC, s.id DESC LIMIT :limit", p)
+                    f"{w.sql} ORDER BY s.opened_date DESC, s.id DESC LIMIT :limit", w.named)
 
 
 def count_open(db: Database, kind: str | None = None) -> int:

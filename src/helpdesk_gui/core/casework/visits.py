@@ -26,6 +26,7 @@ from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError, StateError, ValidationError
 from helpdesk_gui.core.casework import common as casework
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
+from helpdesk_gui.core.db.where import Where, glob_prefix
 
 #: archive statuses that can be paired (在档, and archives still being built)
 PAIRABLE = ("applying", "visiting", "publicity", "pending", "active")
@@ -149,32 +150,26 @@ PAIR_LIST_SQL = (f"SELECT p.id, p.cadre_id, c.name AS cadre_name, c.unit AS cadr
                  f"FROM ({_PAIR_DUE}) p JOIN cadres c ON c.id = p.cadre_id JOIN households h ON h.id = p.household_id")
 
 
+#: the pairs list's 状态 filter
+PAIR_STATES = {"standing": "p.end_date IS NULL", "due": "p.end_date IS NULL AND p.next_due <= :soon",
+               "ended": "p.end_date IS NOT NULL"}
+
+
 def list_pairs(db: Database, f: PairFilter = PairFilter(), *, today: _dt.date | None = None,
                limit: int = 5000) -> list[dict[str, Any]]:
     """Pairs with their last visit and next due date; due ones first."""
     today = today or _dt.date.today()
     soon = int(settings.get(db, "visit_due_soon_days"))
-    p: dict[str, Any] = {"today": today.isoformat(), "soon": (today + _dt.timedelta(days=soon)).isoformat(),
-                         "limit": limit}
-    conds: list[str] = []
-    if f.text.strip():
-        p["q"] = f.text.strip()
-        p["qg"] = casework.glob_prefix(f.text.strip())
-        conds.append("(c.name GLOB :qg OR instr(c.unit, :q) > 0 OR h.name GLOB :qg OR h.archive_no GLOB :qg)")
-    if f.state == "standing":
-        conds.append("p.end_date IS NULL")
-    elif f.state == "due":
-        conds.append("p.end_date IS NULL AND p.next_due <= :soon")
-    elif f.state == "ended":
-        conds.append("p.end_date IS NOT NULL")
-    if f.cadre_id is not None:
-        conds.append("p.cadre_id = :cadre_id")
-        p["cadre_id"] = f.cadre_id
-    if f.household_id is not None:
-        conds.append("p.household_id = :household_id")
-        p["household_id"] = f.household_id
-    where = (" WHERE " + " AND ".join(conds)) if conds else ""
-    return rows(db, f"{PAIR_LIST_SQL}{where} ORDER BY p.end_date IS NOT NULL, p.next_due, p.id LIMIT :limit", p)
+    w = Where(today=today.isoformat(), soon=(today + _dt.timedelta(days=soon)).isoformat(), limit=limit)
+    q = f.text.strip()
+    if q:
+        w.add("(c.name GLOB :qg OR instr(c.unit, :q) > 0 OR h.name GLOB :qg OR h.archive_no GLOB :qg)",
+              q=q, qg=glob_prefix(q))
+    if f.state in PAIR_STATES:
+        w.add(PAIR_STATES[f.state])
+    w.equal("p.cadre_id", f.cadre_id, "cadre_id")
+    w.equal("p.household_id", f.household_id, "household_id")
+    return rows(db, f"{PAIR_LIST_SQL}{w.sql} ORDER BY p.end_date IS NOT NULL, p.next_due, p.id LIMIT :limit", w.named)
 
 
 def pair_history(db: Database, pair_id: int) -> list[dict[str, Any]]:
@@ -251,29 +246,18 @@ class VisitFilter:
 
 
 def list_visits(db: Database, f: VisitFilter = VisitFilter(), *, limit: int = 5000) -> list[dict[str, Any]]:
-    p: dict[str, Any] = {"limit": limit}
-    conds: list[str] = []
-    if f.text.strip():
-        p["q"] = f.text.strip()
-        p["qg"] = casework.glob_prefix(f.text.strip())
-        conds.append("(h.name GLOB :qg OR h.archive_no GLOB :qg OR instr(v.visitors, :q) > 0)")
-    if f.kind:
-        conds.append("v.kind = :kind")
-        p["kind"] = f.kind
-    if f.date_from:
-        conds.append("v.visit_date >= :date_from")
-        p["date_from"] = f.date_from
-    if f.date_to:
-        conds.append("v.visit_date <= :date_to")
-        p["date_to"] = f.date_to
-    if f.household_id is not None:
-        conds.append("v.household_id = :household_id")
-        p["household_id"] = f.household_id
-    where = (" WHERE " + " AND ".join(conds)) if conds else ""
+    w = Where(limit=limit)
+    q = f.text.strip()
+    if q:
+        w.add("(h.name GLOB :qg OR h.archive_no GLOB :qg OR instr(v.visitors, :q) > 0)", q=q, qg=glob_prefix(q))
+    w.equal("v.kind", f.kind, "kind")
+    w.at_least("v.visit_date", f.date_from, "date_from")
+    w.at_most("v.visit_date", f.date_to, "date_to")
+    w.equal("v.household_id", f.household_id, "household_id")
     return rows(db, "SELECT v.*, h.archive_no, h.name AS household_name, h.township, c.name AS cadre_name "
                     "FROM care_visits v JOIN households h ON h.id = v.household_id "
                     "LEFT JOIN pairs p ON p.id = v.pair_id LEFT JOIN cadres c ON c.id = p.cadre_id"
-                    f"{where} ORDER BY v.visit_date DESC, v.id DESC LIMIT :limit", p)
+                    f"{w.sql} ORDER BY v.visit_date DESC, v.id DESC LIMIT :limit", w.named)
 
 
 def standing_pairs_of(db: Database, household_id: int) -> list[dict[str, Any]]:

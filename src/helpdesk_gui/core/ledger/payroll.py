@@ -29,6 +29,7 @@ from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError, StateError, ValidationError
 from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.db import get_meta, now_iso, row, rows, scalar, write
+from helpdesk_gui.core.db.where import Where
 from helpdesk_gui.core.ledger import funds, rosters
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.core.workflow import approval
@@ -72,22 +73,16 @@ def payable(db: Database, *, project: str | None = None, year: int | None = None
     when the register has none) and whether it changed since approval."""
     wanted = {int(d["decision_id"]) for d in approval.payable_decisions(db, project=project, year=year,
                                                                          campaign_id=campaign_id)}
-    conds: list[str] = ["d.status = 'paid'", "d.outcome = 'approved'"]
-    params: list[Any] = []
-    if project:
-        conds.append("d.project = ?")
-        params.append(project)
+    w = Where().add("d.status = 'paid'").add("d.outcome = 'approved'").equal("d.project", project)
     if year:
-        conds.append("substr(d.decided_on, 1, 4) = ?")
-        params.append(f"{year:04d}")
-    if campaign_id is not None:
-        conds.append("a.campaign_id = ?")
-        params.append(campaign_id)
+        w.add("substr(d.decided_on, 1, 4) = ?", f"{year:04d}")
+    w.equal("a.campaign_id", campaign_id)
+    w.add("EXISTS (SELECT 1 FROM ledger_entries e WHERE e.decision_id = d.id AND e.reverses_id IS NOT NULL "
+          "AND e.kind = 'payment')")
+    w.add("(SELECT coalesce(sum(amount_fen), 0) FROM ledger_entries e WHERE e.decision_id = d.id "
+          "AND e.kind = 'payment') = 0")
     returned = {int(r[0]) for r in db.execute(
-        "SELECT d.id FROM decisions d JOIN applications a ON a.id = d.application_id WHERE "
-        + " AND ".join(conds) + " AND EXISTS (SELECT 1 FROM ledger_entries e WHERE e.decision_id = d.id "
-        "AND e.reverses_id IS NOT NULL AND e.kind = 'payment') AND (SELECT coalesce(sum(amount_fen), 0) "
-        "FROM ledger_entries e WHERE e.decision_id = d.id AND e.kind = 'payment') = 0", params)}
+        f"SELECT d.id FROM decisions d JOIN applications a ON a.id = d.application_id{w.sql}", w.args)}
     ids = wanted | returned
     if decision_ids is not None:
         ids &= {int(i) for i in decision_ids}

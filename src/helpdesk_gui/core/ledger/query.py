@@ -15,6 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.db import rows, scalar
+from helpdesk_gui.core.db.where import Where, glob_prefix, like_pattern
 from helpdesk_gui.core.ledger import reports as ledger_reports
 from helpdesk_gui.core.ledger.kinds import INFLOW_KINDS, OUTFLOW_KINDS
 
@@ -37,46 +38,28 @@ class EntryFilter:
 
 
 def _where(f: EntryFilter) -> tuple[str, list[Any]]:
-    conds: list[str] = []
-    params: list[Any] = []
-    if f.fund_id is not None:
-        conds.append("e.fund_id = ?")
-        params.append(f.fund_id)
-    if f.date_from:
-        conds.append("e.entry_date >= ?")
-        params.append(f.date_from)
-    if f.date_to:
-        conds.append("e.entry_date <= ?")
-        params.append(f.date_to)
+    w = Where()
+    w.equal("e.fund_id", f.fund_id)
+    w.at_least("e.entry_date", f.date_from)
+    w.at_most("e.entry_date", f.date_to)
     if f.group == "reversal":
-        conds.append("e.reverses_id IS NOT NULL")
+        w.add("e.reverses_id IS NOT NULL")
     elif f.group in GROUPS:
-        kinds = GROUPS[f.group]
-        conds.append(f"e.kind IN ({','.join('?' * len(kinds))})")
-        params += kinds
-    elif f.group:
-        conds.append("e.kind = ?")
-        params.append(f.group)
-    if f.household_id is not None:
-        conds.append("e.household_id = ?")
-        params.append(f.household_id)
-    if f.voucher_id is not None:
-        conds.append("e.voucher_id = ?")
-        params.append(f.voucher_id)
+        w.one_of("e.kind", GROUPS[f.group])
+    else:
+        w.equal("e.kind", f.group)
+    w.equal("e.household_id", f.household_id)
+    w.equal("e.voucher_id", f.voucher_id)
     t = "".join(f.text.split())
     if t:
         if t[:4].isdigit() and len(t) >= 5 and t[4] == "-":
-            esc = t.replace("[", "[[]").replace("*", "[*]").replace("?", "[?]")
-            conds.append("e.voucher_id IN (SELECT id FROM vouchers WHERE voucher_no GLOB ?)")
-            params.append(esc + "*")
+            w.add("e.voucher_id IN (SELECT id FROM vouchers WHERE voucher_no GLOB ?)", glob_prefix(t))
         elif t.isdigit() and len(t) >= 10:
-            conds.append("e.household_id IN (SELECT id FROM households WHERE archive_no = ?)")
-            params.append(t)
+            w.add("e.household_id IN (SELECT id FROM households WHERE archive_no = ?)", t)
         else:
-            like = "%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conds.append("(e.memo LIKE ? ESCAPE '\\' OR e.counterparty LIKE ? ESCAPE '\\')")
-            params += [like, like]
-    return (" WHERE " + " AND ".join(conds)) if conds else "", params
+            like = like_pattern(t)
+            w.add("(e.memo LIKE ? ESCAPE '\\' OR e.counterparty LIKE ? ESCAPE '\\')", like, like)
+    return w.sql, w.args
 
 
 def entry_ids(db: Database, f: EntryFilter = EntryFilter()) -> list[int]:

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.db import rows, scalar
+from helpdesk_gui.core.db.where import Where
 from helpdesk_gui.core.ledger import funds
 
 RECEIPTS = ("allocation", "donation", "interest", "other_in", "repayment", "contribution")
@@ -72,17 +73,10 @@ def sums(db: Database, date_from: str | None, date_to: str | None) -> dict[tuple
 
     Grouped by (date, fund, kind) — the order of the covering index ``ix_entries_date``, so SQLite
     never sorts — and added up here: three times faster than ``GROUP BY fund_id, kind``."""
-    conds, params = [], []
-    if date_from:
-        conds.append("entry_date >= ?")
-        params.append(date_from)
-    if date_to:
-        conds.append("entry_date <= ?")
-        params.append(date_to)
-    where = (" WHERE " + " AND ".join(conds)) if conds else ""
+    w = Where().at_least("entry_date", date_from).at_most("entry_date", date_to)
     out: dict[tuple[int, str], int] = defaultdict(int)
     for _day, fid, kind, fen in db.execute("SELECT entry_date, fund_id, kind, sum(amount_fen) FROM ledger_entries"
-                                           f"{where} GROUP BY entry_date, fund_id, kind", params):
+                                           f"{w.sql} GROUP BY entry_date, fund_id, kind", w.args):
         out[(int(fid), str(kind))] += int(fen)
     return out
 

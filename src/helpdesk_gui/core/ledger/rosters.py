@@ -22,6 +22,7 @@ from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.db import rows, write
+from helpdesk_gui.core.db.where import Where
 
 
 @dataclass(frozen=True)
@@ -113,29 +114,18 @@ LEFT JOIN employers e ON e.id = h.employer_id
 def roster_rows(db: Database, query: RosterQuery) -> list[dict[str, Any]]:
     """The records of a roster with the household's name, ID, bank account, township; sorted by
     township, archive number and payment date (the order the signing goes in)."""
-    where: list[str] = []
-    params: list[Any] = []
+    w = Where()
     if query.record_ids or query.record_nos:
         alts = []
         if query.record_ids:
             alts.append(f"a.id IN ({','.join('?' * len(query.record_ids))})")
-            params += list(query.record_ids)
         if query.record_nos:
             alts.append(f"a.record_no IN ({','.join('?' * len(query.record_nos))})")
-            params += list(query.record_nos)
-        where.append("(" + " OR ".join(alts) + ")")
-    if query.project:
-        where.append("a.project = ?")
-        params.append(query.project)
-    if query.date_from:
-        where.append("a.paid_date >= ?")
-        params.append(query.date_from)
-    if query.date_to:
-        where.append("a.paid_date <= ?")
-        params.append(query.date_to)
-    sql = _ROSTER_SELECT + (" WHERE " + " AND ".join(where) if where else "")
-    sql += " ORDER BY h.township, h.archive_no, a.paid_date, a.id"
-    return rows(db, sql, params)
+        w.add("(" + " OR ".join(alts) + ")", *query.record_ids, *query.record_nos)
+    w.equal("a.project", query.project)
+    w.at_least("a.paid_date", query.date_from)
+    w.at_most("a.paid_date", query.date_to)
+    return rows(db, f"{_ROSTER_SELECT}{w.sql} ORDER BY h.township, h.archive_no, a.paid_date, a.id", w.args)
 
 
 def household_records(db: Database, household_id: int) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError, StateError, ValidationError
 from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
+from helpdesk_gui.core.db.where import Where
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.core.mutual import scheme as mutual
 from helpdesk_gui.core.mutual.rule import History, Receipt, Result, compute
@@ -319,16 +320,12 @@ def claim_by_no(db: Database, claim_no: str) -> dict[str, Any]:
 
 def list_claims(db: Database, *, plan_id: int | None = None, status: str | None = None, text: str = "",
                 member_id: int | None = None, settlement_id: int | None = None, limit: int = 5000) -> list[dict[str, Any]]:
-    where: list[str] = ["1 = 1"]
-    params: dict[str, Any] = {"limit": limit}
+    w = Where(limit=limit)
     for key, col, value in (("p", "c.plan_id", plan_id), ("s", "c.status", status), ("m", "c.member_id", member_id),
                             ("st", "c.settlement_id", settlement_id)):
-        if value is not None:
-            where.append(f"{col} = :{key}")
-            params[key] = value
+        w.equal(col, value, key)
     if text.strip():
-        where.append("(c.claim_no LIKE :t OR m.name LIKE :t OR m.id_number LIKE :t OR u.name LIKE :t)")
-        params["t"] = f"%{text.strip()}%"
+        w.add("(c.claim_no LIKE :t OR m.name LIKE :t OR m.id_number LIKE :t OR u.name LIKE :t)", t=f"%{text.strip()}%")
     return rows(db, f"""
         SELECT c.id, c.claim_no, c.status, c.submitted_on, c.total_fen, c.insurance_fen, c.self_fen, c.rate_pct,
                c.subsidy_fen, c.rehab_fen, c.offset_fen, c.payable_fen, c.decided_by, c.decided_at, c.reason,
@@ -336,7 +333,7 @@ def list_claims(db: Database, *, plan_id: int | None = None, status: str | None 
                (SELECT count(*) FROM mutual_receipts x WHERE x.claim_id = c.id) AS receipts
         FROM mutual_claims c JOIN mutual_plans p ON p.id = c.plan_id JOIN mutual_members m ON m.id = c.member_id
         JOIN mutual_units u ON u.id = m.unit_id LEFT JOIN mutual_settlements s ON s.id = c.settlement_id
-        WHERE {' AND '.join(where)} ORDER BY c.id DESC LIMIT :limit""", params)
+        {w.sql} ORDER BY c.id DESC LIMIT :limit""", w.named)
 
 
 # ---------------------------------------------------------------------------------------- advances
@@ -396,17 +393,13 @@ def close_advance(db: Database, actor: Actor, advance_id: int, reason: str) -> N
 
 
 def list_advances(db: Database, *, member_id: int | None = None, open_only: bool = False) -> list[dict[str, Any]]:
-    where = ["1 = 1"]
-    params: list[Any] = []
-    if member_id is not None:
-        where.append("a.member_id = ?")
-        params.append(member_id)
+    w = Where().equal("a.member_id", member_id)
     out = rows(db, f"""
         SELECT a.*, m.name, m.id_number, u.name AS unit_name, v.voucher_no,
                coalesce((SELECT sum(o.amount_fen) FROM mutual_offsets o JOIN mutual_claims c ON c.id = o.claim_id
                          WHERE o.advance_id = a.id AND c.status IN ('approved', 'settled')), 0) AS settled_fen
         FROM mutual_advances a JOIN mutual_members m ON m.id = a.member_id JOIN mutual_units u ON u.id = m.unit_id
-        JOIN vouchers v ON v.id = a.voucher_id WHERE {' AND '.join(where)} ORDER BY a.paid_on DESC, a.id DESC""", params)
+        JOIN vouchers v ON v.id = a.voucher_id{w.sql} ORDER BY a.paid_on DESC, a.id DESC""", w.args)
     for a in out:
         a["open_fen"] = 0 if a["closed_at"] else int(a["amount_fen"]) - int(a["settled_fen"])
     return [a for a in out if a["open_fen"] > 0] if open_only else out

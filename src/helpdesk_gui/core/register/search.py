@@ -17,6 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.db import rows
+from helpdesk_gui.core.db.where import Where, glob_prefix, like_pattern
 
 #: Sort keys the screens offer → SQL expression (ties broken by id).
 SORT_KEYS: dict[str, str] = {
@@ -48,10 +49,6 @@ class Filters:
     cause: str | None = None
     township: str | None = None
     year: int | None = None
-
-
-def _glob_escape(text: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
 def normalise_query(text: str) -> str:
@@ -92,29 +89,27 @@ def _branches(text: str) -> list[_Branch]:
             col("id_number", "=", upper)
             sub = "SELECT household_id FROM members WHERE id_number = ?"
             out.append(_Branch(sub, f"h.id IN ({sub})", (upper,)))
-        col("archive_no", "GLOB", _glob_escape(upper) + "*")
+        col("archive_no", "GLOB", glob_prefix(upper))
         if len(upper) >= 4:
-            col("id_rev", "GLOB", _glob_escape(upper[::-1]) + "*")
+            col("id_rev", "GLOB", glob_prefix(upper[::-1]))
         if upper.isdigit() and len(upper) >= 3:
-            col("phone", "GLOB", _glob_escape(upper) + "*")
+            col("phone", "GLOB", glob_prefix(upper))
         if upper.isdigit() and len(upper) >= 4:
-            col("phone_rev", "GLOB", _glob_escape(upper[::-1]) + "*")
+            col("phone_rev", "GLOB", glob_prefix(upper[::-1]))
     elif "-" in q and q.replace("-", "").isdigit():  # a landline typed with its dash: 0871-
-        col("phone", "GLOB", _glob_escape(q) + "*")
+        col("phone", "GLOB", glob_prefix(q))
         if len(q) >= 4:
-            col("phone_rev", "GLOB", _glob_escape(q[::-1]) + "*")
+            col("phone_rev", "GLOB", glob_prefix(q[::-1]))
     elif q.isascii() and q.isalpha():
-        low = _glob_escape(q.lower()) + "*"
+        low = glob_prefix(q.lower())
         col("name_initials", "GLOB", low)
         col("name_pinyin", "GLOB", low)
     else:
-        esc = _glob_escape(q)
-        col("name", "GLOB", esc + "*")
-        col("township", "GLOB", esc + "*")
-        like = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        col("name", "GLOB", glob_prefix(q))
+        col("township", "GLOB", glob_prefix(q))
         emp = "SELECT id FROM employers WHERE name LIKE ? ESCAPE '\\'"
         out.append(_Branch(f"SELECT id FROM households WHERE employer_id IN ({emp})", f"+h.employer_id IN ({emp})",
-                           (f"%{like}%",)))
+                           (like_pattern(q),)))
         if len(q) >= 3:
             fts = "SELECT rowid FROM households_fts WHERE households_fts MATCH ?"
             # per row, a plain substring test: cheaper than materialising every trigram match
@@ -124,35 +119,27 @@ def _branches(text: str) -> list[_Branch]:
 
 def _where(text: str, filters: Filters, *, broad: bool = False) -> tuple[str, list[Any]]:
     """WHERE clause. ``broad`` tests each row (unary ``+`` keeps SQLite on the sort index)."""
-    conds: list[str] = []
-    params: list[Any] = []
+    w = Where()
     branches = _branches(text)
     if branches:
+        params = [p for b in branches for p in b.params_for(broad)]
         if broad:
-            conds.append("(" + " OR ".join(b.row_sql for b in branches) + ")")
+            w.add("(" + " OR ".join(b.row_sql for b in branches) + ")", *params)
         else:
-            conds.append("h.id IN (" + " UNION ".join(b.ids_sql for b in branches) + ")")
-        for b in branches:
-            params += b.params_for(broad)
+            w.add("h.id IN (" + " UNION ".join(b.ids_sql for b in branches) + ")", *params)
     # A unary + keeps SQLite off a filter's index: in the broad plan it walks the sort index, with a
     # text it starts from the few candidates. Only a filter alone is best served by its index.
     plus = "+" if broad or branches else ""
-    if filters.status:
-        conds.append(f"{plus}h.status = ?")
-        params.append(filters.status)
-    if filters.category:
-        conds.append(f"{plus}h.category = ?")
-        params.append(filters.category)
+    w.equal(f"{plus}h.status", filters.status)
+    w.equal(f"{plus}h.category", filters.category)
     if filters.cause:
-        conds.append(f"({plus}h.cause_main = ? OR (',' || h.causes_secondary || ',') LIKE ?)")
-        params += [filters.cause, f"%,{filters.cause},%"]
-    if filters.township:
-        conds.append(f"{plus}h.township = ?")
-        params.append(filters.township)
+        w.add(f"({plus}h.cause_main = ? OR (',' || h.causes_secondary || ',') LIKE ?)", filters.cause,
+              f"%,{filters.cause},%")
+    w.equal(f"{plus}h.township", filters.township)
     if filters.year:
-        conds.append(f"{plus}h.created_date >= ? AND {plus}h.created_date < ?")
-        params += [f"{filters.year:04d}-01-01", f"{filters.year + 1:04d}-01-01"]
-    return (" WHERE " + " AND ".join(conds)) if conds else "", params
+        w.add(f"{plus}h.created_date >= ? AND {plus}h.created_date < ?", f"{filters.year:04d}-01-01",
+              f"{filters.year + 1:04d}-01-01")
+    return w.sql, w.args
 
 
 def _is_broad(db: Database, text: str) -> bool:

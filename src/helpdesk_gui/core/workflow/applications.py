@@ -14,6 +14,7 @@ from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base.errors import NotFoundError
 from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.core.db import row, rows, scalar
+from helpdesk_gui.core.db.where import Where, glob_prefix
 from helpdesk_gui.core.workflow import approval
 from helpdesk_gui.core.workflow import steps as workflow
 
@@ -33,25 +34,19 @@ class Query:
 
 
 def _where(q: Query) -> tuple[str, list[Any]]:
-    conds: list[str] = []
-    params: list[Any] = []
+    w = Where()
     if q.status == "open":
-        conds.append(f"a.status IN ({','.join('?' * len(workflow.OPEN))})")
-        params += workflow.OPEN
-    elif q.status:
-        conds.append("a.status = ?")
-        params.append(q.status)
+        w.one_of("a.status", workflow.OPEN)
+    else:
+        w.equal("a.status", q.status)
     for column, value in (("a.kind", q.kind), ("a.project", q.project), ("a.campaign_id", q.campaign_id),
                           ("a.household_id", q.household_id)):
-        if value is not None and value != "":
-            conds.append(f"{column} = ?")
-            params.append(value)
+        w.equal(column, value)
     t = "".join(q.text.split())
     if t:
-        esc = "".join(f"[{c}]" if c in "*?[" else c for c in t)
-        conds.append("(a.app_no GLOB ? OR h.archive_no GLOB ? OR h.name GLOB ? OR h.name_initials GLOB ?)")
-        params += [f"{esc.upper()}*", f"{esc}*", f"{esc}*", f"{esc.lower()}*"]
-    return (" WHERE " + " AND ".join(conds)) if conds else "", params
+        w.add("(a.app_no GLOB ? OR h.archive_no GLOB ? OR h.name GLOB ? OR h.name_initials GLOB ?)",
+              glob_prefix(t.upper()), glob_prefix(t), glob_prefix(t), glob_prefix(t.lower()))
+    return w.sql, w.args
 
 
 def list_applications(db: Database, q: Query = Query(), *, limit: int = 2000) -> list[dict[str, Any]]:

@@ -29,6 +29,7 @@ from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError, StateError, ValidationError
 from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
+from helpdesk_gui.core.db.where import Where
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.workflow import caps, review
 from helpdesk_gui.core.workflow import steps as workflow
@@ -275,25 +276,23 @@ def reject(db: Database, actor: Actor, application_id: int, opinion: str, *, tod
 
 # ---------------------------------------------------------------- for the ledger (issue: fund ledgers)
 
+def _decided_in(w: Where, year: int | None) -> Where:
+    if year:
+        w.add("d.decided_on >= ? AND d.decided_on < ?", f"{year:04d}-01-01", f"{year + 1:04d}-01-01")
+    return w
+
+
 def payable_decisions(db: Database, *, project: str | None = None, year: int | None = None,
                       campaign_id: int | None = None) -> list[dict[str, Any]]:
     """Approved grants not yet paid (待发放), oldest first: what the ledger pays. Amounts in fen; the bank
     account is the one in the snapshot (as approved)."""
-    where = ["d.outcome = 'approved'", "d.status = 'unpaid'"]
-    params: list[Any] = []
-    if project:
-        where.append("d.project = ?")
-        params.append(project)
-    if year:
-        where.append("d.decided_on >= ? AND d.decided_on < ?")
-        params += [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]
-    if campaign_id is not None:
-        where.append("a.campaign_id = ?")
-        params.append(campaign_id)
+    w = Where().add("d.outcome = 'approved'").add("d.status = 'unpaid'").equal("d.project", project)
+    _decided_in(w, year)
+    w.equal("a.campaign_id", campaign_id)
     out = rows(db, "SELECT d.id AS decision_id, d.application_id, a.app_no, d.household_id, h.archive_no, h.name, "
                    "d.project, d.amount_fen, d.decided_on, d.approved_by, a.beneficiary, a.campaign_id, d.snapshot "
                    "FROM decisions d JOIN applications a ON a.id = d.application_id "
-                   f"JOIN households h ON h.id = d.household_id WHERE {' AND '.join(where)} ORDER BY d.id", params)
+                   f"JOIN households h ON h.id = d.household_id{w.sql} ORDER BY d.id", w.args)
     for r in out:
         snap = json.loads(r.pop("snapshot"))["household"]
         r.update(bank_name=snap.get("bank_name"), bank_branch=snap.get("bank_branch"),
@@ -303,13 +302,10 @@ def payable_decisions(db: Database, *, project: str | None = None, year: int | N
 
 def list_decisions(db: Database, *, year: int | None = None) -> list[dict[str, Any]]:
     """Every decision (approved or not, paid or not), oldest first; ``year``: decided in that year."""
-    where, params = "", []
-    if year:
-        where = " WHERE d.decided_on >= ? AND d.decided_on < ?"
-        params = [f"{year:04d}-01-01", f"{year + 1:04d}-01-01"]
+    w = _decided_in(Where(), year)
     return rows(db, "SELECT d.id AS decision_id, a.app_no, h.archive_no, h.name, d.outcome, d.project, d.amount_fen, "
                     "d.status, d.decided_on, d.approved_by FROM decisions d JOIN applications a ON a.id = d.application_id "
-                    f"JOIN households h ON h.id = d.household_id{where} ORDER BY d.id", params)
+                    f"JOIN households h ON h.id = d.household_id{w.sql} ORDER BY d.id", w.args)
 
 
 def mark_paid(db: Database, actor: Actor, decision_id: int, ref: str, *, paid_at: str | None = None) -> None:

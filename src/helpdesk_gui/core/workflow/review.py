@@ -25,6 +25,7 @@ from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError, StateError, ValidationError
 from helpdesk_gui.core.db import now_iso, row, rows, write
+from helpdesk_gui.core.db.where import Where
 from helpdesk_gui.core.register import eligibility
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.workflow import steps as workflow
@@ -196,22 +197,13 @@ def apply_approved(db: Database, actor: Actor, app: dict[str, Any], details: dic
 
 def list_tasks(db: Database, year: int, *, status: str | None = None, flagged: bool | None = None,
                sampled: bool | None = None, limit: int = 5000) -> list[dict[str, Any]]:
-    conds: list[str] = ["t.year = ?"]
-    params: list[Any] = [year]
-    if status:
-        conds.append("t.status = ?")
-        params.append(status)
-    if flagged is not None:
-        conds.append("t.flagged = ?")
-        params.append(int(flagged))
-    if sampled is not None:
-        conds.append("t.sampled = ?")
-        params.append(int(sampled))
+    w = Where().add("t.year = ?", year).equal("t.status", status)
+    w.equal("t.flagged", None if flagged is None else int(flagged))
+    w.equal("t.sampled", None if sampled is None else int(sampled))
     return rows(db, "SELECT t.*, h.archive_no, h.name, h.township, h.category AS category_now, "
                     "a.app_no, a.status AS app_status FROM review_tasks t JOIN households h ON h.id = t.household_id "
-                    "LEFT JOIN applications a ON a.id = t.application_id "
-                    f"WHERE {' AND '.join(conds)} ORDER BY t.flagged DESC, t.sampled DESC, h.archive_no LIMIT ?",
-                [*params, limit])
+                    f"LEFT JOIN applications a ON a.id = t.application_id{w.sql} "
+                    "ORDER BY t.flagged DESC, t.sampled DESC, h.archive_no LIMIT ?", [*w.args, limit])
 
 
 def summary(db: Database, year: int) -> dict[str, int]:
