@@ -92,7 +92,7 @@ def _check(v: Any, arg: str | None, env: Env) -> str:
 
 def _yuan(v: Any, _arg: str | None, _env: Env) -> str:
     fen = _fen(v)
-    return "" if fen is None else money.format_yuan(fen, grouping=True)
+    return money.yuan(fen)
 
 
 def _upper(v: Any, _arg: str | None, _env: Env) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.printing.expr import Env, Expr
 from helpdesk_gui.printing.fonts import HEI, SONG, Metrics
 from helpdesk_gui.printing.template import (
@@ -447,4 +447,4 @@ class Layout:
 
 
 def _fmt(value: int, fmt: str) -> str:
-    return format_yuan(value, grouping=True) if fmt == "yuan" else f"{value:,}"
+    return yuan(value) if fmt == "yuan" else f"{value:,}"

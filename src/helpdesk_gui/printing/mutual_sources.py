@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import HelpdeskError
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
 from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.core.mutual import scheme as mutual
@@ -150,14 +150,14 @@ def claim_docs(db: Database, book: codes.CodeBook, sel: Selection, common: Commo
             doc["steps"] = [f"{doc['status_label']}：{c['reason']}"] if c["reason"] else []
         if doc["subsidy_fen"] is not None:
             doc["granted_fen"] = int(doc["subsidy_fen"]) + int(doc["rehab_fen"] or 0)
-        doc["offsets_text"] = "；".join(f"预付 {no} 冲抵 {format_yuan(fen, grouping=True)} 元"
+        doc["offsets_text"] = "；".join(f"预付 {no} 冲抵 {yuan(fen)} 元"
                                        for no, fen in offsets) or "无"
         doc["steps_text"] = "\n".join(f"{i}. {s}" for i, s in enumerate(doc["steps"], start=1))
         doc["steps"] = _number([{"text": s} for s in doc["steps"]])
         doc["receipts"] = _number([dict(r) for r in c["receipts"]])
         doc["receipt_count"] = len(c["receipts"])
-        doc["receipts_total_text"] = (f"{len(c['receipts'])} 张：医疗总费用 {format_yuan(int(c['total_fen']), grouping=True)} 元，"
-                                      f"统筹支付 {format_yuan(int(c['insurance_fen']), grouping=True)} 元")
+        doc["receipts_total_text"] = (f"{len(c['receipts'])} 张：医疗总费用 {yuan(c['total_fen'])} 元，"
+                                      f"统筹支付 {yuan(c['insurance_fen'])} 元")
         doc["clerk_opinion"] = "单据已核对，按方案规则计算如上。"
         doc["created_by_name"] = _user_name(db, c["created_by"])
         doc["settle_no"] = c["settle_no"] or ""

@@ -16,15 +16,11 @@ import json
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.ledger import periods
 
 LIMIT = 20
-
-
-def _yuan(fen: int) -> str:
-    return format_yuan(int(fen), grouping=True)
 
 
 def run(db: Database) -> list[str]:
@@ -36,8 +32,8 @@ def run(db: Database) -> list[str]:
     sums = {int(f): int(s) for f, s in db.execute("SELECT fund_id, sum(amount_fen) FROM ledger_entries GROUP BY fund_id")}
     for fund_id, kept in db.execute("SELECT fund_id, balance_fen FROM fund_balances"):
         if int(kept) != sums.get(int(fund_id), 0):
-            out.append(f"资金“{names.get(int(fund_id), fund_id)}”的余额 {_yuan(kept)} 元与分录合计 "
-                       f"{_yuan(sums.get(int(fund_id), 0))} 元不符")
+            out.append(f"资金“{names.get(int(fund_id), fund_id)}”的余额 {yuan(kept)} 元与分录合计 "
+                       f"{yuan(sums.get(int(fund_id), 0))} 元不符")
     missing = set(sums) - {int(r[0]) for r in db.execute("SELECT fund_id FROM fund_balances")}
     out += [f"资金“{names.get(f, f)}”没有余额记录" for f in sorted(missing)]
 
@@ -52,7 +48,7 @@ def run(db: Database) -> list[str]:
         balances.append(bal)
         if bal < 0 and int(fund_id) not in negative:
             negative.add(int(fund_id))
-            out.append(f"资金“{names.get(int(fund_id), fund_id)}”在 {day} 日终余额为 {_yuan(bal)} 元，出现透支")
+            out.append(f"资金“{names.get(int(fund_id), fund_id)}”在 {day} 日终余额为 {yuan(bal)} 元，出现透支")
 
     for year, n, low, high in db.execute("SELECT year, count(*), min(seq), max(seq) FROM vouchers GROUP BY year"):
         if n != high or low != 1:
@@ -77,7 +73,7 @@ def run(db: Database) -> list[str]:
             "SELECT a.app_no, -sum(e.amount_fen), d.amount_fen FROM ledger_entries e JOIN decisions d ON d.id = e.decision_id "
             "JOIN applications a ON a.id = d.application_id WHERE e.kind = 'payment' GROUP BY e.decision_id "
             "HAVING -sum(e.amount_fen) > coalesce(d.amount_fen, 0) LIMIT ?", [LIMIT]):
-        out.append(f"申请 {app_no} 已发放 {_yuan(paid)} 元，超过批准金额 {_yuan(amount or 0)} 元")
+        out.append(f"申请 {app_no} 已发放 {yuan(paid)} 元，超过批准金额 {yuan(amount or 0)} 元")
     sender = get_meta(db, "county_code")
     for no, line, record_no in db.execute(
             "SELECT v.voucher_no, e.line, e.record_no FROM ledger_entries e JOIN vouchers v ON v.id = e.voucher_id "
@@ -102,6 +98,6 @@ def run(db: Database) -> list[str]:
             i = bisect.bisect_right(dates, str(end))
             now = balances[i - 1] if i else 0
             if now != int(fen):
-                out.append(f"{periods.label(period)}结账时资金“{names.get(int(fund_id), fund_id)}”期末余额 {_yuan(fen)} 元，"
-                           f"现在按分录计算为 {_yuan(now)} 元，已结账期间的账目被改动")
+                out.append(f"{periods.label(period)}结账时资金“{names.get(int(fund_id), fund_id)}”期末余额 {yuan(fen)} 元，"
+                           f"现在按分录计算为 {yuan(now)} 元，已结账期间的账目被改动")
     return out

@@ -26,7 +26,7 @@ from helpdesk_gui.core.access import audit, auth
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError, StateError, ValidationError
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
 from helpdesk_gui.core.db.where import Where
 from helpdesk_gui.core.ledger import posting as ledger
@@ -52,10 +52,6 @@ def _serial(db: Database, kind: str, year: int) -> int:
     db.execute("INSERT INTO mutual_serials (kind, year, last_serial) VALUES (?, ?, 1) ON CONFLICT (kind, year) "
                "DO UPDATE SET last_serial = last_serial + 1", [kind, year])
     return int(scalar(db, "SELECT last_serial FROM mutual_serials WHERE kind = ? AND year = ?", [kind, year]))
-
-
-def _y(fen: int) -> str:
-    return format_yuan(int(fen), grouping=True)
 
 
 def check_receipts(db: Database, plan: dict[str, Any], member_id: int, receipts: Sequence[ReceiptDraft], *,
@@ -84,12 +80,12 @@ def check_receipts(db: Database, plan: dict[str, Any], member_id: int, receipts:
         if day > _dt.date.today():
             raise ValidationError(f"{where}的日期", "不能晚于今天", r.receipt_date)
         if r.total_fen <= 0:
-            raise ValidationError(f"{where}的医疗总费用", "应大于 0", _y(r.total_fen))
+            raise ValidationError(f"{where}的医疗总费用", "应大于 0", yuan(r.total_fen))
         if r.insurance_fen < 0 or r.self_fen < 0:
             raise ValidationError(f"{where}的统筹支付和自付", "不能为负数")
         if r.insurance_fen + r.self_fen > r.total_fen:
-            raise ValidationError(f"{where}的金额", f"统筹支付 {_y(r.insurance_fen)} 元加统筹段自付 {_y(r.self_fen)} 元，"
-                                  f"超过了医疗总费用 {_y(r.total_fen)} 元")
+            raise ValidationError(f"{where}的金额", f"统筹支付 {yuan(r.insurance_fen)} 元加统筹段自付 {yuan(r.self_fen)} 元，"
+                                  f"超过了医疗总费用 {yuan(r.total_fen)} 元")
         key = (r.kind, number)
         if key in seen:
             raise ValidationError(f"{where}", f"与前面的单据重复（{book.label('mutual_receipt_kind', r.kind)} {number}）")
@@ -355,7 +351,7 @@ def pay_advance(db: Database, actor: Actor, plan_id: int, member_id: int, amount
         _require_paid(db, plan, member_id)
         cap = plan["advance_cap_fen"]
         if cap is not None and amount_fen > int(cap):
-            raise ValidationError("预付金额", f"超过每笔预付最高 {_y(cap)} 元", _y(amount_fen))
+            raise ValidationError("预付金额", f"超过每笔预付最高 {yuan(cap)} 元", yuan(amount_fen))
         m = mutual.get_member(db, member_id)
         day = ledger.business_date(on, today)
         number = f"YF{day.year}-{_serial(db, 'advance', day.year):04d}"

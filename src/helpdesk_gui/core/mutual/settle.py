@@ -21,17 +21,13 @@ from sqlite_utils import Database
 from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base.errors import NotFoundError, StateError, ValidationError
-from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.core.ledger import reports as ledger_reports
 from helpdesk_gui.core.mutual import scheme as mutual
 
 LIMIT = 20
-
-
-def _y(fen: int) -> str:
-    return format_yuan(int(fen), grouping=True)
 
 
 def quarter_of(day: _dt.date) -> str:
@@ -321,13 +317,13 @@ def check(db: Database) -> list[str]:
             "SELECT s.settle_no, -coalesce(sum(e.amount_fen), 0), s.total_fen FROM mutual_settlements s "
             "LEFT JOIN mutual_payments p ON p.settlement_id = s.id LEFT JOIN ledger_entries e ON e.id = p.entry_id "
             "WHERE s.status = 'posted' GROUP BY s.id HAVING -coalesce(sum(e.amount_fen), 0) <> s.total_fen LIMIT ?", [LIMIT]):
-        out.append(f"医疗互助结算 {no} 的支付分录合计 {_y(paid)} 元与花名册合计 {_y(amount)} 元不符")
+        out.append(f"医疗互助结算 {no} 的支付分录合计 {yuan(paid)} 元与花名册合计 {yuan(amount)} 元不符")
     for no, pay, fen in db.execute(
             "SELECT c.claim_no, c.payable_fen, -e.amount_fen FROM mutual_claims c JOIN mutual_payments p "
             "ON p.claim_id = c.id JOIN ledger_entries e ON e.id = p.entry_id WHERE c.status = 'settled' "
             "AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id) AND -e.amount_fen <> c.payable_fen "
             "LIMIT ?", [LIMIT]):
-        out.append(f"医疗互助报销 {no} 核定应付 {_y(pay)} 元，实际支付 {_y(fen)} 元")
+        out.append(f"医疗互助报销 {no} 核定应付 {yuan(pay)} 元，实际支付 {yuan(fen)} 元")
     for (no,) in db.execute(
             "SELECT c.claim_no FROM mutual_claims c WHERE c.status = 'settled' AND c.payable_fen > 0 AND NOT EXISTS "
             "(SELECT 1 FROM mutual_payments p JOIN ledger_entries e ON e.id = p.entry_id WHERE p.claim_id = c.id "
@@ -342,7 +338,7 @@ def check(db: Database) -> list[str]:
             "SELECT a.advance_no, sum(o.amount_fen), a.amount_fen FROM mutual_advances a JOIN mutual_offsets o "
             "ON o.advance_id = a.id JOIN mutual_claims c ON c.id = o.claim_id AND c.status IN ('approved', 'settled') "
             "GROUP BY a.id HAVING sum(o.amount_fen) > a.amount_fen LIMIT ?", [LIMIT]):
-        out.append(f"特殊救助预付 {no} 被冲抵 {_y(settled)} 元，超过预付金额 {_y(amount)} 元")
+        out.append(f"特殊救助预付 {no} 被冲抵 {yuan(settled)} 元，超过预付金额 {yuan(amount)} 元")
     for (no,) in db.execute(
             "SELECT v.voucher_no FROM mutual_contributions c JOIN vouchers v ON v.id = c.voucher_id WHERE c.amount_fen <> "
             "(SELECT sum(e.amount_fen) FROM ledger_entries e WHERE e.voucher_id = c.voucher_id AND e.reverses_id IS NULL "
