@@ -149,3 +149,22 @@ def test_the_sql_scan_sees_what_it_should(source: str, expected: int) -> None:
 ])
 def test_the_terminal_scan_sees_what_it_should(source: str, expected: int) -> None:
     assert len(terminal_uses(ast.parse(source))) == expected
+
+
+def test_every_module_imports() -> None:
+    """A module moved or removed leaves no importer behind (a checker that also sees an installed copy of the
+    package would not notice)."""
+    import importlib
+    import pkgutil
+
+    import helpdesk_gui
+
+    failed = []
+    for module in pkgutil.walk_packages(helpdesk_gui.__path__, "helpdesk_gui."):
+        if module.name.endswith("__main__"):
+            continue
+        try:
+            importlib.import_module(module.name)
+        except Exception as e:  # noqa: BLE001 - every failure is reported
+            failed.append(f"{module.name}: {e!r}")
+    assert not failed, "\n".join(failed)

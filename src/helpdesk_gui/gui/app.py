@@ -24,8 +24,9 @@ from helpdesk_gui.core.base import logs, netshare, paths
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.base.instance import InstanceLock
 from helpdesk_gui.core.register import households as register
-from helpdesk_gui.gui import errors, fonts
+from helpdesk_gui.gui import fonts
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit import errors
 from helpdesk_gui.gui.kit.worker import run_task, with_db
 from helpdesk_gui.gui.login import FirstRunDialog, LoginDialog
 from helpdesk_gui.gui.main_window import MainWindow
