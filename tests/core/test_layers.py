@@ -116,6 +116,20 @@ def test_the_window_opens_no_transaction() -> None:
     assert not found, "transactions in the window (make it a core function):\n" + _report(found)
 
 
+def test_the_windows_kit_imports_no_page() -> None:
+    """Pages build on ``gui.kit``; the kit knows no page (the context it is handed is only a type)."""
+    pages = {p.name for p in (PACKAGE / "gui").iterdir() if p.name not in ("kit", "__init__.py", "__pycache__")
+             and p.name not in ("context.py", "fonts.py")}
+    found: dict[str, list[tuple[int, str]]] = {}
+    for name, tree in _modules("gui/kit"):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("helpdesk_gui.gui."):
+                first = node.module.split(".")[2]
+                if first in pages or f"{first}.py" in pages:
+                    found.setdefault(name, []).append((node.lineno, f"imports {node.module}"))
+    assert not found, "the kit imports a page:\n" + _report(found)
+
+
 def test_core_exchange_and_printing_write_nothing_to_a_terminal() -> None:
     found = {name: hits for name, tree in _modules("core", "exchange", "printing") if (hits := terminal_uses(tree))}
     assert not found, "terminal output below the window and the command line:\n" + _report(found)
