@@ -4,7 +4,6 @@ printed monthly form (``printing.reports``)."""
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -18,20 +17,13 @@ from helpdesk_gui.printing.reports import export
 
 # ---------------------------------------------------------------- the command
 
-def _date(text: str, option: str) -> _dt.date:
-    try:
-        return _dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise kit.UsageError(f"{option} 的日期应写成 YYYY-MM-DD（填写的是“{text}”）。") from None
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
     if out.suffix.lower() not in (".xlsx", ".pdf"):
         raise kit.UsageError(f"--out 应为 .xlsx（Excel）或 .pdf（打印的统计月报）文件（填写的是“{args.out}”）。")
     if not out.parent.exists():
         raise kit.UsageError(f"输出文件夹 {out.parent} 不存在。")
-    period = reports.Period.parse(_date(args.date_from, "--from"), _date(args.date_to, "--to"))
+    period = reports.Period.parse(kit.date_arg(args.date_from, "--from"), kit.date_arg(args.date_to, "--to"))
     db = kit.open_db(args, readonly=False)
     try:
         name = args.operator or os.environ.get("HELPDESK_USER")
