@@ -11,7 +11,6 @@ from typing import Any
 
 from helpdesk_gui.cli import kit
 from helpdesk_gui.core.access import auth
-from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.reports import figures as reports
 from helpdesk_gui.printing.reports import export
 
@@ -34,8 +33,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     fig = report.now
     kit.out(f"已导出 {period.text()} 的统计报表 → {out}\n"
          f"接待来信来电来访 {fig['reception_total']:,} 件次；帮扶困难职工 {fig['assisted_households']:,} 户、"
-         f"{fig['assistance_count']:,} 户次、{format_yuan(fig['assistance_fen'], grouping=True)} 元；"
-         f"依法维权 {fig['rights_cases']:,} 件次；追回拖欠工资 {format_yuan(fig['wages_recovered_fen'], grouping=True)} 元。")
+         f"{fig['assistance_count']:,} 户次、{kit.yuan(fig['assistance_fen'])} 元；"
+         f"依法维权 {fig['rights_cases']:,} 件次；追回拖欠工资 {kit.yuan(fig['wages_recovered_fen'])} 元。")
     return 0
 
 
