@@ -106,7 +106,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.editors: dict[int, HouseholdEditor] = {}
-        self.setWindowTitle(self.tr("帮扶中心工作台 — {union}").format(union=ctx.union_name()))
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
         self.nav.setStyleSheet("QListWidget { font-size: 12pt; } QListWidget::item { padding: 10px 8px; }")
@@ -144,6 +143,7 @@ class MainWindow(QMainWindow):
         if before:
             self.statusBar().showMessage(self.tr("上次登录：{t}").format(t=str(before)[:16].replace("T", " ")), 15000)
         self.update_status()
+        ctx.events.settings_changed.connect(self.update_status)   # the union's name, the county code
         self._size_timer = QTimer(self)
         self._size_timer.setInterval(60_000)
         self._size_timer.timeout.connect(self.update_status)
@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
         from helpdesk_gui.core.auth import ROLE_LABELS
         roles = "、".join(ROLE_LABELS.get(r, r) for r in sorted(self.ctx.actor.roles))
         ro = self.tr("（只读）") if self.ctx.readonly else ""
+        self.setWindowTitle(self.tr("帮扶中心工作台 — {union}").format(union=self.ctx.union_name()))
         self.user_label.setText(self.tr("用户：{name}（{roles}）").format(name=self.ctx.actor.display_name, roles=roles) + ro)
         self.county_label.setText(self.tr("{union}  区划代码 {code}").format(union=self.ctx.union_name(),
                                                                        code=self.ctx.county_code()))

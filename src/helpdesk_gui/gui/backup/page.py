@@ -200,6 +200,7 @@ class BackupPage(Page):
             old = settings.get(self.ctx.db, "backup_copy_dir")
             settings.put(self.ctx.db, "backup_copy_dir", value)
             audit.record(self.ctx.db, self.ctx.actor.username, "put", "setting", "backup_copy_dir", old, value)
+        self.ctx.events.tell(self, "settings_changed")
         QMessageBox.information(self, self.tr("已保存"), self.tr("以后的备份会同时复制到：{d}").format(d=value or "（不复制）"))
 
     def _choose_dir(self) -> None:
