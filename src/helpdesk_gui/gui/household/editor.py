@@ -235,7 +235,7 @@ class HouseholdEditor(QWidget):
             show_error(self, e, self.tr("无法保存"))
             return False
         self.reload()
-        self.ctx.events.household_saved.emit(self.household_id)
+        self.ctx.events.tell(self, "household_saved", self.household_id)
         self.saved.emit(self.household_id)
         return True
 
@@ -246,9 +246,8 @@ class HouseholdEditor(QWidget):
         if self.dirty and not self._ask_save():
             return
         dialog = ArchiveLifeDialog(self.ctx, self.household_id, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if dialog.exec() == QDialog.DialogCode.Accepted:   # the dialog told the pages of the change
             self.reload()
-            self.ctx.events.household_saved.emit(self.household_id)
 
     def _ask_save(self) -> bool:
         """Unsaved changes: save, discard or stay. True when it is fine to go on."""

@@ -149,6 +149,7 @@ class AttachmentsTab(QWidget):
             return True
         if guarded(self, do):
             self.load(self.household_id)
+            self.ctx.events.tell(self, "household_saved", self.household_id)
             return True
         return False
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -12,6 +12,7 @@ from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.casework import services
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.page import Page
 from helpdesk_gui.gui.reception.case_dialog import CaseDialog, CloseCaseDialog
 from helpdesk_gui.gui.reception.entry_dialog import code_combo
 from helpdesk_gui.gui.reception.table import Col, RecordModel, Row, make_view, yuan
@@ -20,12 +21,11 @@ from helpdesk_gui.gui.settings.common import row_of_buttons
 LIMIT = 5000
 
 
-class ServicesPage(QWidget):
-    household_requested = Signal(int)
+class ServicesPage(Page):
+    listens_to = ("casework_changed", "reception_logged", "household_saved", "households_changed")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         book = ctx.codebook()
 
         def outcome(r: Row) -> str:
@@ -93,6 +93,7 @@ class ServicesPage(QWidget):
         self.setTabOrder(self.search_edit, self.kind_box)
         self.setTabOrder(self.year_box, self.table)
         self.refresh()
+        self.loaded_now()
 
     def focus_search(self) -> None:
         self.search_edit.setFocus()

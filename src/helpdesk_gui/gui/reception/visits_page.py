@@ -22,6 +22,7 @@ from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.casework import visits
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
+from helpdesk_gui.gui.page import Page
 from helpdesk_gui.gui.reception.entry_dialog import code_combo
 from helpdesk_gui.gui.reception.table import Col, RecordModel, Row, done, make_view, yuan
 from helpdesk_gui.gui.reception.visit_dialogs import (
@@ -242,13 +243,15 @@ class CadresTab(_ListTab):
                                        .format(n=c["name"])):
             return
         if guarded(self, done, visits.set_cadre_active, self.ctx.db, self.ctx.actor, int(c["id"]), not c["active"]):
+            self.ctx.events.tell(self, "casework_changed")
             self.refresh()
 
 
-class VisitsPage(QWidget):
+class VisitsPage(Page):
+    listens_to = ("casework_changed", "household_saved", "households_changed")
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.pairs = PairsTab(ctx)
         self.visits = VisitsTab(ctx)
         self.cadres = CadresTab(ctx)
@@ -263,6 +266,7 @@ class VisitsPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, self._find)
         QShortcut(QKeySequence.StandardKey.New, self, self._new)
         self.refresh()
+        self.loaded_now()
 
     def current(self) -> _ListTab:
         tab = self.tabs.currentWidget()
@@ -271,6 +275,9 @@ class VisitsPage(QWidget):
 
     def refresh(self) -> None:
         self.current().refresh()
+
+    def open_item(self, item_id: int) -> None:
+        self.show_pair(item_id)
 
     def show_pair(self, pair_id: int) -> None:
         """From the home page: the pair due for a visit, selected."""
