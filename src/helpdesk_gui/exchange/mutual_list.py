@@ -7,7 +7,7 @@ columns proposed by the exchange's column mapping (``exchange.mapping`` with thi
 (name, ID number, bank account, the starting year, the same person twice in the file) and each
 problem names the sheet, row and column. The import is all or nothing: one bad row and nothing is
 written; otherwise members are created or updated by ID number and enrolled in the plan in ONE
-transaction (``core.mutual.enrol_list``). A unit named in the list but not yet registered is
+transaction (``core.mutual.enrolment.enrol_list``). A unit named in the list but not yet registered is
 created in that same transaction (the preview says so).
 """
 
@@ -28,8 +28,11 @@ from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
 from helpdesk_gui.core.db import write
-from helpdesk_gui.core.mutual import scheme as mutual
-from helpdesk_gui.core.mutual.scheme import ListResult, MemberDraft
+from helpdesk_gui.core.mutual import enrolment as mutual_enrolment
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
+from helpdesk_gui.core.mutual.enrolment import ListResult
+from helpdesk_gui.core.mutual.members import MemberDraft
 from helpdesk_gui.exchange.cells import CellError, id_converter, text_converter
 from helpdesk_gui.exchange.foreign import TOTAL_WORDS
 from helpdesk_gui.exchange.mapping import IGNORED, Mapping, Targets, header_texts, norm
@@ -382,11 +385,11 @@ def _read_rows(db: Database, preview: ListPreview, data: list[tuple[int, list[An
                header_norm: list[str], ignored: set[int], unit_id: int | None, unit_name: str,
                plan_id: int | None, today: _dt.date) -> None:
     problems, sheet = preview.problems, preview.sheet
-    units = {norm(u["name"]): (int(u["id"]), str(u["name"])) for u in mutual.list_units(db)}
+    units = {norm(u["name"]): (int(u["id"]), str(u["name"])) for u in mutual_members.list_units(db)}
     if unit_id is not None and not any(uid == unit_id for uid, _n in units.values()):
         raise ValidationError("所在单位", "请选择参加单位", unit_id)
     default = (unit_id, "" if unit_id is not None else unit_name.strip())
-    known = {str(m["id_number"]): m for m in mutual.list_members(db, plan_id=plan_id, limit=10_000_000)}
+    known = {str(m["id_number"]): m for m in mutual_members.list_members(db, plan_id=plan_id, limit=10_000_000)}
     reader = _RowReader(preview, where, today)
     for rownum, values in data:
         if is_empty(values):
@@ -445,8 +448,8 @@ def import_list(db: Database, actor: Actor, plan_id: int, unit_id: int | None, p
     """Create or update the list's members and enrol them in the plan: all in one transaction, or
     nothing at all when any row has an error (``ListRejected`` carries the problems)."""
     actor.require("mutual.enrol")
-    plan = mutual.get_plan(db, plan_id)
-    mutual.require_open(plan, "登记参加")
+    plan = mutual_plans.get_plan(db, plan_id)
+    mutual_plans.require_open(plan, "登记参加")
     preview = read(db, path, mapping, unit_id, unit_name=unit_name, plan_id=plan_id, today=today)
     if preview.problems.errors:
         raise ListRejected(preview.problems)
@@ -459,10 +462,10 @@ def import_list(db: Database, actor: Actor, plan_id: int, unit_id: int | None, p
         for d in drafts:
             if d.unit_name:
                 if d.unit_name not in created_units:
-                    created_units[d.unit_name] = mutual.unit_id_for(db, actor, d.unit_name)
+                    created_units[d.unit_name] = mutual_members.unit_id_for(db, actor, d.unit_name)
                 d = replace(d, unit_id=created_units[d.unit_name], unit_name="")
             ready.append(d)
-        result = mutual.enrol_list(db, actor, plan_id, ready, on=on)
+        result = mutual_enrolment.enrol_list(db, actor, plan_id, ready, on=on)
         audit.record(db, actor.username, "import_list", "mutual_plan", plan["period"], None,
                      {"file": Path(path).name, "sheet": preview.sheet, "rows": len(drafts),
                       "units_created": sorted(created_units), "created": result.created, "updated": result.updated,

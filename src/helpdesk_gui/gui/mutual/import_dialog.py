@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
-from helpdesk_gui.core.mutual import scheme as mutual
-from helpdesk_gui.core.mutual.scheme import ListResult
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
+from helpdesk_gui.core.mutual.enrolment import ListResult
 from helpdesk_gui.exchange import mutual_list
 from helpdesk_gui.exchange.mapping import Mapping
 from helpdesk_gui.exchange.mutual_list import ListDraft, ListPreview
@@ -66,7 +67,7 @@ class ImportListDialog(QDialog):
         ctx.actor.require("mutual.enrol")
         self.ctx = ctx
         self.plan_id = plan_id
-        self.plan = mutual.get_plan(ctx.db, plan_id)
+        self.plan = mutual_plans.get_plan(ctx.db, plan_id)
         self.path: Path | None = None
         self.proposal: Mapping | None = None
         self.preview: ListPreview | None = None
@@ -89,7 +90,7 @@ class ImportListDialog(QDialog):
         self.unit_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.unit_box.setMinimumContentsLength(24)
         self.unit_box.addItem(self.tr(BY_ROW), None)
-        for u in mutual.list_units(self.ctx.db, active_only=True):
+        for u in mutual_members.list_units(self.ctx.db, active_only=True):
             self.unit_box.addItem(str(u["name"]), int(u["id"]))
         self.unit_box.setCurrentIndex(max(self.unit_box.findData(unit_id), 0) if unit_id is not None else 0)
         self.unit_box.setToolTip(self.tr("名单中没有写单位的行归入此单位；输入新的单位名称，导入时新建该单位"))
@@ -303,7 +304,7 @@ class ImportListDialog(QDialog):
     def _as_imported(self, d: ListDraft) -> dict[str, str]:
         """A good row as it will be stored (names without padding, digits only, the unit it goes to)."""
         if d.unit_id not in self.unit_names:
-            self.unit_names = {int(u["id"]): str(u["name"]) for u in mutual.list_units(self.ctx.db)}
+            self.unit_names = {int(u["id"]): str(u["name"]) for u in mutual_members.list_units(self.ctx.db)}
         unit = d.unit_name or self.unit_names.get(d.unit_id, "")
         return {mutual_list.NAME: d.name, mutual_list.ID: d.id_number, mutual_list.UNIT: unit,
                 mutual_list.PHONE: d.phone, mutual_list.BANK: d.bank_name, mutual_list.ACCOUNT: d.bank_account,
