@@ -15,7 +15,7 @@ from helpdesk_gui.core.base.errors import PermissionDenied, StateError, Validati
 from helpdesk_gui.core.db import scalar
 from helpdesk_gui.core.mutual import members as mutual_members
 from helpdesk_gui.core.mutual import plans as mutual_plans
-from helpdesk_gui.exchange import mapping, mutual_list
+from helpdesk_gui.exchange import mapping, mutual_list, mutual_rows
 from helpdesk_gui.exchange.mutual_list import ListRejected
 from mutual_kit import idn
 
@@ -74,7 +74,7 @@ def test_header_found_and_columns_proposed_in_the_units_words(tmp_path):
                            ("联系电话", "联系电话"), ("开户银行", "开户银行"), ("卡号", "银行账号"),
                            ("银行账号", "银行账号"), ("参加年份", "连续参加起始年度"),
                            ("连续参加起始年度", "连续参加起始年度")):
-        assert mapping.match(header, mutual_list.MEMBER_LIST)[0] == target, header
+        assert mapping.match(header, mutual_rows.MEMBER_LIST)[0] == target, header
     # the station sheets keep their own columns
     assert mapping.match("首次参加年度")[0] != "连续参加起始年度"
     with pytest.raises(ValidationError, match="不是可导入的列"):

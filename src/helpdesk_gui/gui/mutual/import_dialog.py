@@ -38,9 +38,10 @@ from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
 from helpdesk_gui.core.mutual import members as mutual_members
 from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual.enrolment import ListResult
-from helpdesk_gui.exchange import mutual_list
+from helpdesk_gui.exchange import mutual_list, mutual_rows
 from helpdesk_gui.exchange.mapping import Mapping
-from helpdesk_gui.exchange.mutual_list import ListDraft, ListPreview
+from helpdesk_gui.exchange.mutual_list import ListPreview
+from helpdesk_gui.exchange.mutual_rows import ListDraft
 from helpdesk_gui.exchange.problems import ERROR, LEVEL_LABELS
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
@@ -53,7 +54,7 @@ BAD_CELL = QColor("#ffb3ba")
 NEW_UNIT = QColor("#fff4cc")
 BY_ROW = "（按名单中每行所写的单位）"
 SHOWN_ROWS = 3000
-MASKS = {mutual_list.ID: mask_id, mutual_list.ACCOUNT: mask_bank, mutual_list.PHONE: mask_phone}
+MASKS = {mutual_rows.ID: mask_id, mutual_rows.ACCOUNT: mask_bank, mutual_rows.PHONE: mask_phone}
 
 
 class ImportListDialog(QDialog):
@@ -210,7 +211,7 @@ class ImportListDialog(QDialog):
         return self.check()
 
     def _show_mapping(self, m: Mapping) -> None:
-        show_mapping(self.mapping_table, self.mapping_note, m, mutual_list.LABELS, on_change=self.check)
+        show_mapping(self.mapping_table, self.mapping_note, m, mutual_rows.LABELS, on_change=self.check)
 
     def set_target(self, header: str, target: str | None) -> Task | None:
         """Correct one column's target (as the clerk does with the combo), then check again."""
@@ -306,9 +307,9 @@ class ImportListDialog(QDialog):
         if d.unit_id not in self.unit_names:
             self.unit_names = {int(u["id"]): str(u["name"]) for u in mutual_members.list_units(self.ctx.db)}
         unit = d.unit_name or self.unit_names.get(d.unit_id, "")
-        return {mutual_list.NAME: d.name, mutual_list.ID: d.id_number, mutual_list.UNIT: unit,
-                mutual_list.PHONE: d.phone, mutual_list.BANK: d.bank_name, mutual_list.ACCOUNT: d.bank_account,
-                mutual_list.SINCE: "" if d.since_year is None else str(d.since_year), mutual_list.NOTE: d.note}
+        return {mutual_rows.NAME: d.name, mutual_rows.ID: d.id_number, mutual_rows.UNIT: unit,
+                mutual_rows.PHONE: d.phone, mutual_rows.BANK: d.bank_name, mutual_rows.ACCOUNT: d.bank_account,
+                mutual_rows.SINCE: "" if d.since_year is None else str(d.since_year), mutual_rows.NOTE: d.note}
 
     # ------------------------------------------------------------------ importing
 
