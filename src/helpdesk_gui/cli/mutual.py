@@ -29,7 +29,9 @@ from helpdesk_gui.core.base.money import to_chinese_upper
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id
 from helpdesk_gui.core.db import scalar
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import contributions as mutual_contributions
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual import settle as mutual_settle
 
 
@@ -42,32 +44,32 @@ def _unit(db: Any, name: str) -> int:
 
 def cmd_plans(args: argparse.Namespace) -> int:
     db = kit.open_db(args)
-    plans = mutual.list_plans(db)
+    plans = mutual_plans.list_plans(db)
     if args.json:
-        kit.print_json([{**p, "rehab_bands": list(mutual.bands_of(p))} for p in plans])
+        kit.print_json([{**p, "rehab_bands": list(mutual_plans.bands_of(p))} for p in plans])
         return 0
     if not plans:
         kit.out("还没有医疗互助方案。")
     for p in plans:
         kit.out(f"{p['period']} 年度（{'进行中' if p['status'] == 'open' else '已关闭'}）{p['name']}，资金“{p['fund_name']}”："
             f"参加 {p['enrolled']} 人，已缴费 {p['paid']} 人，收缴 {kit.yuan(p['received_fen'])} 元，批准报销 {p['claims']} 件")
-        kit.out(f"  {mutual.describe_rule(p)}")
+        kit.out(f"  {mutual_plans.describe_rule(p)}")
     return 0
 
 
 def cmd_plan_new(args: argparse.Namespace) -> int:
     db = kit.open_db(args, readonly=False)
     actor = kit.acting_user(db)
-    plan_id = mutual.create_plan(db, actor, mutual.default_draft(db, args.year))
-    kit.out(f"已新建 {args.year} 年度医疗互助方案：{mutual.describe_rule(mutual.get_plan(db, plan_id))}")
+    plan_id = mutual_plans.create_plan(db, actor, mutual_plans.default_draft(db, args.year))
+    kit.out(f"已新建 {args.year} 年度医疗互助方案：{mutual_plans.describe_rule(mutual_plans.get_plan(db, plan_id))}")
     return 0
 
 
 def cmd_members(args: argparse.Namespace) -> int:
     db = kit.open_db(args)
-    plan = mutual.plan_by_period(db, args.year)
-    found = mutual.list_members(db, plan_id=plan["id"], unit_id=_unit(db, args.unit) if args.unit else None,
-                                unpaid_only=args.unpaid, enrolled_only=True, limit=args.limit)
+    plan = mutual_plans.plan_by_period(db, args.year)
+    found = mutual_members.list_members(db, plan_id=plan["id"], unit_id=_unit(db, args.unit) if args.unit else None,
+                                        unpaid_only=args.unpaid, enrolled_only=True, limit=args.limit)
     if args.json:
         kit.print_json([{"name": m["name"], "id_number": mask_id(m["id_number"]), "unit": m["unit_name"],
                          "years": m["years"], "paid": m["contribution_id"] is not None} for m in found])
@@ -82,9 +84,9 @@ def cmd_members(args: argparse.Namespace) -> int:
 def cmd_contribute(args: argparse.Namespace) -> int:
     db = kit.open_db(args, readonly=False)
     actor = kit.acting_user(db)
-    plan = mutual.plan_by_period(db, args.year)
-    posted = mutual.receive_contribution(db, actor, plan["id"], _unit(db, args.unit),
-                                         on=kit.date_arg(args.date, "--date"), ref_no=args.ref or "")
+    plan = mutual_plans.plan_by_period(db, args.year)
+    posted = mutual_contributions.receive_contribution(db, actor, plan["id"], _unit(db, args.unit),
+                                                       on=kit.date_arg(args.date, "--date"), ref_no=args.ref or "")
     kit.out(f"已入账：凭证 {posted.voucher_no}")
     return 0
 
@@ -92,7 +94,7 @@ def cmd_contribute(args: argparse.Namespace) -> int:
 def cmd_claims(args: argparse.Namespace) -> int:
     db = kit.open_db(args)
     book = codes.load(db)
-    plan = mutual.plan_by_period(db, args.year)
+    plan = mutual_plans.plan_by_period(db, args.year)
     found = mutual_claims.list_claims(db, plan_id=plan["id"], status=args.status, limit=args.limit)
     if args.json:
         kit.print_json([{**c, "id_number": mask_id(c["id_number"])} for c in found])
@@ -186,7 +188,7 @@ def cmd_bankfile(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from helpdesk_gui.core.mutual import xlsx as mutual_xlsx
     db = kit.open_db(args)
-    plan = mutual.plan_by_period(db, args.year)
+    plan = mutual_plans.plan_by_period(db, args.year)
     first = kit.date_arg(args.date_from, "--from") or _dt.date.fromisoformat(plan["start_date"])
     last = kit.date_arg(args.date_to, "--to") or _dt.date.fromisoformat(plan["end_date"])
     if args.json:

@@ -39,11 +39,11 @@ from helpdesk_gui.exchange.importer import (
     backup_before_import,
 )
 from helpdesk_gui.exchange.mapping import FOREIGN_SHEET, IGNORED, Mapping, header_texts, norm
+from helpdesk_gui.exchange.parsed import Manifest, ParsedBatch, SheetRows, file_digest, read_rows
 from helpdesk_gui.exchange.plan import Plan
 from helpdesk_gui.exchange.problems import ERROR, WARNING, Problems
 from helpdesk_gui.exchange.reader import Workbook
 from helpdesk_gui.exchange.safety import Limits
-from helpdesk_gui.exchange.validate import Manifest, ParsedBatch, SheetRows, file_digest, read_rows
 
 Progress = Callable[[int, int], None]
 TOTAL_WORDS = ("合计", "总计", "小计", "累计")

@@ -28,10 +28,11 @@ from helpdesk_gui.core.sync.apply import (
     record_snapshot,
 )
 from helpdesk_gui.exchange import spec
+from helpdesk_gui.exchange.parsed import ParsedBatch
 from helpdesk_gui.exchange.plan import Plan, make_plan
 from helpdesk_gui.exchange.problems import Problems
 from helpdesk_gui.exchange.safety import Limits
-from helpdesk_gui.exchange.validate import ParsedBatch, parse_batch
+from helpdesk_gui.exchange.validate import parse_batch
 
 Progress = Callable[[int, int], None]
 

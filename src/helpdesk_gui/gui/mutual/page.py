@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.errors import guarded
 from helpdesk_gui.gui.page import Page
@@ -69,7 +69,7 @@ class MutualPage(Page):
     # ------------------------------------------------------------------ the plan year
 
     def plan(self) -> dict[str, Any] | None:
-        """The chosen plan (a row of ``mutual.list_plans``), or None when there is none yet."""
+        """The chosen plan (a row of ``mutual_plans.list_plans``), or None when there is none yet."""
         i = self.year.currentIndex()
         return self._plans[i] if 0 <= i < len(self._plans) else None
 
@@ -79,7 +79,7 @@ class MutualPage(Page):
 
     def reload_plans(self, select_id: int | None = None) -> None:
         keep = select_id if select_id is not None else self.plan_id()
-        self._plans = mutual.list_plans(self.ctx.db)
+        self._plans = mutual_plans.list_plans(self.ctx.db)
         self.year.blockSignals(True)
         self.year.clear()
         for p in self._plans:

@@ -23,7 +23,8 @@ from helpdesk_gui.gui.printing.params import ParamsPanel
 from helpdesk_gui.gui.printing.runner import PrintRunner, user_forms_dir
 from helpdesk_gui.gui.worker import Task
 from helpdesk_gui.printing import template
-from helpdesk_gui.printing.template import Form, TemplateError
+from helpdesk_gui.printing.form import Form
+from helpdesk_gui.printing.template import TemplateError
 
 
 class PrintingPage(Page):
