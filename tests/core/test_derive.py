@@ -7,9 +7,11 @@ from fractions import Fraction
 
 import pytest
 
+from helpdesk_gui.core import check
 from helpdesk_gui.core import db as dbm
+from helpdesk_gui.core.admin import policy
 from helpdesk_gui.core.base import ids
-from helpdesk_gui.core.db import _migrations, row, rows, scalar
+from helpdesk_gui.core.db import _migrations, row, rows, scalar, write
 from helpdesk_gui.core.register import derive, eligibility
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register.draft import HouseholdDraft
@@ -92,7 +94,6 @@ def test_update_keeps_an_entered_region_and_fills_an_empty_one(database, clerk):
 
 
 def test_rules_book_looks_each_region_up_once(database, monkeypatch):
-    from helpdesk_gui.core.admin import policy
     calls: list[str] = []
     real = policy.lookup
 
@@ -190,3 +191,13 @@ def test_migration_per_capita_sql_is_the_contracts_formula(tmp_path, income, rig
     _migrations.apply(db)
     assert scalar(db, "SELECT per_capita_month_fen FROM households") == eligibility.per_capita_month(income, rigid, size)
     db.conn.close()
+
+
+def test_check_reports_a_per_capita_that_disagrees(database, clerk):
+    hid = register.create_household(database, clerk, HouseholdDraft(
+        fields={"name": "张三", "id_number": HEAD, "family_size": 3, "annual_income_fen": 1_000_000}), today=ON)
+    assert check.run(database) == []
+    with write(database):
+        database.execute("UPDATE households SET per_capita_month_fen = 1 WHERE id = ?", [hid])
+    [failure] = check.run(database)
+    assert "家庭月人均收入 0.01 元" in failure and "277.78 元不符" in failure

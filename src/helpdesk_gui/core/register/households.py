@@ -20,9 +20,10 @@ from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import DuplicatePersonError, NotFoundError, StateError, ValidationError
+from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
 from helpdesk_gui.core.db import get_meta, now_iso, row, rows, scalar, write
-from helpdesk_gui.core.register import derive
+from helpdesk_gui.core.register import derive, eligibility
 from helpdesk_gui.core.register.draft import MEMBER_FIELDS, HouseholdDraft, clean_text, validate
 
 ACTIVE_STATUSES = ("applying", "visiting", "publicity", "pending", "active")
@@ -346,3 +347,19 @@ def reveal(db: Database, actor: Actor, household_id: int, *, members: bool = Fal
         audit.record(db, actor.username, "reveal", "household", h["archive_no"], None,
                      {"fields": ["id_number", "phone", "bank_account", *(["members.id_number"] if members else [])]})
     return {k: str(h[k] or "") for k in ("archive_no", "name", "id_number", "phone", "bank_name", "bank_account")}
+
+
+def per_capita_disagreements(db: Database, *, limit: int = 20) -> list[str]:
+    """Archives whose stored 家庭月人均收入 is not what ``derive`` gives for their own figures (for
+    ``helpdesk check``; every writer goes through ``derive`` and migration 0008 fixed older rows)."""
+    out: list[str] = []
+    for archive_no, size, income, rigid, stored in db.execute(
+            "SELECT archive_no, family_size, annual_income_fen, rigid_expense_fen, per_capita_month_fen "
+            "FROM households ORDER BY id"):
+        expected = eligibility.per_capita_month(int(income), int(rigid), max(int(size), 1))
+        if stored != expected:
+            out.append(f"档案 {archive_no} 的家庭月人均收入 {format_yuan(int(stored))} 元与（家庭年收入 − 刚性支出）"
+                       f"÷ 家庭人口 ÷ 12 = {format_yuan(expected)} 元不符")
+            if len(out) >= limit:
+                break
+    return out
