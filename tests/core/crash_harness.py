@@ -45,6 +45,7 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
     from helpdesk_gui.core.base import ids
     from helpdesk_gui.core.demo import households as demo
     from helpdesk_gui.core.register import households as register
+    from helpdesk_gui.core.register.draft import HouseholdDraft
     db = dbm.open_db(folder / "helpdesk.db")
     clerk = auth.get_actor(db, "admin")
     rng = random.Random(os.getpid())
@@ -91,7 +92,7 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
                 os.fsync(acks.fileno())
                 return
             else:
-                draft = register.HouseholdDraft(fields={
+                draft = HouseholdDraft(fields={
                     "name": "崩溃测试", "cause_main": "3",
                     "id_number": ids.make("530122", dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(15000)),
                                           rng.randrange(1000))})

@@ -8,12 +8,6 @@ PACKAGE = Path(helpdesk_gui.__file__).parent
 MAX_LINES = 460
 #: Data, not code: each migration freezes its schema and seed rows as written.
 DATA_DIRS = ("core/migrations/",)
-#: Being split on another branch; remove each entry when that split is merged.
-ALLOWED = {
-    "core/register/households.py",
-    "core/sync/apply.py",
-}
-
 
 def lines_of(path: Path) -> int:
     return len(path.read_text(encoding="utf-8").splitlines())
@@ -23,15 +17,9 @@ def test_no_module_is_over_the_limit():
     long = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         name = path.relative_to(PACKAGE).as_posix()
-        if name.startswith(DATA_DIRS) or name in ALLOWED:
+        if name.startswith(DATA_DIRS):
             continue
         if (n := lines_of(path)) > MAX_LINES:
             long[name] = n
     assert long == {}, f"modules over {MAX_LINES} lines (split them by responsibility): {long}"
 
-
-def test_the_allow_list_holds_only_modules_still_over_the_limit():
-    for name in ALLOWED:
-        path = PACKAGE / name
-        assert path.is_file(), f"{name} is gone: take it off the allow-list"
-        assert lines_of(path) > MAX_LINES, f"{name} has been split: take it off the allow-list"

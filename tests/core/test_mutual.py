@@ -19,6 +19,7 @@ from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.core.mutual.claims import ReceiptDraft
 from helpdesk_gui.core.mutual.members import MemberDraft
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from mutual_kit import Y, idn, receipt
 
 
@@ -238,7 +239,7 @@ def test_members_list_names_the_hardship_archive(scheme, clerk) -> None:
     from helpdesk_gui.core.register import households as register
     db = scheme["db"]
     zhang = mutual_members.get_member(db, scheme["members"][0])
-    hid = register.create_household(db, clerk, register.HouseholdDraft(fields={
+    hid = register.create_household(db, clerk, HouseholdDraft(fields={
         "name": zhang["name"], "id_number": zhang["id_number"], "cause_main": "3"}))
     archive = register.get_household(db, hid)["archive_no"]
     listed = {m["name"]: m["archive_no"] for m in mutual_members.list_members(db, plan_id=scheme["plan"])}

@@ -252,7 +252,7 @@ def commit_sheet(db: Database, actor: Actor, analysis: Analysis, *, dry_run: boo
     today = today or _dt.date.today()
     w = build_sheet_write(analysis, today)
     with write(db):  # the archives and their 新建档 applications: one transaction
-        result = apply_import(db, actor, w, progress=progress)
+        result = apply_import(db, actor, w, progress=progress, today=today)
         received = {f: i for i, f in enumerate(w.household_fields)}["created_date"]
         note = f"基层报表《{analysis.batch.path.name}》（{analysis.batch.manifest.sender_name}）"
         for hid, values in zip(result.new_ids, w.new_households, strict=True):
