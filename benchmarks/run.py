@@ -1300,14 +1300,15 @@ def _child_mutual(db_file: str, claims: int) -> dict[str, Any]:
     from helpdesk_gui.core import db as dbm
     from helpdesk_gui.core.access import auth
     from helpdesk_gui.core.mutual import claims as mutual_claims
-    from helpdesk_gui.core.mutual import scheme as mutual
+    from helpdesk_gui.core.mutual import members as mutual_members
+    from helpdesk_gui.core.mutual import plans as mutual_plans
     from helpdesk_gui.core.mutual import settle as mutual_settle
     from helpdesk_gui.core.mutual.rule import History, Receipt, compute
     db = dbm.open_db(Path(db_file))
     out: dict[str, Any] = {}
-    plan = mutual.plan_by_period(db, dt.date.today().year)
-    out["list_s"], found = timed(lambda: mutual.list_members(db, plan_id=plan["id"], enrolled_only=True,
-                                                             limit=1_000_000))
+    plan = mutual_plans.plan_by_period(db, dt.date.today().year)
+    out["list_s"], found = timed(lambda: mutual_members.list_members(db, plan_id=plan["id"], enrolled_only=True,
+                                                                     limit=1_000_000))
     out["members"] = len(found)
     clerk = auth.Actor("bench_clerk", "基准经办人", frozenset({"clerk"}))
     approver = auth.Actor("bench_approver", "基准审批人", frozenset({"approver"}))
@@ -1332,7 +1333,7 @@ def _child_mutual(db_file: str, claims: int) -> dict[str, Any]:
     out["raw_list_s"], _ = timed(lambda: conn.execute(
         "SELECT m.*, u.name, e.id FROM mutual_members m JOIN mutual_units u ON u.id = m.unit_id JOIN mutual_enrolments e "
         "ON e.member_id = m.id AND e.plan_id = ? ORDER BY u.name, m.name", [plan["id"]]).fetchall())
-    rule = mutual.rule_of(plan)
+    rule = mutual_plans.rule_of(plan)
 
     conn.execute("CREATE TEMP TABLE done (claim_id INTEGER PRIMARY KEY, payable_fen, status)")
 

@@ -45,6 +45,7 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
     from helpdesk_gui.core.base import ids
     from helpdesk_gui.core.demo import households as demo
     from helpdesk_gui.core.register import households as register
+    from helpdesk_gui.core.register.draft import HouseholdDraft
     db = dbm.open_db(folder / "helpdesk.db")
     clerk = auth.get_actor(db, "admin")
     rng = random.Random(os.getpid())
@@ -91,7 +92,7 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
                 os.fsync(acks.fileno())
                 return
             else:
-                draft = register.HouseholdDraft(fields={
+                draft = HouseholdDraft(fields={
                     "name": "崩溃测试", "cause_main": "3",
                     "id_number": ids.make("530122", dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(15000)),
                                           rng.randrange(1000))})
@@ -132,9 +133,10 @@ def _approved_claims(db: object, clerk: object, approver: object, finance: objec
     """SETTLE_CLAIMS approved 医疗互助 claims of this year's members, waiting for this quarter's settlement."""
     from helpdesk_gui.core.ledger import posting as ledger
     from helpdesk_gui.core.mutual import claims as mutual_claims
-    from helpdesk_gui.core.mutual import scheme as mutual
-    plan = mutual.plan_by_period(db, CAMPAIGN_DAY.year)
-    members = mutual.list_members(db, plan_id=plan["id"], enrolled_only=True)[:SETTLE_CLAIMS]
+    from helpdesk_gui.core.mutual import members as mutual_members
+    from helpdesk_gui.core.mutual import plans as mutual_plans
+    plan = mutual_plans.plan_by_period(db, CAMPAIGN_DAY.year)
+    members = mutual_members.list_members(db, plan_id=plan["id"], enrolled_only=True)[:SETTLE_CLAIMS]
     ledger.post_receipt(db, finance, int(plan["fund_id"]), 100_000_000_00, "other_in", "崩溃测试补充互助金")
     for i, m in enumerate(members):
         receipt = mutual_claims.ReceiptDraft("3", f"CRASH{i:05d}", CAMPAIGN_DAY.isoformat(), 600_000, 100_000, 400_000)

@@ -18,6 +18,7 @@ from helpdesk_gui.core.base.instance import InstanceLock
 from helpdesk_gui.core.base.netshare import is_network_path, warning
 from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.draft import HouseholdDraft
 
 
 def _count(path: Path, table: str = "households") -> int:
@@ -35,7 +36,7 @@ def test_backup_is_a_verified_copy_and_restore_round_trips(database, folder, cle
     assert not list((folder / "backups").glob("*.part"))
     assert backup.counts(made.path)["households"] == 40
     # a change after the backup ...
-    register.create_household(database, clerk, register.HouseholdDraft(fields={
+    register.create_household(database, clerk, HouseholdDraft(fields={
         "name": "后来的", "id_number": ids.make("530122", dt.date(1981, 1, 1), 5), "cause_main": "3"}))
     assert _count(folder / "helpdesk.db") == 41
     database.conn.close()

@@ -15,10 +15,10 @@ from helpdesk_gui.core.admin import settings as app_settings
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.base.errors import PermissionDenied, ValidationError
 from helpdesk_gui.core.db import scalar
-from helpdesk_gui.core.register import eligibility
+from helpdesk_gui.core.register import derive, eligibility
 from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.core.register.eligibility import Rules
-from helpdesk_gui.core.register.households import HouseholdDraft
 
 ON = dt.date(2025, 3, 10)
 RULES = Rules(dibao_month_fen=70_000, min_wage_month_fen=169_000)
@@ -182,14 +182,14 @@ def test_credited_income_changes_the_category():
 
 
 def test_working_age_comes_from_settings(database, admin):
-    rules = register.rules_for(database, "530122", ON)
+    rules = derive.rules_for(database, "530122", ON)
     assert (rules.working_age_min, rules.working_age_max_male, rules.working_age_max_female) == (16, 60, 55)
     assert rules.min_wage_month_fen == 169_000 and rules.dibao_month_fen == 70_000
     app_settings.put(database, "working_age_max_female", 50)
     app_settings.put(database, "default_min_wage_month_fen", 200_000)
     app_settings.put(database, "relative_multiplier", "1.5")
     app_settings.put(database, "accident_ratio", "0.6")
-    rules = register.rules_for(database, "530122", ON)
+    rules = derive.rules_for(database, "530122", ON)
     assert rules.working_age_max_female == 50
     assert rules.min_wage_month_fen == 200_000
     assert rules.relative_multiplier == Decimal("1.5") and rules.accident_ratio == Decimal("0.6")
@@ -223,9 +223,11 @@ def test_register_credits_minimum_wage_for_idle_member(database, admin):
     son = ids.make("530122", dt.date(1995, 6, 1), 331)   # 29, male
     h = _create(database, admin, income=0, members=[
         {"name": "张小", "relation": "子女", "id_number": son, "identity": "失业", "health": "良好"}])
-    # the declared income stays as declared; the per-capita includes the credited minimum wage
+    # the declared income stays as declared; the income test's figure includes the credited minimum wage,
+    # 家庭月人均收入 is the contract's formula on the household's own figures (README: 收入核算)
     assert h["annual_income_fen"] == 0
-    assert h["per_capita_month_fen"] == _half_up(Fraction(169_000, 2))  # 84,500
+    assert h["income_test_month_fen"] == _half_up(Fraction(169_000, 2))  # 84,500
+    assert h["per_capita_month_fen"] == 0                                # (0 − 0) ÷ 2 ÷ 12
     assert h["category_suggested"] == "2"
 
 

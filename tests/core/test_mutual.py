@@ -12,9 +12,14 @@ from helpdesk_gui.core.base.errors import PermissionDenied, StateError, Validati
 from helpdesk_gui.core.db import _migrations, row, rows, scalar
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import contributions as mutual_contributions
+from helpdesk_gui.core.mutual import enrolment as mutual_enrolment
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.core.mutual.claims import ReceiptDraft
+from helpdesk_gui.core.mutual.members import MemberDraft
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from mutual_kit import Y, idn, receipt
 
 
@@ -25,7 +30,7 @@ def scheme(mutual_scheme):
 
 def test_contributions_are_posted_per_party(scheme, finance) -> None:
     db = scheme["db"]
-    c = mutual.contributions(db, scheme["plan"])[0]
+    c = mutual_contributions.contributions(db, scheme["plan"])[0]
     assert (c["members"], c["worker_fen"], c["unit_fen"], c["union_fen"], c["amount_fen"]) == (3, 60 * Y, 15 * Y, 30 * Y,
                                                                                               105 * Y)
     lines = rows(db, "SELECT kind, amount_fen, counterparty FROM ledger_entries WHERE voucher_id = ? ORDER BY line",
@@ -35,28 +40,28 @@ def test_contributions_are_posted_per_party(scheme, finance) -> None:
     assert lines[0]["counterparty"] == "县煤业公司工会" and lines[2]["counterparty"] == "工会"
     # everyone is paid: a second receipt has nothing to take
     with pytest.raises(StateError, match="没有待缴费"):
-        mutual.receive_contribution(db, finance, scheme["plan"], scheme["unit"], on=dt.date(2026, 2, 2))
+        mutual_contributions.receive_contribution(db, finance, scheme["plan"], scheme["unit"], on=dt.date(2026, 2, 2))
     assert check.run(db) == []
 
 
 def test_consecutive_years_and_gaps(scheme, clerk, finance) -> None:
     db = scheme["db"]
     zhang, li, _wang = scheme["members"]
-    assert mutual.consecutive_years(db, zhang, 2026) == 2
+    assert mutual_members.consecutive_years(db, zhang, 2026) == 2
     # paper records: in since 2016 -> 2016..2026 = 11 years, bridged because 2025 is the first plan kept here
-    m = mutual.get_member(db, zhang)
-    mutual.save_member(db, clerk, mutual.MemberDraft(m["name"], m["id_number"], m["unit_id"], since_year=2016), zhang)
-    assert mutual.consecutive_years(db, zhang, 2026) == 11
+    m = mutual_members.get_member(db, zhang)
+    mutual_members.save_member(db, clerk, MemberDraft(m["name"], m["id_number"], m["unit_id"], since_year=2016), zhang)
+    assert mutual_members.consecutive_years(db, zhang, 2026) == 11
     # a new member who joins only in 2026 has one year, and a gap breaks the run
     unit = scheme["unit"]
-    new = mutual.save_member(db, clerk, mutual.MemberDraft("赵六", idn(9), unit, since_year=2010))
-    mutual.enrol(db, clerk, scheme["plan"], [new])
-    assert mutual.consecutive_years(db, new, 2026) == 0          # not paid yet
-    mutual.receive_contribution(db, finance, scheme["plan"], unit, on=dt.date(2026, 3, 1))
-    assert mutual.consecutive_years(db, new, 2026) == 1          # 2025 missing: since_year does not bridge the gap
-    listed = {m["name"]: m["years"] for m in mutual.list_members(db, plan_id=scheme["plan"])}
+    new = mutual_members.save_member(db, clerk, MemberDraft("赵六", idn(9), unit, since_year=2010))
+    mutual_enrolment.enrol(db, clerk, scheme["plan"], [new])
+    assert mutual_members.consecutive_years(db, new, 2026) == 0          # not paid yet
+    mutual_contributions.receive_contribution(db, finance, scheme["plan"], unit, on=dt.date(2026, 3, 1))
+    assert mutual_members.consecutive_years(db, new, 2026) == 1   # 2025 missing: since_year does not bridge the gap
+    listed = {m["name"]: m["years"] for m in mutual_members.list_members(db, plan_id=scheme["plan"])}
     assert listed == {"张三": 11, "李四": 2, "王五": 2, "赵六": 1}
-    assert mutual.consecutive_years(db, li, 2027) == 0
+    assert mutual_members.consecutive_years(db, li, 2027) == 0
 
 
 def test_claim_approve_settle_and_check(scheme, clerk, approver, finance) -> None:
@@ -159,7 +164,7 @@ def test_bad_receipts_say_which_and_why(scheme, clerk) -> None:
     with pytest.raises(ValidationError, match="第 1 张单据的金额：统筹支付"):
         mutual_claims.create_claim(db, clerk, scheme["plan"], zhang, [ReceiptDraft("3", "A3", "2026-02-01", 100, 80, 80)])
     assert scalar(db, "SELECT count(*) FROM mutual_claims") == 0
-    outsider = mutual.save_member(db, clerk, mutual.MemberDraft("钱七", idn(20), scheme["unit"]))
+    outsider = mutual_members.save_member(db, clerk, MemberDraft("钱七", idn(20), scheme["unit"]))
     with pytest.raises(StateError, match="没有参加 2026 年度"):
         mutual_claims.create_claim(db, clerk, scheme["plan"], outsider, [receipt("B1", 2_000)])
 
@@ -181,27 +186,28 @@ def test_settlement_refused_when_the_fund_is_short(scheme, clerk, approver, fina
 
 def test_plan_rules_lock_after_the_first_approval(scheme, clerk, approver, finance) -> None:
     db = scheme["db"]
-    plan = mutual.get_plan(db, scheme["plan"])
-    d = mutual.draft_of(plan)
-    mutual.update_plan(db, finance, plan["id"], d.__class__(**{**d.__dict__, "rate_pct": 60}))
+    plan = mutual_plans.get_plan(db, scheme["plan"])
+    d = mutual_plans.draft_of(plan)
+    mutual_plans.update_plan(db, finance, plan["id"], d.__class__(**{**d.__dict__, "rate_pct": 60}))
     cid = mutual_claims.create_claim(db, clerk, plan["id"], scheme["members"][0], [receipt("R1", 2_000)])
     assert mutual_claims.approve_claim(db, approver, cid).rate_pct == 60
     with pytest.raises(StateError, match="规则不能再改"):
-        mutual.update_plan(db, finance, plan["id"], d.__class__(**{**d.__dict__, "rate_pct": 70}))
+        mutual_plans.update_plan(db, finance, plan["id"], d.__class__(**{**d.__dict__, "rate_pct": 70}))
     with pytest.raises(StateError, match="缴费标准不能再改"):
-        mutual.update_plan(db, finance, plan["id"], d.__class__(**{**d.__dict__, "rate_pct": 60, "worker_fen": 3_000}))
-    assert json.loads(mutual.get_plan(db, plan["id"])["rehab_bands"])[0] == [12_000_000, 500_000]
+        mutual_plans.update_plan(db, finance, plan["id"],
+                                 d.__class__(**{**d.__dict__, "rate_pct": 60, "worker_fen": 3_000}))
+    assert json.loads(mutual_plans.get_plan(db, plan["id"])["rehab_bands"])[0] == [12_000_000, 500_000]
 
 
 def test_reversed_contribution_unpays_members(scheme, finance) -> None:
     db = scheme["db"]
-    c = mutual.contributions(db, scheme["plan"])[0]
+    c = mutual_contributions.contributions(db, scheme["plan"])[0]
     line = int(scalar(db, "SELECT id FROM ledger_entries WHERE voucher_id = ? AND line = 1", [c["voucher_id"]]))
     ledger.reverse(db, finance, c["voucher_id"], "单位缴错年度", entry_ids=[line])
     # the whole receipt is reversed, and the members are unpaid again
     assert scalar(db, "SELECT count(*) FROM ledger_entries WHERE reverses_id IS NOT NULL") == 3
-    assert mutual.unpaid_count(db, scheme["plan"], scheme["unit"]) == 3
-    assert mutual.contributions(db, scheme["plan"])[0]["reversed"] == 1
+    assert mutual_contributions.unpaid_count(db, scheme["plan"], scheme["unit"]) == 3
+    assert mutual_contributions.contributions(db, scheme["plan"])[0]["reversed"] == 1
     assert check.run(db) == []
 
 
@@ -232,11 +238,11 @@ def test_members_list_names_the_hardship_archive(scheme, clerk) -> None:
     """A member who heads an archive in the register (applying or 在档) is shown with its 档案编号."""
     from helpdesk_gui.core.register import households as register
     db = scheme["db"]
-    zhang = mutual.get_member(db, scheme["members"][0])
-    hid = register.create_household(db, clerk, register.HouseholdDraft(fields={
+    zhang = mutual_members.get_member(db, scheme["members"][0])
+    hid = register.create_household(db, clerk, HouseholdDraft(fields={
         "name": zhang["name"], "id_number": zhang["id_number"], "cause_main": "3"}))
     archive = register.get_household(db, hid)["archive_no"]
-    listed = {m["name"]: m["archive_no"] for m in mutual.list_members(db, plan_id=scheme["plan"])}
+    listed = {m["name"]: m["archive_no"] for m in mutual_members.list_members(db, plan_id=scheme["plan"])}
     assert listed == {"张三": archive, "李四": None, "王五": None}
 
 

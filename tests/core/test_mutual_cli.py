@@ -11,7 +11,10 @@ from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.db import scalar
 from helpdesk_gui.core.demo import households as demo
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import enrolment as mutual_enrolment
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
+from helpdesk_gui.core.mutual.members import MemberDraft
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -34,11 +37,12 @@ def test_mutual_commands(folder, database, capsys, monkeypatch, clerk) -> None:
     as_user(monkeypatch, "finance")
     code, out, _ = run(capsys, "mutual-plan-new", "--year", "2026")
     assert code == 0 and "统筹段自付超过 1,000.00 元的部分按 50% 补助" in out
-    plan = mutual.plan_by_period(database, 2026)
-    unit = mutual.save_unit(database, clerk, "县水泥厂工会")
-    members = [mutual.save_member(database, clerk, mutual.MemberDraft(n, ids.make("530122", dt.date(1980, 3, i), i), unit))
+    plan = mutual_plans.plan_by_period(database, 2026)
+    unit = mutual_members.save_unit(database, clerk, "县水泥厂工会")
+    members = [mutual_members.save_member(database, clerk,
+                                          MemberDraft(n, ids.make("530122", dt.date(1980, 3, i), i), unit))
                for i, n in enumerate(("张三", "李四"), start=1)]
-    mutual.enrol(database, clerk, plan["id"], members)
+    mutual_enrolment.enrol(database, clerk, plan["id"], members)
     code, out, _ = run(capsys, "mutual-members", "--year", "2026", "--unpaid")
     assert code == 0 and "张三" in out and "待缴费" in out and "共 2 人" in out
     code, out, _ = run(capsys, "mutual-contribute", "--year", "2026", "--unit", "县水泥厂工会", "--date", "2026-02-01")
@@ -68,9 +72,9 @@ def test_mutual_commands(folder, database, capsys, monkeypatch, clerk) -> None:
     settle_no = str(scalar(database, "SELECT settle_no FROM mutual_settlements"))
     code, _out, err = run(capsys, "mutual-bankfile", settle_no, "--out", str(folder / "代发.xlsx"))
     assert code == 1 and "张三 没有登记银行账号" in err and not (folder / "代发.xlsx").exists()
-    m = mutual.get_member(database, members[0])
-    mutual.save_member(database, clerk, mutual.MemberDraft(m["name"], m["id_number"], m["unit_id"], bank_name="农业银行",
-                                                           bank_account="6228480000000000001"), members[0])
+    m = mutual_members.get_member(database, members[0])
+    mutual_members.save_member(database, clerk, MemberDraft(m["name"], m["id_number"], m["unit_id"], bank_name="农业银行",
+                                                            bank_account="6228480000000000001"), members[0])
     code, out, _ = run(capsys, "mutual-bankfile", settle_no, "--out", str(folder / "代发.xlsx"))
     assert code == 0 and "1 笔，合计 2,000.00 元" in out
     from openpyxl import load_workbook

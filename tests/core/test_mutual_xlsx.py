@@ -10,10 +10,14 @@ from openpyxl import load_workbook
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import contributions as mutual_contributions
+from helpdesk_gui.core.mutual import enrolment as mutual_enrolment
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.core.mutual import xlsx as mutual_xlsx
 from helpdesk_gui.core.mutual.claims import ReceiptDraft
+from helpdesk_gui.core.mutual.members import MemberDraft
 
 Y = 100
 
@@ -22,16 +26,17 @@ Y = 100
 def year(database, clerk, approver, finance):
     """Plan 2026: two units (3 + 2 members), both paid; one claim each, settled in November."""
     db = database
-    plan = mutual.create_plan(db, finance, mutual.default_draft(db, 2026))
-    units = [mutual.save_unit(db, clerk, n) for n in ("县煤业公司工会", "县人民医院工会")]
+    plan = mutual_plans.create_plan(db, finance, mutual_plans.default_draft(db, 2026))
+    units = [mutual_members.save_unit(db, clerk, n) for n in ("县煤业公司工会", "县人民医院工会")]
     members = []
     for i in range(5):
-        members.append(mutual.save_member(db, clerk, mutual.MemberDraft(
+        members.append(mutual_members.save_member(db, clerk, MemberDraft(
             f"会员{i}", ids.make("530122", dt.date(1970 + i, 3, 1), i * 2 + 1), units[0 if i < 3 else 1])))
-    mutual.enrol(db, clerk, plan, members, on=dt.date(2026, 1, 5))
+    mutual_enrolment.enrol(db, clerk, plan, members, on=dt.date(2026, 1, 5))
     for u in units:
-        mutual.receive_contribution(db, finance, plan, u, on=dt.date(2026, 1, 20))
-    ledger.post_receipt(db, finance, mutual.default_fund(db), 100_000 * Y, "other_in", "工会划入", on=dt.date(2026, 2, 1))
+        mutual_contributions.receive_contribution(db, finance, plan, u, on=dt.date(2026, 1, 20))
+    ledger.post_receipt(db, finance, mutual_plans.default_fund(db), 100_000 * Y, "other_in", "工会划入",
+                        on=dt.date(2026, 2, 1))
     for n, mid in (("ZY1", members[0]), ("ZY2", members[3])):
         cid = mutual_claims.create_claim(db, clerk, plan, mid, [ReceiptDraft("3", n, "2026-03-01", 9_000 * Y, 2_000 * Y,
                                                                              7_000 * Y, "县医院")])

@@ -11,11 +11,12 @@ from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.base.errors import PermissionDenied
 from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.draft import HouseholdDraft
 
 
 def test_reveal_with_members_is_audited_and_needs_the_permission(database, clerk, reviewer):
     head = ids.make("530122", dt.date(1978, 3, 12), 13)
-    hid = register.create_household(database, clerk, register.HouseholdDraft(
+    hid = register.create_household(database, clerk, HouseholdDraft(
         fields={"name": "王建国", "id_number": head, "phone": "13812345678", "cause_main": "3"},
         members=[{"name": "李秀英", "relation": "1", "id_number": ids.make("530122", dt.date(1980, 1, 2), 24)}]))
     with pytest.raises(PermissionDenied):

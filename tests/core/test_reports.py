@@ -16,7 +16,7 @@ from helpdesk_gui.core.casework.reception import EntryDraft
 from helpdesk_gui.core.casework.services import CaseDraft
 from helpdesk_gui.core.casework.visits import VisitDraft
 from helpdesk_gui.core.register import households as register
-from helpdesk_gui.core.register.households import HouseholdDraft
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.core.reports import figures as reports
 from helpdesk_gui.core.reports import xlsx as report_xlsx
 

@@ -19,7 +19,7 @@ from helpdesk_gui.core.db import rows, write
 from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register import search
-from helpdesk_gui.core.register.households import HouseholdDraft
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.core.register.search import Filters
 
 TODAY = dt.date(2025, 3, 10)

@@ -23,7 +23,7 @@ from helpdesk_gui.core.admin import workdays
 from helpdesk_gui.core.base.errors import PermissionDenied, StateError, ValidationError
 from helpdesk_gui.core.db import row, rows, scalar, write
 from helpdesk_gui.core.register import households as register
-from helpdesk_gui.core.register.households import HouseholdDraft
+from helpdesk_gui.core.register.draft import HouseholdDraft, draft_from
 from helpdesk_gui.core.reports import worklists
 from helpdesk_gui.core.workflow import applications, approval
 from helpdesk_gui.core.workflow import steps as workflow
@@ -295,7 +295,7 @@ def test_snapshot_keeps_what_was_approved(database):
     assert snap["amounts"]["approved_fen"] == 300_000 and snap["rule"]["rule"]["basis"] == "months_dibao"
     assert snap["publicity"]["days"] == 7 and snap["decided_by"] == "approver"
     h = register.get_household(database, hid)
-    draft = register.draft_from(h)
+    draft = draft_from(h)
     draft.fields["name"] = "张三丰"
     draft.fields["bank_account"] = "6222020000000000001"
     draft.members = []
@@ -422,7 +422,7 @@ def test_existing_household_edit_does_not_touch_open_applications(database):
     t = team(database)
     hid = new_household(database, t)
     archive(database, t, hid)
-    draft = register.draft_from(register.get_household(database, hid))
+    draft = draft_from(register.get_household(database, hid))
     register.update_household(database, t.clerk, hid, HouseholdDraft(fields={**draft.fields, "phone": "13900001111"}))
     assert hh_status(database, hid) == "active"
     assert row(database, "SELECT count(*) AS n FROM decisions WHERE household_id = ?", [hid]) == {"n": 1}

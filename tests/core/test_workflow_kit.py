@@ -9,7 +9,7 @@ from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.register import households as register
-from helpdesk_gui.core.register.households import HouseholdDraft
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.core.workflow import approval
 from helpdesk_gui.core.workflow import steps as workflow
 

@@ -15,6 +15,7 @@ from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.db import rows, scalar, write
 from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.draft import draft_from
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import importer, spec
 from helpdesk_gui.exchange.export import export_batch
@@ -126,7 +127,7 @@ def test_incremental_export_has_only_changes(database, clerk, tmp_path):
         spec.HOUSEHOLDS: 0, spec.MEMBERS: 0, spec.RECORDS: 0}
     hid = int(scalar(database, "SELECT id FROM households WHERE status = 'active' ORDER BY id LIMIT 1"))
     h = register.get_household(database, hid)
-    draft = register.draft_from(h)
+    draft = draft_from(h)
     draft.fields["address"] = "新的地址 1 号"
     register.update_household(database, clerk, hid, draft)
     with write(database):

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from helpdesk_gui.cli import main
 from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.db import rows, scalar
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import foreign, mapping
 
@@ -113,7 +114,7 @@ def test_same_validation_and_all_or_nothing(database, clerk, tmp_path):
 
 def test_person_already_in_the_register_is_refused(database, clerk, tmp_path):
     from helpdesk_gui.core.register import households as register
-    register.create_household(database, clerk, register.HouseholdDraft(
+    register.create_household(database, clerk, HouseholdDraft(
         fields={"name": "张三", "id_number": ID1, "cause_main": "3"}), today=TODAY)
     path = station_sheet(tmp_path / "s.xlsx")
     out = foreign.import_sheet(database, clerk, path, mapping.propose(path), today=TODAY)

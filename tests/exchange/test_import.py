@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 
 from helpdesk_gui.core.admin import policy
 from helpdesk_gui.core.db import rows, scalar
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import importer, spec
 from helpdesk_gui.exchange.importer import ALREADY, IMPORTED, REJECTED, UNCONFIRMED
@@ -97,7 +98,7 @@ def test_a_failure_while_writing_leaves_nothing(city, city_clerk, builder, monke
 
     def boom(*_a, **_k):
         raise RuntimeError("disk full")
-    monkeypatch.setattr(exchange_apply, "_write_members", boom)
+    monkeypatch.setattr(exchange_apply, "write_members", boom)
     tables = ("households", "members", "assistance_records", "exchange_batches", "audit_log", "employers")
     before = {t: scalar(city, f"SELECT count(*) FROM {t}") for t in tables}
     with pytest.raises(RuntimeError):
@@ -236,7 +237,7 @@ def test_fine_local_status_is_kept_for_applying(city, city_clerk, builder):
 
 
 def test_changed_on_both_sides_is_held_as_a_conflict(city, city_clerk, builder):
-    from helpdesk_gui.core.sync import apply as exchange_apply
+    from helpdesk_gui.core.sync import conflicts as exchange_conflicts
     run(city, city_clerk, basic(builder))
     # a clerk at the city corrects the address locally
     city.execute("UPDATE households SET address = '市里改的地址', updated_at = '2026-11-02T10:00:00+08:00' "
@@ -255,7 +256,7 @@ def test_changed_on_both_sides_is_held_as_a_conflict(city, city_clerk, builder):
     assert scalar(city, "SELECT count(*) FROM members m JOIN households h ON h.id = m.household_id "
                         "WHERE h.archive_no = ?", [A1]) == 2
     # take theirs: the batch's version with its members
-    exchange_apply.resolve_conflict(city, city_clerk, c["id"], "theirs")
+    exchange_conflicts.resolve_conflict(city, city_clerk, c["id"], "theirs")
     h = hh(city, A1)
     assert h["address"] == "县里改的地址" and h["updated_at"] == "2026-11-03T09:00:00+08:00"
     assert [r[0] for r in city.execute("SELECT name FROM members WHERE household_id = ?", [h["id"]])] == ["新成员"]
@@ -264,17 +265,17 @@ def test_changed_on_both_sides_is_held_as_a_conflict(city, city_clerk, builder):
 
 
 def test_conflict_keep_ours_and_edit(city, city_clerk, builder):
-    from helpdesk_gui.core.sync import apply as exchange_apply
+    from helpdesk_gui.core.sync import conflicts as exchange_conflicts
     run(city, city_clerk, basic(builder))
     city.execute("UPDATE households SET address = '市里', phone = '13000000000', updated_at = '2026-11-02T10:00:00+08:00'")
     v2 = [household(A1, "张三", ID1, 家庭住址="县里", 最后修改时间="2026-11-03T09:00:00+08:00"),
           household(A2, "李梅", ID2, 家庭住址="县里2", 最后修改时间="2026-11-03T09:00:00+08:00")]
     run(city, city_clerk, builder.write({spec.HOUSEHOLDS: table(spec.HOUSEHOLDS, v2)}))
     c1, c2 = exchange_state.open_conflicts(city)
-    exchange_apply.resolve_conflict(city, city_clerk, c1["id"], "ours")
+    exchange_conflicts.resolve_conflict(city, city_clerk, c1["id"], "ours")
     assert hh(city, A1)["address"] == "市里"
     merged = dict(c2["incoming"]["values"], phone="13000000000")     # their address, our phone
-    exchange_apply.resolve_conflict(city, city_clerk, c2["id"], "edited", merged)
+    exchange_conflicts.resolve_conflict(city, city_clerk, c2["id"], "edited", merged)
     h2 = hh(city, A2)
     assert (h2["address"], h2["phone"]) == ("县里2", "13000000000")
     # the same version again is not a new conflict; a newer one is (we still differ from them)
@@ -336,7 +337,7 @@ def test_same_person_in_the_database_is_an_error(city, city_clerk, builder):
 def test_cross_county_duplicate_allowed_when_verification_says_so(database, clerk, reviewer, builder):
     """The city tells the county: its archive duplicates one in another county, which stays."""
     from helpdesk_gui.core.register import households as register
-    hid = register.create_household(database, clerk, register.HouseholdDraft(
+    hid = register.create_household(database, clerk, HouseholdDraft(
         fields={"name": "张三", "id_number": ID1, "cause_main": "3"}), today=TODAY)
     ours = scalar(database, "SELECT archive_no FROM households WHERE id = ?", [hid])
     city_hh = household("530100202400001", "张三", ID1)
@@ -353,7 +354,7 @@ def test_cross_county_duplicate_allowed_when_verification_says_so(database, cler
 
 def test_verification_results_flag_archives_for_the_clerk(database, clerk, builder):
     from helpdesk_gui.core.register import households as register
-    hid = register.create_household(database, clerk, register.HouseholdDraft(
+    hid = register.create_household(database, clerk, HouseholdDraft(
         fields={"name": "张三", "id_number": ID1, "cause_main": "3"}), today=TODAY)
     ours = scalar(database, "SELECT archive_no FROM households WHERE id = ?", [hid])
     verdict = [{"档案编号": ours, "结果": "退回", "说明": "收入证明缺失"},

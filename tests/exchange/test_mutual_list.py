@@ -13,8 +13,9 @@ from openpyxl import Workbook
 from helpdesk_gui.cli import main
 from helpdesk_gui.core.base.errors import PermissionDenied, StateError, ValidationError
 from helpdesk_gui.core.db import scalar
-from helpdesk_gui.core.mutual import scheme as mutual
-from helpdesk_gui.exchange import mapping, mutual_list
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
+from helpdesk_gui.exchange import mapping, mutual_list, mutual_rows
 from helpdesk_gui.exchange.mutual_list import ListRejected
 from mutual_kit import idn
 
@@ -49,12 +50,12 @@ GOOD = [
 
 @pytest.fixture
 def plan(database, finance) -> int:
-    return mutual.create_plan(database, finance, mutual.default_draft(database, 2026))
+    return mutual_plans.create_plan(database, finance, mutual_plans.default_draft(database, 2026))
 
 
 @pytest.fixture
 def unit(database, clerk) -> int:
-    return mutual.save_unit(database, clerk, UNIT)
+    return mutual_members.save_unit(database, clerk, UNIT)
 
 
 def counts(db) -> tuple[int, int, int]:
@@ -73,7 +74,7 @@ def test_header_found_and_columns_proposed_in_the_units_words(tmp_path):
                            ("联系电话", "联系电话"), ("开户银行", "开户银行"), ("卡号", "银行账号"),
                            ("银行账号", "银行账号"), ("参加年份", "连续参加起始年度"),
                            ("连续参加起始年度", "连续参加起始年度")):
-        assert mapping.match(header, mutual_list.MEMBER_LIST)[0] == target, header
+        assert mapping.match(header, mutual_rows.MEMBER_LIST)[0] == target, header
     # the station sheets keep their own columns
     assert mapping.match("首次参加年度")[0] != "连续参加起始年度"
     with pytest.raises(ValidationError, match="不是可导入的列"):
@@ -120,16 +121,16 @@ def test_good_list_creates_enrols_and_a_second_import_duplicates_nothing(databas
     result = mutual_list.import_list(database, clerk, plan, unit, path, m)
     assert (result.created, result.updated, result.enrolled, result.already) == (3, 0, 3, 0)
     assert mutual_list.result_text(result) == "新增会员 3 人，更新 0 人，登记参加 3 人（已参加 0 人）"
-    zhang = mutual.member_by_id_number(database, idn(1))
+    zhang = mutual_members.member_by_id_number(database, idn(1))
     assert zhang is not None
     assert (zhang["name"], zhang["unit_name"], zhang["phone"], zhang["bank_name"], zhang["bank_account"],
             zhang["since_year"]) == ("张三", UNIT, "13812345678", "中国农业银行", "6228480000000001234", 2016)
-    li = mutual.member_by_id_number(database, idn(2))
+    li = mutual_members.member_by_id_number(database, idn(2))
     assert li is not None
     assert (li["unit_name"], li["phone"], li["since_year"], li["note"]) == (UNIT, "13912345678", 2018, "新入职")
-    wang = mutual.member_by_id_number(database, idn(3))
+    wang = mutual_members.member_by_id_number(database, idn(3))
     assert wang is not None and wang["unit_name"] == "县运输公司工会"      # the unit named in the list, created
-    enrolled = mutual.list_members(database, plan_id=plan, enrolled_only=True)
+    enrolled = mutual_members.list_members(database, plan_id=plan, enrolled_only=True)
     assert len(enrolled) == 3
     assert scalar(database, "SELECT count(*) FROM audit_log WHERE action = 'import_list'") == 1
 
@@ -170,14 +171,14 @@ def test_merged_unit_cells_and_rows_without_a_unit(database, clerk, plan, tmp_pa
     # with a unit chosen for the rows that name none (here one that is created on import)
     result = mutual_list.import_list(database, clerk, plan, None, path, m, unit_name="县商务局工会")
     assert (result.created, result.enrolled) == (3, 3)
-    assert {r["unit_name"] for r in mutual.list_members(database, plan_id=plan)} == {"县供销社工会", "县商务局工会"}
+    assert {r["unit_name"] for r in mutual_members.list_members(database, plan_id=plan)} == {"县供销社工会", "县商务局工会"}
 
 
 def test_only_enrolling_roles_import_and_a_closed_plan_refuses(database, clerk, finance, plan, unit, tmp_path):
     path = member_list(tmp_path / "l.xlsx", GOOD[:1])
     with pytest.raises(PermissionDenied):
         mutual_list.import_list(database, finance, plan, unit, path, mutual_list.propose(path))
-    mutual.set_plan_status(database, finance, plan, "closed")
+    mutual_plans.set_plan_status(database, finance, plan, "closed")
     with pytest.raises(StateError, match="已关闭"):
         mutual_list.import_list(database, clerk, plan, unit, path, mutual_list.propose(path))
     assert counts(database)[0] == 0
@@ -188,9 +189,9 @@ def test_only_enrolling_roles_import_and_a_closed_plan_refuses(database, clerk, 
 @pytest.fixture
 def cli():
     """``helpdesk`` has the mutual-import command (one module of the cli package)."""
+    from helpdesk_gui.cli import app as cli_app
     from helpdesk_gui.cli import mutual_import
-    from helpdesk_gui.cli.main import FEATURES
-    assert mutual_import in FEATURES
+    assert mutual_import in cli_app.FEATURES
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

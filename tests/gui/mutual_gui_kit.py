@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import plans as mutual_plans
 
 
 class Page(QWidget):
@@ -22,7 +22,7 @@ class Page(QWidget):
         self.reload_plans()
 
     def reload_plans(self, select_id: int | None = None) -> None:
-        plans = mutual.list_plans(self.db)
+        plans = mutual_plans.list_plans(self.db)
         self._plans = {int(p["id"]): p for p in plans}
         self.chosen = select_id or self.chosen or (int(plans[0]["id"]) if plans else None)
 

@@ -13,6 +13,7 @@ from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.db import row, scalar
 from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.core.reports import worklists
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.applications.approve_dialog import ApproveDialog
@@ -43,7 +44,7 @@ def answers(monkeypatch):
 
 @pytest.fixture
 def household(database, make_active):
-    hid = register.create_household(database, auth.get_actor(database, "clerk"), register.HouseholdDraft(fields={
+    hid = register.create_household(database, auth.get_actor(database, "clerk"), HouseholdDraft(fields={
         "name": "张三", "id_number": ids.make("530122", dt.date(1975, 5, 6), 123), "cause_main": "6",
         "hukou_region_code": "530122", "annual_income_fen": 500_000}))
     make_active(hid, category="1")

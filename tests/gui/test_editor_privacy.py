@@ -11,6 +11,7 @@ from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
 from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.household.editor import HouseholdEditor
 
@@ -22,7 +23,7 @@ BANK = "6228480000000012345"
 
 @pytest.fixture
 def archive(database, clerk):
-    draft = register.HouseholdDraft(
+    draft = HouseholdDraft(
         fields={"name": "王建国", "id_number": HEAD, "phone": PHONE, "bank_name": "农业银行", "bank_account": BANK,
                 "cause_main": "3", "township": "城关镇"},
         members=[{"name": "李秀英", "relation": "1", "id_number": SPOUSE, "identity": "3"}],
@@ -87,7 +88,7 @@ def test_clerk_retypes_the_phone_and_it_is_saved_and_validated(qtbot, folder, da
 
 def test_clerk_retypes_the_id_number_with_live_checks(qtbot, folder, database, clerk, archive):
     other = ids.make("530122", dt.date(1970, 1, 1), 1)
-    register.create_household(database, clerk, register.HouseholdDraft(
+    register.create_household(database, clerk, HouseholdDraft(
         fields={"name": "甲", "id_number": other, "cause_main": "1"}))
     editor = _editor(qtbot, folder, database, clerk, archive)
     edit = editor.basic.id_number

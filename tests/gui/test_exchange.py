@@ -12,6 +12,7 @@ from exchange.test_foreign import station_sheet
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.db import scalar
 from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import importer, spec
 from helpdesk_gui.gui import fonts
@@ -233,7 +234,7 @@ def test_export_dialog_incremental_then_full(qtbot, ctx, database, clerk, tmp_pa
 
 
 def test_flags_and_allocations_tabs(qtbot, folder, database, reviewer, builder):
-    hid = register.create_household(database, reviewer, register.HouseholdDraft(
+    hid = register.create_household(database, reviewer, HouseholdDraft(
         fields={"name": "张三", "id_number": person("1975-05-06", 11), "cause_main": "3"}), today=TODAY)
     ours = scalar(database, "SELECT archive_no FROM households WHERE id = ?", [hid])
     verdict = [{"档案编号": ours, "结果": "退回", "说明": "收入证明缺少盖章"}]

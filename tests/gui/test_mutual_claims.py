@@ -12,7 +12,7 @@ from helpdesk_gui.core import check
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.db import scalar
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.mutual.advance_dialog import AdvanceDialog
 from helpdesk_gui.gui.mutual.claim_dialog import ClaimDialog
@@ -269,7 +269,7 @@ def test_readonly_and_closed_plan_disable_the_buttons(qtbot, folder, scheme, fin
     qtbot.addWidget(tab)
     tab.refresh()
     assert not tab.new_button.isEnabled() and not tab.advances.pay_button.isEnabled()
-    mutual.set_plan_status(db, finance, scheme["plan"], "closed")
+    mutual_plans.set_plan_status(db, finance, scheme["plan"], "closed")
     clerk_tab = tab_for(qtbot, folder, scheme, "clerk")
     assert not clerk_tab.new_button.isEnabled() and not clerk_tab.new_claim()
 

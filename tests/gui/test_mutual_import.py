@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QApplication, QComboBox
 
 from exchange.test_mutual_list import GOOD, UNIT, idn, member_list
 from helpdesk_gui.core.db import scalar
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.gui import fonts
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.worker import wait
@@ -17,13 +18,13 @@ from helpdesk_gui.gui.mutual.import_dialog import BAD_CELL, ImportListDialog
 
 @pytest.fixture
 def plan(database, finance) -> int:
-    return mutual.create_plan(database, finance, mutual.default_draft(database, 2026))
+    return mutual_plans.create_plan(database, finance, mutual_plans.default_draft(database, 2026))
 
 
 @pytest.fixture
 def unit(database, clerk) -> int:
-    mutual.save_unit(database, clerk, "县财政局工会")
-    return mutual.save_unit(database, clerk, UNIT)
+    mutual_members.save_unit(database, clerk, "县财政局工会")
+    return mutual_members.save_unit(database, clerk, UNIT)
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_clean_list_imports_and_reports_the_counts(qtbot, ctx, plan, unit, tmp_p
     wait(task)
     assert message_boxes[-1][2] == "新增会员 3 人，更新 0 人，登记参加 3 人（已参加 0 人）"
     assert dialog.result() == dialog.DialogCode.Accepted and seen and seen[0].created == 3
-    assert len(mutual.list_members(ctx.db, plan_id=plan, enrolled_only=True)) == 3
+    assert len(mutual_members.list_members(ctx.db, plan_id=plan, enrolled_only=True)) == 3
 
     # the same list again: 已参加 everywhere, and the import adds nothing
     again = loaded(qtbot, ctx, plan, unit, path)
@@ -122,4 +123,4 @@ def test_the_clerk_corrects_a_column_and_the_unit(qtbot, ctx, plan, unit, tmp_pa
     wait(dialog.check())
     assert "将新建单位 县交通局工会" in dialog.summary.text()
     wait(dialog.do_import())
-    assert {m["unit_name"] for m in mutual.list_members(ctx.db, plan_id=plan)} == {"县交通局工会"}
+    assert {m["unit_name"] for m in mutual_members.list_members(ctx.db, plan_id=plan)} == {"县交通局工会"}

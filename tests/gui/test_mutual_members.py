@@ -11,7 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
 from helpdesk_gui.core.db import rows, scalar
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import enrolment as mutual_enrolment
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
+from helpdesk_gui.core.mutual.members import MemberDraft
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.mutual.contribution_dialog import ContributionDialog
 from helpdesk_gui.gui.mutual.member_dialog import MemberDialog
@@ -24,7 +27,7 @@ pytestmark = pytest.mark.usefixtures("own_settings")
 
 @pytest.fixture
 def plan(database, finance) -> int:
-    return mutual.create_plan(database, finance, mutual.default_draft(database, 2026))
+    return mutual_plans.create_plan(database, finance, mutual_plans.default_draft(database, 2026))
 
 
 
@@ -84,7 +87,7 @@ def test_clerk_adds_a_unit_and_a_member_who_is_enrolled(qtbot, folder, database,
 
 
 def test_member_dialog_keeps_a_bad_id_number_inside(qtbot, folder, database, clerk, plan):
-    unit = mutual.save_unit(database, clerk, "县人民医院工会")
+    unit = mutual_members.save_unit(database, clerk, "县人民医院工会")
     tab = tab_for(qtbot, folder, database, clerk)
     dialog = MemberDialog(tab.ctx, tab, plan=tab.plan(), unit_id=unit)
     qtbot.addWidget(dialog)
@@ -97,11 +100,11 @@ def test_member_dialog_keeps_a_bad_id_number_inside(qtbot, folder, database, cle
 
 
 def test_search_filters_enrol_and_withdraw(qtbot, folder, database, clerk, plan, message_boxes):
-    units = [mutual.save_unit(database, clerk, n) for n in ("县煤业公司工会", "县人民医院工会")]
+    units = [mutual_members.save_unit(database, clerk, n) for n in ("县煤业公司工会", "县人民医院工会")]
     names = ["张三", "李四", "王五", "赵六"]
-    ids_ = [mutual.save_member(database, clerk, mutual.MemberDraft(n, idn(i), units[i % 2]))
+    ids_ = [mutual_members.save_member(database, clerk, MemberDraft(n, idn(i), units[i % 2]))
             for i, n in enumerate(names)]
-    mutual.enrol(database, clerk, plan, ids_[:2])
+    mutual_enrolment.enrol(database, clerk, plan, ids_[:2])
     tab = tab_for(qtbot, folder, database, clerk)
     assert tab.count_label.text() == "共 4 人"
     tab.search.insert("王")                            # search as you type
@@ -135,10 +138,11 @@ def test_search_filters_enrol_and_withdraw(qtbot, folder, database, clerk, plan,
 
 def test_finance_receives_a_units_contribution(qtbot, folder, database, clerk, finance, plan, monkeypatch,
                                                message_boxes):
-    unit = mutual.save_unit(database, clerk, "县煤业公司工会")
-    members = [mutual.save_member(database, clerk, mutual.MemberDraft(n, idn(i), unit, since_year=2020 if i == 0 else None))
+    unit = mutual_members.save_unit(database, clerk, "县煤业公司工会")
+    members = [mutual_members.save_member(database, clerk,
+                                          MemberDraft(n, idn(i), unit, since_year=2020 if i == 0 else None))
                for i, n in enumerate(["张三", "李四", "王五"])]
-    mutual.enrol(database, clerk, plan, members)
+    mutual_enrolment.enrol(database, clerk, plan, members)
     tab = tab_for(qtbot, folder, database, finance)
     assert not tab.new_button.isEnabled() and not tab.enrol_button.isEnabled()
     assert not tab.receive_button.isEnabled()            # 全部单位 is chosen
@@ -171,7 +175,7 @@ def test_finance_receives_a_units_contribution(qtbot, folder, database, clerk, f
 
 def test_nothing_to_pay_is_said_and_readonly_disables_everything(qtbot, folder, database, clerk, finance, plan,
                                                                  message_boxes):
-    unit = mutual.save_unit(database, clerk, "县煤业公司工会")
+    unit = mutual_members.save_unit(database, clerk, "县煤业公司工会")
     tab = tab_for(qtbot, folder, database, finance)
     tab.units.selectRow(tab.units_model.row_of(unit))
     assert not tab.receive_button.isEnabled()
@@ -185,9 +189,9 @@ def test_nothing_to_pay_is_said_and_readonly_disables_everything(qtbot, folder, 
 
 
 def test_closed_plan_takes_no_enrolment(qtbot, folder, database, clerk, finance, plan):
-    unit = mutual.save_unit(database, clerk, "县煤业公司工会")
-    mid = mutual.save_member(database, clerk, mutual.MemberDraft("张三", idn(1), unit))
-    mutual.set_plan_status(database, finance, plan, "closed")
+    unit = mutual_members.save_unit(database, clerk, "县煤业公司工会")
+    mid = mutual_members.save_member(database, clerk, MemberDraft("张三", idn(1), unit))
+    mutual_plans.set_plan_status(database, finance, plan, "closed")
     tab = tab_for(qtbot, folder, database, clerk)
     tab.table.selectRow(tab.model.row_of(mid))
     assert tab.edit_button.isEnabled()
@@ -207,8 +211,8 @@ def test_column_widths_are_remembered(qtbot, folder, database, clerk, plan):
 
 
 def test_member_edit_keeps_the_id_and_enrols_on_request(qtbot, folder, database, clerk, plan, monkeypatch):
-    unit = mutual.save_unit(database, clerk, "县煤业公司工会")
-    mid = mutual.save_member(database, clerk, mutual.MemberDraft("张三", idn(1), unit))
+    unit = mutual_members.save_unit(database, clerk, "县煤业公司工会")
+    mid = mutual_members.save_member(database, clerk, MemberDraft("张三", idn(1), unit))
     tab = tab_for(qtbot, folder, database, clerk)
     tab.table.selectRow(tab.model.row_of(mid))
 
@@ -219,17 +223,17 @@ def test_member_edit_keeps_the_id_and_enrols_on_request(qtbot, folder, database,
 
     answering(monkeypatch, MemberDialog, edit)
     assert tab.edit_member()
-    assert mutual.get_member(database, mid)["phone"] == "13900001111"
+    assert mutual_members.get_member(database, mid)["phone"] == "13900001111"
     assert cells(tab.model, tab.model.row_of(mid))[5] == "参加"
     assert tab.table.selectionModel().isRowSelected(tab.model.row_of(mid), tab.table.rootIndex())
     assert tab.table.model().data(tab.table.model().index(0, 0), Qt.ItemDataRole.DisplayRole) == "张三"
 
 
 def test_follows_the_pages_plan_year(qtbot, folder, database, clerk, finance, plan):
-    older = mutual.create_plan(database, finance, mutual.default_draft(database, 2025))
-    unit = mutual.save_unit(database, clerk, "县煤业公司工会")
-    mid = mutual.save_member(database, clerk, mutual.MemberDraft("张三", idn(1), unit))
-    mutual.enrol(database, clerk, older, [mid])
+    older = mutual_plans.create_plan(database, finance, mutual_plans.default_draft(database, 2025))
+    unit = mutual_members.save_unit(database, clerk, "县煤业公司工会")
+    mid = mutual_members.save_member(database, clerk, MemberDraft("张三", idn(1), unit))
+    mutual_enrolment.enrol(database, clerk, older, [mid])
     tab = tab_for(qtbot, folder, database, clerk)
     tab.show()
     tab.page.chosen = plan

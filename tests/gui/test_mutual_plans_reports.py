@@ -15,9 +15,13 @@ from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.db import row
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import contributions as mutual_contributions
+from helpdesk_gui.core.mutual import enrolment as mutual_enrolment
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.core.mutual.claims import ReceiptDraft
+from helpdesk_gui.core.mutual.members import MemberDraft
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.worker import wait
 from helpdesk_gui.gui.mutual.plan_dialog import PlanDialog
@@ -103,9 +107,10 @@ def test_plan_dialog_says_what_is_wrong(qtbot, folder, database, finance):
 
 def test_rules_lock_after_an_approval_and_the_year_closes(qtbot, folder, database, clerk, approver, finance,
                                                          monkeypatch, message_boxes):
-    plan = mutual.create_plan(database, finance, mutual.default_draft(database, 2026))
-    unit = mutual.save_unit(database, clerk, "县煤业公司工会")
-    mid = mutual.save_member(database, clerk, mutual.MemberDraft("张三", ids.make("530122", dt.date(1970, 1, 1), 11), unit))
+    plan = mutual_plans.create_plan(database, finance, mutual_plans.default_draft(database, 2026))
+    unit = mutual_members.save_unit(database, clerk, "县煤业公司工会")
+    mid = mutual_members.save_member(database, clerk,
+                                     MemberDraft("张三", ids.make("530122", dt.date(1970, 1, 1), 11), unit))
     tab = build(qtbot, PlansTab, folder, database, finance)
 
     def cheaper(d: PlanDialog) -> None:
@@ -114,9 +119,9 @@ def test_rules_lock_after_an_approval_and_the_year_closes(qtbot, folder, databas
 
     answering(monkeypatch, PlanDialog, cheaper)
     assert tab.edit_plan()                                     # no approval yet: the rule may change
-    assert mutual.get_plan(database, plan)["deductible_fen"] == 800 * Y
-    mutual.enrol(database, clerk, plan, [mid])
-    mutual.receive_contribution(database, finance, plan, unit, on=dt.date(2026, 1, 20))
+    assert mutual_plans.get_plan(database, plan)["deductible_fen"] == 800 * Y
+    mutual_enrolment.enrol(database, clerk, plan, [mid])
+    mutual_contributions.receive_contribution(database, finance, plan, unit, on=dt.date(2026, 1, 20))
     cid = mutual_claims.create_claim(database, clerk, plan, mid, [ReceiptDraft("3", "ZY1", "2026-03-01", 5_000 * Y,
                                                                                1_000 * Y, 4_000 * Y, "县医院")])
     mutual_claims.approve_claim(database, approver, cid)
@@ -127,19 +132,19 @@ def test_rules_lock_after_an_approval_and_the_year_closes(qtbot, folder, databas
     dialog.rate.setValue(60)
     dialog.accept()
     assert "已有批准的报销" in dialog.error_text() and dialog.result() != QDialog.DialogCode.Accepted
-    assert mutual.get_plan(database, plan)["rate_pct"] == 50
+    assert mutual_plans.get_plan(database, plan)["rate_pct"] == 50
 
     assert tab.status_button.text() == "关闭方案…"
     assert tab.toggle_status()
     assert message_boxes[-1][0] == "question" and "关闭 2026 年度方案" in message_boxes[-1][2]
-    assert mutual.get_plan(database, plan)["status"] == "closed"
+    assert mutual_plans.get_plan(database, plan)["status"] == "closed"
     assert cells(tab.model, 0)[-1] == "已关闭" and tab.status_button.text() == "重新打开方案…"
     assert tab.toggle_status()
-    assert mutual.get_plan(database, plan)["status"] == "open"
+    assert mutual_plans.get_plan(database, plan)["status"] == "open"
 
 
 def test_only_finance_sets_plans(qtbot, folder, database, clerk, finance):
-    mutual.create_plan(database, finance, mutual.default_draft(database, 2026))
+    mutual_plans.create_plan(database, finance, mutual_plans.default_draft(database, 2026))
     tab = build(qtbot, PlansTab, folder, database, clerk)
     assert tab.model.rowCount() == 1 and "每人每期 35.00 元" in tab.rule.text()
     assert not any(b.isEnabled() for b in (tab.new_button, tab.edit_button, tab.status_button))
@@ -152,15 +157,16 @@ def test_only_finance_sets_plans(qtbot, folder, database, clerk, finance):
 def year(database, clerk, approver, finance):
     """2026: two units paid; a claim each, settled in November."""
     db = database
-    plan = mutual.create_plan(db, finance, mutual.default_draft(db, 2026))
-    units = [mutual.save_unit(db, clerk, n) for n in ("县煤业公司工会", "县人民医院工会")]
-    members = [mutual.save_member(db, clerk, mutual.MemberDraft(f"会员{i}", ids.make("530122", dt.date(1970 + i, 3, 1),
+    plan = mutual_plans.create_plan(db, finance, mutual_plans.default_draft(db, 2026))
+    units = [mutual_members.save_unit(db, clerk, n) for n in ("县煤业公司工会", "县人民医院工会")]
+    members = [mutual_members.save_member(db, clerk, MemberDraft(f"会员{i}", ids.make("530122", dt.date(1970 + i, 3, 1),
                                                                                     i * 2 + 1), units[i % 2]))
                for i in range(5)]
-    mutual.enrol(db, clerk, plan, members, on=dt.date(2026, 1, 5))
+    mutual_enrolment.enrol(db, clerk, plan, members, on=dt.date(2026, 1, 5))
     for u in units:
-        mutual.receive_contribution(db, finance, plan, u, on=dt.date(2026, 1, 20))
-    ledger.post_receipt(db, finance, mutual.default_fund(db), 100_000 * Y, "other_in", "工会划入", on=dt.date(2026, 2, 1))
+        mutual_contributions.receive_contribution(db, finance, plan, u, on=dt.date(2026, 1, 20))
+    ledger.post_receipt(db, finance, mutual_plans.default_fund(db), 100_000 * Y, "other_in", "工会划入",
+                        on=dt.date(2026, 2, 1))
     for n, mid in (("ZY1", members[0]), ("ZY2", members[1])):
         cid = mutual_claims.create_claim(db, clerk, plan, mid, [ReceiptDraft("3", n, "2026-03-01", 9_000 * Y, 2_000 * Y,
                                                                              7_000 * Y, "县医院")])

@@ -12,6 +12,7 @@ from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.household.editor import HouseholdEditor
 from helpdesk_gui.gui.kit.worker import wait
@@ -68,7 +69,7 @@ def test_clerk_cannot_see_settings_but_admin_can(qtbot, folder, database, clerk,
 
 def test_search_by_pinyin_initials_finds_the_household(qtbot, clerk_ctx, database):
     demo.generate(database, auth.SYSTEM, 300, seed=2)
-    draft = register.HouseholdDraft(fields={"name": "单雄信", "id_number": ids.make("530122", _d(1980, 5, 6), 11),
+    draft = HouseholdDraft(fields={"name": "单雄信", "id_number": ids.make("530122", _d(1980, 5, 6), 11),
                                             "cause_main": "3"})
     register.create_household(database, clerk_ctx.actor, draft)
     page = RegisterPage(clerk_ctx)
@@ -115,6 +116,9 @@ def test_create_household_with_two_members_validate_fix_save_reopen(qtbot, clerk
     # the unemployed, able spouse without income proof is credited with the minimum wage (1,690 × 12)
     result = editor.income.result.text()
     assert "按最低工资计入" in result and "1,063.33" in result
+    # both figures, each labelled: the stored/exported one and the income test's
+    assert "家庭月人均收入 = (年收入 − 刚性支出) ÷ 人口 ÷ 12 = <b>500.00 元</b>" in result
+    assert "收入核算月人均收入" in result and editor.causes.test_figure.text() == "1,063.33 元"
     assert editor.dirty
     assert not editor.save()                       # wrong check digit: refused, nothing written
     warnings = [text for kind, _t, text in message_boxes if kind == "warning"]
@@ -130,7 +134,10 @@ def test_create_household_with_two_members_validate_fix_save_reopen(qtbot, clerk
     assert stored["name"] == "王建国" and stored["id_number"] == head_id and stored["family_size"] == 3
     assert stored["archive_no"].startswith("530122")
     assert [m["name"] for m in stored["members"]] == ["李秀英", "王小明"]
-    assert stored["employer_name"] == "云岭煤业有限公司" and stored["per_capita_month_fen"] == 106333
+    # 家庭月人均收入 is the contract's formula (18,000 ÷ 3 ÷ 12); the income test's figure carries the credit
+    assert stored["employer_name"] == "云岭煤业有限公司" and stored["per_capita_month_fen"] == 50000
+    assert stored["income_test_month_fen"] == 106333
+    assert stored["hukou_region_code"] == head_id[:6]        # the 户籍地 default, filled by the core
 
     again = HouseholdEditor(clerk_ctx, hid)
     qtbot.addWidget(again)
@@ -148,7 +155,7 @@ def test_create_household_with_two_members_validate_fix_save_reopen(qtbot, clerk
 
 def test_duplicate_id_is_named_with_its_archive(qtbot, clerk_ctx, database):
     idn = ids.make("530122", _d(1970, 1, 1), 1)
-    hid = register.create_household(database, clerk_ctx.actor, register.HouseholdDraft(
+    hid = register.create_household(database, clerk_ctx.actor, HouseholdDraft(
         fields={"name": "甲", "id_number": idn, "cause_main": "1"}))
     archive_no = register.get_household(database, hid)["archive_no"]
     editor = HouseholdEditor(clerk_ctx, None)

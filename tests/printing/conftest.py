@@ -11,7 +11,7 @@ import pytest
 
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.register import households as register
-from helpdesk_gui.core.register.households import HouseholdDraft
+from helpdesk_gui.core.register.draft import HouseholdDraft
 
 COUNTY = "530122"
 HEAD_ID = ids.make(COUNTY, dt.date(1975, 5, 6), 123)

@@ -8,6 +8,7 @@ import datetime as dt
 
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.printing import render, template
 from helpdesk_gui.printing.sources import Selection
 
@@ -20,7 +21,7 @@ def printed(db, actor, hid, out) -> str:
 
 
 def test_opinions_come_from_the_workflow(database, clerk, make_active, tmp_path):
-    hid = register.create_household(database, clerk, register.HouseholdDraft(fields={
+    hid = register.create_household(database, clerk, HouseholdDraft(fields={
         "name": "周建国", "id_number": ids.make("530122", dt.date(1970, 5, 5), 11), "cause_main": "3"}))
     blank = printed(database, clerk, hid, tmp_path / "before.pdf")
     assert "公示时间：年月日至年月日" in blank and "王主任" not in blank

@@ -10,7 +10,7 @@ import pytest
 from helpdesk_gui.cli import main
 from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.printing import render, template
 from helpdesk_gui.printing.sources import Selection
@@ -25,7 +25,7 @@ def scheme(mutual_scheme, clerk, approver, finance):
     settlement of this quarter, and a claim of 李四 still waiting for approval."""
     db = mutual_scheme["db"]
     members = mutual_scheme["members"]
-    plan = mutual.plan_by_period(db, 2026)["id"]
+    plan = mutual_plans.plan_by_period(db, 2026)["id"]
     zhang, li, wang = members
     c1 = mutual_claims.create_claim(db, clerk, plan, zhang, [receipt("ZY001", 5_000), receipt("MZ01", 1_000, kind="2")],
                                     submitted_on=dt.date(2026, 4, 2))

@@ -8,12 +8,13 @@ import datetime as _dt
 import json
 import os
 import sys
-from typing import Any
+from typing import Any, overload
 
 from helpdesk_gui.core import db
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base import paths
-from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
+from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.money import yuan as yuan  # kit.yuan is the one formatter, core.base.money.yuan
 
 
 class UsageError(Exception):
@@ -49,11 +50,18 @@ def acting_user(db: Any) -> auth.Actor:
     return auth.login(db, user, os.environ.get("HELPDESK_PASSWORD", ""))
 
 
-def date_arg(text: str | None, field: str) -> _dt.date | None:
+@overload
+def date_arg(text: str, option: str) -> _dt.date: ...
+@overload
+def date_arg(text: None, option: str) -> None: ...
+@overload
+def date_arg(text: str | None, option: str) -> _dt.date | None: ...
+def date_arg(text: str | None, option: str) -> _dt.date | None:
+    """A date option of the command line (``None`` when not given); a malformed date is a usage error."""
     if text is None:
         return None
     try:
-        return _dt.date.fromisoformat(text)
+        return _dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise ValidationError(field, "应写成 YYYY-MM-DD", text) from None
+        raise UsageError(f"{option} 的日期应写成 YYYY-MM-DD（填写的是“{text}”）。") from None
 

@@ -18,16 +18,9 @@ from typing import Any
 
 from helpdesk_gui.cli import kit
 from helpdesk_gui.core.base.errors import ValidationError
-from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.ledger import loans, payroll
 from helpdesk_gui.core.ledger import reports as ledger_reports
 from helpdesk_gui.core.ledger import xlsx as ledger_xlsx
-
-_out, _yuan = kit.out, yuan
-
-
-def _db(args: argparse.Namespace) -> Any:
-    return kit.open_db(args)
 
 
 def _date(text: str, field: str) -> str:
@@ -35,19 +28,19 @@ def _date(text: str, field: str) -> str:
 
 
 def cmd_overview(args: argparse.Namespace) -> int:
-    db = _db(args)
+    db = kit.open_db(args)
     ov = ledger_reports.overview(db, args.year or _dt.date.today().year)
     if args.json:
-        _out(json.dumps({"year": ov.year, "balance_fen": ov.balance_fen, "receipts_fen": ov.year_receipts_fen,
+        kit.out(json.dumps({"year": ov.year, "balance_fen": ov.balance_fen, "receipts_fen": ov.year_receipts_fen,
                          "payments_fen": ov.year_payments_fen, "funds": ov.funds,
                          "months": [{"month": m, "receipts_fen": r, "payments_fen": p} for m, r, p in ov.months]},
                         ensure_ascii=False, indent=2))
         return 0
-    _out(f"{ov.year} 年　资金余额合计 {_yuan(ov.balance_fen)} 元，本年收入 {_yuan(ov.year_receipts_fen)} 元，"
-         f"支出 {_yuan(ov.year_payments_fen)} 元")
+    kit.out(f"{ov.year} 年　资金余额合计 {kit.yuan(ov.balance_fen)} 元，本年收入 {kit.yuan(ov.year_receipts_fen)} 元，"
+         f"支出 {kit.yuan(ov.year_payments_fen)} 元")
     for f in ov.funds:
-        _out(f"  {f['name']}（{f['source']}）余额 {_yuan(f['balance_fen'])} 元　收入 {_yuan(f['receipts_fen'])}　"
-             f"支出 {_yuan(f['payments_fen'])}")
+        kit.out(f"  {f['name']}（{f['source']}）余额 {kit.yuan(f['balance_fen'])} 元　收入 {kit.yuan(f['receipts_fen'])}　"
+             f"支出 {kit.yuan(f['payments_fen'])}")
     return 0
 
 
@@ -55,48 +48,48 @@ def cmd_statement(args: argparse.Namespace) -> int:
     a, b = _date(args.date_from, "--from"), _date(args.date_to, "--to")
     if b < a:
         raise ValidationError("--to", "早于 --from", b)
-    db = _db(args)
+    db = kit.open_db(args)
     if args.out:
         path = ledger_xlsx.export(db, Path(args.out), a, b)
-        _out(f"已导出资金收支表和发放统计：{path}")
+        kit.out(f"已导出资金收支表和发放统计：{path}")
         return 0
     rows = ledger_reports.statement(db, a, b)
     total = ledger_reports.total(rows)
     cols = ("opening_fen", "receipts_fen", "payments_fen", "transfers_in_fen", "transfers_out_fen", "closing_fen")
     if args.json:
-        _out(json.dumps({"from": a, "to": b, "funds": [{"fund": r.name, "source": r.source,
+        kit.out(json.dumps({"from": a, "to": b, "funds": [{"fund": r.name, "source": r.source,
                                                          **{c: getattr(r, c) for c in cols}} for r in rows],
                          "total": {c: getattr(total, c) for c in cols}}, ensure_ascii=False, indent=2))
         return 0
-    _out(f"资金收支表 {a} 至 {b}（元）：资金 / 期初 / 收入 / 支出 / 调入 / 调出 / 期末")
+    kit.out(f"资金收支表 {a} 至 {b}（元）：资金 / 期初 / 收入 / 支出 / 调入 / 调出 / 期末")
     for r in [*rows, total]:
-        _out(f"  {r.name}  " + "  ".join(_yuan(getattr(r, c)) for c in cols))
+        kit.out(f"  {r.name}  " + "  ".join(kit.yuan(getattr(r, c)) for c in cols))
     return 0
 
 
 def cmd_payable(args: argparse.Namespace) -> int:
-    items = payroll.payable(_db(args))
+    items = payroll.payable(kit.open_db(args))
     if args.json:
-        _out(json.dumps([{k: v for k, v in i.items() if k not in ("bank_account", "approved_bank_account")}
+        kit.out(json.dumps([{k: v for k, v in i.items() if k not in ("bank_account", "approved_bank_account")}
                          for i in items], ensure_ascii=False, indent=2))
         return 0
-    _out(f"待发放的审批决定：{payroll.describe_total(items)}")
+    kit.out(f"待发放的审批决定：{payroll.describe_total(items)}")
     for i in items:
-        _out(f"  {i['app_no']}  {i['archive_no']} {i['name']}  {_yuan(i['amount_fen'])} 元" +
+        kit.out(f"  {i['app_no']}  {i['archive_no']} {i['name']}  {kit.yuan(i['amount_fen'])} 元" +
              ("（退回待重发）" if i["returned"] else ""))
     return 0
 
 
 def cmd_loans(args: argparse.Namespace) -> int:
-    found = loans.list_loans(_db(args), overdue_only=args.overdue)
+    found = loans.list_loans(kit.open_db(args), overdue_only=args.overdue)
     if args.json:
-        _out(json.dumps(found, ensure_ascii=False, indent=2, default=str))
+        kit.out(json.dumps(found, ensure_ascii=False, indent=2, default=str))
         return 0
-    _out(f"{'逾期的' if args.overdue else ''}周转金借款 {len(found)} 笔")
+    kit.out(f"{'逾期的' if args.overdue else ''}周转金借款 {len(found)} 笔")
     for x in found:
-        late = f"，逾期 {_yuan(x['overdue_fen'])} 元（{x['overdue_since']} 起）" if x["overdue_fen"] else ""
-        _out(f"  {x['loan_no']} {x['household_name']}（{x['archive_no']}）借 {_yuan(x['principal_fen'])} 元，"
-             f"尚欠 {_yuan(x['outstanding_fen'])} 元{late}")
+        late = f"，逾期 {kit.yuan(x['overdue_fen'])} 元（{x['overdue_since']} 起）" if x["overdue_fen"] else ""
+        kit.out(f"  {x['loan_no']} {x['household_name']}（{x['archive_no']}）借 {kit.yuan(x['principal_fen'])} 元，"
+             f"尚欠 {kit.yuan(x['outstanding_fen'])} 元{late}")
     return 0
 
 

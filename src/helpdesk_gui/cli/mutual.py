@@ -25,17 +25,17 @@ from typing import Any
 from helpdesk_gui.cli import kit
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError
-from helpdesk_gui.core.base.money import to_chinese_upper, yuan
+from helpdesk_gui.core.base.money import to_chinese_upper
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import contributions as mutual_contributions
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual import settle as mutual_settle
-
-out, y = kit.out, yuan
 
 
 def _unit(db: Any, name: str) -> int:
-    uid = next((u["id"] for u in mutual.list_units(db) if u["name"] == name.strip()), None)
+    uid = next((u["id"] for u in mutual_members.list_units(db) if u["name"] == name.strip()), None)
     if uid is None:
         raise NotFoundError("参加单位", name)
     return int(uid)
@@ -43,66 +43,66 @@ def _unit(db: Any, name: str) -> int:
 
 def cmd_plans(args: argparse.Namespace) -> int:
     db = kit.open_db(args)
-    plans = mutual.list_plans(db)
+    plans = mutual_plans.list_plans(db)
     if args.json:
-        kit.print_json([{**p, "rehab_bands": list(mutual.bands_of(p))} for p in plans])
+        kit.print_json([{**p, "rehab_bands": list(mutual_plans.bands_of(p))} for p in plans])
         return 0
     if not plans:
-        out("还没有医疗互助方案。")
+        kit.out("还没有医疗互助方案。")
     for p in plans:
-        out(f"{p['period']} 年度（{'进行中' if p['status'] == 'open' else '已关闭'}）{p['name']}，资金“{p['fund_name']}”："
-            f"参加 {p['enrolled']} 人，已缴费 {p['paid']} 人，收缴 {y(p['received_fen'])} 元，批准报销 {p['claims']} 件")
-        out(f"  {mutual.describe_rule(p)}")
+        kit.out(f"{p['period']} 年度（{'进行中' if p['status'] == 'open' else '已关闭'}）{p['name']}，资金“{p['fund_name']}”："
+            f"参加 {p['enrolled']} 人，已缴费 {p['paid']} 人，收缴 {kit.yuan(p['received_fen'])} 元，批准报销 {p['claims']} 件")
+        kit.out(f"  {mutual_plans.describe_rule(p)}")
     return 0
 
 
 def cmd_plan_new(args: argparse.Namespace) -> int:
     db = kit.open_db(args, readonly=False)
     actor = kit.acting_user(db)
-    plan_id = mutual.create_plan(db, actor, mutual.default_draft(db, args.year))
-    out(f"已新建 {args.year} 年度医疗互助方案：{mutual.describe_rule(mutual.get_plan(db, plan_id))}")
+    plan_id = mutual_plans.create_plan(db, actor, mutual_plans.default_draft(db, args.year))
+    kit.out(f"已新建 {args.year} 年度医疗互助方案：{mutual_plans.describe_rule(mutual_plans.get_plan(db, plan_id))}")
     return 0
 
 
 def cmd_members(args: argparse.Namespace) -> int:
     db = kit.open_db(args)
-    plan = mutual.plan_by_period(db, args.year)
-    found = mutual.list_members(db, plan_id=plan["id"], unit_id=_unit(db, args.unit) if args.unit else None,
-                                unpaid_only=args.unpaid, enrolled_only=True, limit=args.limit)
+    plan = mutual_plans.plan_by_period(db, args.year)
+    found = mutual_members.list_members(db, plan_id=plan["id"], unit_id=_unit(db, args.unit) if args.unit else None,
+                                        unpaid_only=args.unpaid, enrolled_only=True, limit=args.limit)
     if args.json:
         kit.print_json([{"name": m["name"], "id_number": mask_id(m["id_number"]), "unit": m["unit_name"],
                          "years": m["years"], "paid": m["contribution_id"] is not None} for m in found])
         return 0
     for m in found:
-        out(f"{m['name']}\t{mask_id(m['id_number'])}\t{m['unit_name']}\t连续 {m['years']} 年\t"
+        kit.out(f"{m['name']}\t{mask_id(m['id_number'])}\t{m['unit_name']}\t连续 {m['years']} 年\t"
             f"{'已缴费' if m['contribution_id'] else '待缴费'}")
-    out(f"共 {len(found)} 人")
+    kit.out(f"共 {len(found)} 人")
     return 0
 
 
 def cmd_contribute(args: argparse.Namespace) -> int:
     db = kit.open_db(args, readonly=False)
     actor = kit.acting_user(db)
-    plan = mutual.plan_by_period(db, args.year)
-    posted = mutual.receive_contribution(db, actor, plan["id"], _unit(db, args.unit),
-                                         on=kit.date_arg(args.date, "--date"), ref_no=args.ref or "")
-    out(f"已入账：凭证 {posted.voucher_no}")
+    plan = mutual_plans.plan_by_period(db, args.year)
+    posted = mutual_contributions.receive_contribution(db, actor, plan["id"], _unit(db, args.unit),
+                                                       on=kit.date_arg(args.date, "--date"), ref_no=args.ref or "")
+    kit.out(f"已入账：凭证 {posted.voucher_no}")
     return 0
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
     db = kit.open_db(args)
     book = codes.load(db)
-    plan = mutual.plan_by_period(db, args.year)
+    plan = mutual_plans.plan_by_period(db, args.year)
     found = mutual_claims.list_claims(db, plan_id=plan["id"], status=args.status, limit=args.limit)
     if args.json:
         kit.print_json([{**c, "id_number": mask_id(c["id_number"])} for c in found])
         return 0
     for c in found:
-        pay = "" if c["payable_fen"] is None else f"应付 {y(c['payable_fen'])} 元"
-        out(f"{c['claim_no']}\t{c['name']}\t{c['unit_name']}\t自付 {y(c['self_fen'])} 元\t{pay}\t"
+        pay = "" if c["payable_fen"] is None else f"应付 {kit.yuan(c['payable_fen'])} 元"
+        kit.out(f"{c['claim_no']}\t{c['name']}\t{c['unit_name']}\t自付 {kit.yuan(c['self_fen'])} 元\t{pay}\t"
             f"{book.label('mutual_claim_status', c['status'])}")
-    out(f"共 {len(found)} 件")
+    kit.out(f"共 {len(found)} 件")
     return 0
 
 
@@ -111,16 +111,16 @@ def _show_claim(db: Any, c: dict[str, Any], as_json: bool) -> None:
     if as_json:
         kit.print_json({**c, "id_number": mask_id(c["id_number"]), "bank_account": mask_bank(c["bank_account"])})
         return
-    out(f"{c['claim_no']}　{c['name']}（{mask_id(c['id_number'])}，{c['unit_name']}）{c['period']} 年度　"
+    kit.out(f"{c['claim_no']}　{c['name']}（{mask_id(c['id_number'])}，{c['unit_name']}）{c['period']} 年度　"
         f"{book.label('mutual_claim_status', c['status'])}")
     for r in c["receipts"]:
-        out(f"  {book.label('mutual_receipt_kind', r['kind'])} {r['receipt_no']} {r['hospital']} {r['receipt_date']}："
-            f"总费用 {y(r['total_fen'])}，统筹支付 {y(r['insurance_fen'])}，统筹段自付 {y(r['self_fen'])}")
+        kit.out(f"  {book.label('mutual_receipt_kind', r['kind'])} {r['receipt_no']} {r['hospital']} {r['receipt_date']}："
+            f"总费用 {kit.yuan(r['total_fen'])}，统筹支付 {kit.yuan(r['insurance_fen'])}，统筹段自付 {kit.yuan(r['self_fen'])}")
     steps = c["steps"]
     if c["status"] == "draft":
         steps = ["（未审批，按现在的情况试算）", *mutual_claims.preview_claim(db, c["id"]).steps]
     for s in steps:
-        out(f"  · {s}")
+        kit.out(f"  · {s}")
 
 
 def cmd_claim(args: argparse.Namespace) -> int:
@@ -134,8 +134,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
     actor = kit.acting_user(db)
     c = mutual_claims.claim_by_no(db, args.claim_no)
     r = mutual_claims.approve_claim(db, actor, c["id"])
-    out(f"已批准 {c['claim_no']}：补助 {y(r.subsidy_fen)} 元，康复金 {y(r.rehab_fen)} 元，冲抵预付 {y(r.offset_fen)} 元，"
-        f"结算应付 {y(r.payable_fen)} 元")
+    kit.out(f"已批准 {c['claim_no']}：补助 {kit.yuan(r.subsidy_fen)} 元，康复金 {kit.yuan(r.rehab_fen)} 元，冲抵预付 {kit.yuan(r.offset_fen)} 元，"
+        f"结算应付 {kit.yuan(r.payable_fen)} 元")
     return 0
 
 
@@ -144,7 +144,7 @@ def cmd_reject(args: argparse.Namespace) -> int:
     actor = kit.acting_user(db)
     c = mutual_claims.claim_by_no(db, args.claim_no)
     mutual_claims.reject_claim(db, actor, c["id"], args.reason)
-    out(f"{c['claim_no']} 不予报销：{args.reason}")
+    kit.out(f"{c['claim_no']} 不予报销：{args.reason}")
     return 0
 
 
@@ -157,7 +157,7 @@ def cmd_settle(args: argparse.Namespace) -> int:
         if args.json:
             kit.print_json({"quarter": quarter, "claims": len(found), "total_fen": total})
         else:
-            out(f"{mutual_settle.quarter_label(quarter)}待结算 {len(found)} 件，合计 {y(total)} 元"
+            kit.out(f"{mutual_settle.quarter_label(quarter)}待结算 {len(found)} 件，合计 {kit.yuan(total)} 元"
                 "（加 --post 生成结算并记账支付）")
         return 0
     actor = kit.acting_user(db)
@@ -169,7 +169,7 @@ def cmd_settle(args: argparse.Namespace) -> int:
         kit.print_json({"settle_no": s["settle_no"], "claims": s["claims"], "total_fen": s["total_fen"],
                         "voucher_no": posted.voucher_no if posted else None})
     else:
-        out(f"结算 {s['settle_no']}：{s['claims']} 件，合计 {y(s['total_fen'])} 元（{to_chinese_upper(s['total_fen'])}），"
+        kit.out(f"结算 {s['settle_no']}：{s['claims']} 件，合计 {kit.yuan(s['total_fen'])} 元（{to_chinese_upper(s['total_fen'])}），"
             f"凭证 {posted.voucher_no if posted else '无（全部冲抵预付）'}")
     return 0
 
@@ -180,14 +180,14 @@ def cmd_bankfile(args: argparse.Namespace) -> int:
     actor = kit.acting_user(db)
     s = mutual_settle.settlement_by_no(db, args.settle_no)
     n, total = mutual_xlsx.bank_file(db, actor, int(s["id"]), Path(args.out))
-    out(f"银行代发清单 {s['settle_no']}：{n} 笔，合计 {y(total)} 元 → {args.out}")
+    kit.out(f"银行代发清单 {s['settle_no']}：{n} 笔，合计 {kit.yuan(total)} 元 → {args.out}")
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from helpdesk_gui.core.mutual import xlsx as mutual_xlsx
     db = kit.open_db(args)
-    plan = mutual.plan_by_period(db, args.year)
+    plan = mutual_plans.plan_by_period(db, args.year)
     first = kit.date_arg(args.date_from, "--from") or _dt.date.fromisoformat(plan["start_date"])
     last = kit.date_arg(args.date_to, "--to") or _dt.date.fromisoformat(plan["end_date"])
     if args.json:
@@ -207,13 +207,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.all:
             tables = mutual_xlsx.build_all(db, plan["id"], date_from=first.isoformat(), date_to=last.isoformat())
         mutual_xlsx.export(Path(args.out), tables)
-        out(f"已导出 {'、'.join(t.title for t in tables)} → {args.out}")
+        kit.out(f"已导出 {'、'.join(t.title for t in tables)} → {args.out}")
         return 0
     t = tables[0]
-    out(f"{t.title}　{t.subtitle}")
-    out("\t".join(t.headers))
+    kit.out(f"{t.title}　{t.subtitle}")
+    kit.out("\t".join(t.headers))
     for r in (*t.rows, *([t.total] if t.total else [])):
-        out("\t".join(y(v) if money and isinstance(v, int) else str(v) for v, money in zip(r, t.money, strict=False)))
+        kit.out("\t".join(kit.yuan(v) if money and isinstance(v, int) else str(v) for v, money in zip(r, t.money, strict=False)))
     return 0
 
 

@@ -23,7 +23,8 @@ from typing import Any
 
 from helpdesk_gui.cli import kit
 from helpdesk_gui.core import db as dbm
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.exchange.problems import ERROR, Problems
 
 SHOWN_PROBLEMS = 60
@@ -53,11 +54,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise kit.UsageError(f"这是一个文件夹，不是文件：{path}")
     db = kit.open_db(args, readonly=False)
     try:
-        plan = mutual.plan_by_period(db, args.year)
+        plan = mutual_plans.plan_by_period(db, args.year)
         unit_id: int | None = None
         unit_name = (args.unit or "").strip()
         if unit_name:
-            unit_id = next((int(u["id"]) for u in mutual.list_units(db) if u["name"] == unit_name), None)
+            unit_id = next((int(u["id"]) for u in mutual_members.list_units(db) if u["name"] == unit_name), None)
         if args.mapping:
             try:
                 raw = json.loads(Path(args.mapping).read_text(encoding="utf-8"))

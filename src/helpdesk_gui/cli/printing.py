@@ -14,7 +14,6 @@ is ``PROJECT[:PERIOD]`` (``送温暖:2026-01``, ``3:2026``, ``2:2026-Q3``,
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -31,15 +30,6 @@ from helpdesk_gui.core.register import households as register
 
 def _usage(text: str) -> Exception:
     return kit.UsageError(text)
-
-
-def _date(text: str | None, option: str) -> _dt.date | None:
-    if text is None:
-        return None
-    try:
-        return _dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise _usage(f"{option} 的日期应写成 YYYY-MM-DD（填写的是“{text}”）。") from None
 
 
 def user_forms_dir(args: argparse.Namespace) -> Path:
@@ -81,13 +71,13 @@ def cmd_print(args: argparse.Namespace) -> int:
             household_ids = tuple(register.household_id_by_archive(db, n) for n in numbers)
         roster = rosters.parse_project_id(book, args.project) if args.project else None
         if roster is not None and (args.date_from or args.date_to):
-            start, end = _date(args.date_from, "--from"), _date(args.date_to, "--to")
+            start, end = kit.date_arg(args.date_from, "--from"), kit.date_arg(args.date_to, "--to")
             roster = rosters.RosterQuery(roster.project, start.isoformat() if start else roster.date_from,
                                          end.isoformat() if end else roster.date_to, roster.record_ids,
                                          roster.record_nos)
         mutual_settlement, mutual_claims = _mutual_selection(db, form, args)
-        selection = Selection(household_ids=household_ids, roster=roster, date_from=_date(args.date_from, "--from"),
-                              date_to=_date(args.date_to, "--to"), place=args.place or "",
+        selection = Selection(household_ids=household_ids, roster=roster, date_from=kit.date_arg(args.date_from, "--from"),
+                              date_to=kit.date_arg(args.date_to, "--to"), place=args.place or "",
                               mutual_settlement=mutual_settlement, mutual_claims=mutual_claims)
         try:
             render.check_selection(form, selection)

@@ -26,7 +26,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from helpdesk_gui.core.base.money import yuan
     from helpdesk_gui.core.reports import stats
     db = kit.open_db(args)
     summary = stats.summary(db)
@@ -37,7 +36,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     kit.out(f"档案总数：{hh['total']} 户（家庭成员 {summary['members']} 人）")
     kit.out("按状态：" + "，".join(f"{k} {v}" for k, v in hh["by_status"].items()))
     kit.out("按困难类别：" + "，".join(f"{k} {v}" for k, v in hh["by_category"].items()))
-    kit.out(f"帮扶记录：{summary['assistance_records']} 条，合计 {yuan(summary['paid_total_fen'])} 元")
+    kit.out(f"帮扶记录：{summary['assistance_records']} 条，合计 {kit.yuan(summary['paid_total_fen'])} 元")
     return 0
 
 

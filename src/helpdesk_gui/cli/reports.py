@@ -4,7 +4,6 @@ printed monthly form (``printing.reports``)."""
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -13,18 +12,10 @@ from typing import Any
 from helpdesk_gui.cli import kit
 from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.access import auth
-from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.reports import figures as reports
 from helpdesk_gui.printing.reports import export
 
 # ---------------------------------------------------------------- the command
-
-def _date(text: str, option: str) -> _dt.date:
-    try:
-        return _dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise kit.UsageError(f"{option} 的日期应写成 YYYY-MM-DD（填写的是“{text}”）。") from None
-
 
 def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out).expanduser()
@@ -32,7 +23,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise kit.UsageError(f"--out 应为 .xlsx（Excel）或 .pdf（打印的统计月报）文件（填写的是“{args.out}”）。")
     if not out.parent.exists():
         raise kit.UsageError(f"输出文件夹 {out.parent} 不存在。")
-    period = reports.Period.parse(_date(args.date_from, "--from"), _date(args.date_to, "--to"))
+    period = reports.Period.parse(kit.date_arg(args.date_from, "--from"), kit.date_arg(args.date_to, "--to"))
     db = kit.open_db(args, readonly=False)
     try:
         name = args.operator or os.environ.get("HELPDESK_USER")
@@ -43,8 +34,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     fig = report.now
     kit.out(f"已导出 {period.text()} 的统计报表 → {out}\n"
          f"接待来信来电来访 {fig['reception_total']:,} 件次；帮扶困难职工 {fig['assisted_households']:,} 户、"
-         f"{fig['assistance_count']:,} 户次、{yuan(fig['assistance_fen'])} 元；"
-         f"依法维权 {fig['rights_cases']:,} 件次；追回拖欠工资 {yuan(fig['wages_recovered_fen'])} 元。")
+         f"{fig['assistance_count']:,} 户次、{kit.yuan(fig['assistance_fen'])} 元；"
+         f"依法维权 {fig['rights_cases']:,} 件次；追回拖欠工资 {kit.yuan(fig['wages_recovered_fen'])} 元。")
     return 0
 
 

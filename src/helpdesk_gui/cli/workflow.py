@@ -21,96 +21,93 @@ from helpdesk_gui.cli import kit
 from helpdesk_gui.core.admin import workdays
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import ValidationError
-from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.workflow import applications, approval, caps, review
-
-_out, _db, _actor, _json = kit.out, kit.open_db, kit.acting_user, kit.print_json
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    db = _db(args)
+    db = kit.open_db(args)
     book = codes.load(db)
     found = applications.list_applications(db, applications.Query(status=args.status, kind=args.kind, text=args.text),
                                            limit=args.limit)
     if args.json:
-        _json(found)
+        kit.print_json(found)
         return 0
     for a in found:
         what = book.label("project", a["project"]) if a["kind"] == "project" else book.label("application_kind", a["kind"])
         amount = a["approved_fen"] or a["proposed_fen"] or a["requested_fen"]
-        _out(f"{a['app_no']}  {a['name']}  {what}  {book.label('application_status', a['status'])}"
-             + (f"  {yuan(int(amount))} 元" if amount else ""))
-    _out(f"共 {len(found)} 件")
+        kit.out(f"{a['app_no']}  {a['name']}  {what}  {book.label('application_status', a['status'])}"
+             + (f"  {kit.yuan(amount)} 元" if amount else ""))
+    kit.out(f"共 {len(found)} 件")
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    db = _db(args)
+    db = kit.open_db(args)
     d = applications.detail(db, applications.id_by_app_no(db, args.app_no))
     if args.json:
-        _json(d)
+        kit.print_json(d)
         return 0
     book = codes.load(db)
-    _out(f"{d['app_no']}  {d['household']['archive_no']} {d['household']['name']}  "
+    kit.out(f"{d['app_no']}  {d['household']['archive_no']} {d['household']['name']}  "
          f"{book.label('application_status', d['status'])}")
     for s in d["steps"]:
-        _out(f"  {s['on_date']}  {book.label('workflow_action', s['action'])}  {s['by_user']}  {s['opinion']}")
+        kit.out(f"  {s['on_date']}  {book.label('workflow_action', s['action'])}  {s['by_user']}  {s['opinion']}")
     for b in d["blockers"]:
-        _out(f"  尚待办理：{b}")
+        kit.out(f"  尚待办理：{b}")
     return 0
 
 
 def cmd_decisions(args: argparse.Namespace) -> int:
-    db = _db(args)
+    db = kit.open_db(args)
     if args.payable:
         found = approval.payable_decisions(db, year=args.year)
     else:
         found = approval.list_decisions(db, year=args.year)
     if args.json:
-        _json(found)
+        kit.print_json(found)
         return 0
     total = sum(int(d["amount_fen"] or 0) for d in found)
     for d in found:
-        amount = yuan(int(d["amount_fen"])) + " 元" if d["amount_fen"] else ""
-        _out(f"{d['app_no']}  {d['name']}  {amount}  {d['decided_on']}")
-    _out(f"共 {len(found)} 项，合计 {yuan(total)} 元")
+        amount = kit.yuan(d["amount_fen"]) + " 元" if d["amount_fen"] else ""
+        kit.out(f"{d['app_no']}  {d['name']}  {amount}  {d['decided_on']}")
+    kit.out(f"共 {len(found)} 项，合计 {kit.yuan(total)} 元")
     return 0
 
 
 def cmd_caps(args: argparse.Namespace) -> int:
-    db = _db(args)
+    db = kit.open_db(args)
     book = codes.load(db)
     table = caps.rules_table(db)
     if args.json:
-        _json([r.as_dict() | {"text": r.describe(book)} for r in table])
+        kit.print_json([r.as_dict() | {"text": r.describe(book)} for r in table])
         return 0
     for r in table:
         cat = book.label("category", r.category) if r.category != caps.ANY_CATEGORY else "未定类别"
-        _out(f"{book.label('project', r.project)} / {cat}：{r.describe(book)}" + (f"（{r.note}）" if r.note else ""))
+        kit.out(f"{book.label('project', r.project)} / {cat}：{r.describe(book)}" + (f"（{r.note}）" if r.note else ""))
     return 0
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    db = _db(args, readonly=False)
-    counts = review.create_tasks(db, _actor(db), args.year, seed=args.seed)
-    _out(f"{args.year} 年复核任务：新建 {counts['tasks']} 户，测算提示不符 {counts['flagged']} 户，"
+    db = kit.open_db(args, readonly=False)
+    counts = review.create_tasks(db, kit.acting_user(db), args.year, seed=args.seed)
+    kit.out(f"{args.year} 年复核任务：新建 {counts['tasks']} 户，测算提示不符 {counts['flagged']} 户，"
          f"抽中入户核查 {counts['sampled']} 户。")
     return 0
 
 
 def cmd_holidays(args: argparse.Namespace) -> int:
     if args.add:
-        db = _db(args, readonly=False)
+        db = kit.open_db(args, readonly=False)
         try:
             day = _dt.date.fromisoformat(args.add)
         except ValueError:
             raise ValidationError("--add", "日期应写成 YYYY-MM-DD", args.add) from None
-        workdays.put_holidays(db, _actor(db), [(day, "work" if args.work else "off", args.name or "")])
-        _out(f"已登记 {day}：{'调休上班' if args.work else '放假'} {args.name or ''}")
+        workdays.put_holidays(db, kit.acting_user(db), [(day, "work" if args.work else "off", args.name or "")])
+        kit.out(f"已登记 {day}：{'调休上班' if args.work else '放假'} {args.name or ''}")
         return 0
-    db = _db(args)
+    db = kit.open_db(args)
     for h in workdays.list_holidays(db, args.year):
-        _out(f"{h['day']}  {'放假' if h['kind'] == 'off' else '调休上班'}  {h['name']}")
+        kit.out(f"{h['day']}  {'放假' if h['kind'] == 'off' else '调休上班'}  {h['name']}")
     return 0
 
 

@@ -8,7 +8,7 @@ from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.core.ledger import check as ledger_check
 from helpdesk_gui.core.mutual import settle as mutual_settle
-from helpdesk_gui.core.register.households import ACTIVE_STATUSES
+from helpdesk_gui.core.register.households import ACTIVE_STATUSES, per_capita_disagreements
 from helpdesk_gui.core.workflow import check as workflow_check
 
 
@@ -31,6 +31,7 @@ def run(db: Database) -> list[str]:
         [*ACTIVE_STATUSES, *ACTIVE_STATUSES]).fetchall()
     for idn, archives, _n in dupes:
         failures.append(f"公民身份号码 {mask_id(idn)} 同时在多个有效档案中：{archives}")
+    failures += per_capita_disagreements(db)
     broken = audit.verify_chain(db)
     if broken:
         failures.append(broken)

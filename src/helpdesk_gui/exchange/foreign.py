@@ -39,11 +39,11 @@ from helpdesk_gui.exchange.importer import (
     backup_before_import,
 )
 from helpdesk_gui.exchange.mapping import FOREIGN_SHEET, IGNORED, Mapping, header_texts, norm
+from helpdesk_gui.exchange.parsed import Manifest, ParsedBatch, SheetRows, file_digest, read_rows
 from helpdesk_gui.exchange.plan import Plan
 from helpdesk_gui.exchange.problems import ERROR, WARNING, Problems
 from helpdesk_gui.exchange.reader import Workbook
 from helpdesk_gui.exchange.safety import Limits
-from helpdesk_gui.exchange.validate import Manifest, ParsedBatch, SheetRows, file_digest, read_rows
 
 Progress = Callable[[int, int], None]
 TOTAL_WORDS = ("合计", "总计", "小计", "累计")
@@ -252,7 +252,7 @@ def commit_sheet(db: Database, actor: Actor, analysis: Analysis, *, dry_run: boo
     today = today or _dt.date.today()
     w = build_sheet_write(analysis, today)
     with write(db):  # the archives and their 新建档 applications: one transaction
-        result = apply_import(db, actor, w, progress=progress)
+        result = apply_import(db, actor, w, progress=progress, today=today)
         received = {f: i for i, f in enumerate(w.household_fields)}["created_date"]
         note = f"基层报表《{analysis.batch.path.name}》（{analysis.batch.manifest.sender_name}）"
         for hid, values in zip(result.new_ids, w.new_households, strict=True):

@@ -19,19 +19,14 @@ from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.sync import state
-from helpdesk_gui.core.sync.apply import (
-    ConflictIn,
-    ImportResult,
-    ImportWrite,
-    apply_import,
-    household_snapshot,
-    record_snapshot,
-)
+from helpdesk_gui.core.sync.apply import ConflictIn, ImportResult, ImportWrite, apply_import
+from helpdesk_gui.core.sync.conflicts import household_snapshot, record_snapshot
 from helpdesk_gui.exchange import spec
+from helpdesk_gui.exchange.parsed import ParsedBatch
 from helpdesk_gui.exchange.plan import Plan, make_plan
 from helpdesk_gui.exchange.problems import Problems
 from helpdesk_gui.exchange.safety import Limits
-from helpdesk_gui.exchange.validate import ParsedBatch, parse_batch
+from helpdesk_gui.exchange.validate import parse_batch
 
 Progress = Callable[[int, int], None]
 
@@ -120,7 +115,7 @@ def analyse(db: Database, actor: Actor, path: Path, *, key: bytes | None = None,
 
 
 def build_write(db: Database, analysis: Analysis, result: str = "imported") -> ImportWrite:
-    """The rows to write, in the shapes ``core.exchange_apply`` takes."""
+    """The rows to write, in the shapes ``core.sync.apply`` takes."""
     b, plan = analysis.batch, analysis.plan
     m = b.manifest
     entry = state.BatchEntry(
@@ -212,8 +207,9 @@ def backup_before_import(db: Database, folder: Path | None) -> None:
 
 
 def commit(db: Database, actor: Actor, analysis: Analysis, *, accept_unsigned: bool = False,
-           folder: Path | None = None, progress: Progress | None = None) -> Outcome:
-    """Write an analysed batch (one transaction), or record why it was refused."""
+           folder: Path | None = None, progress: Progress | None = None, today: _dt.date | None = None) -> Outcome:
+    """Write an analysed batch (one transaction), or record why it was refused. ``today``: the day of
+    the income test run on each household written."""
     if analysis.already is not None:
         return Outcome(ALREADY, analysis)
     if analysis.problems.errors:
@@ -226,7 +222,7 @@ def commit(db: Database, actor: Actor, analysis: Analysis, *, accept_unsigned: b
     if analysis.needs_confirmation:
         w.entry = state.BatchEntry(**{**w.entry.__dict__, "signed": False,
                                       "summary": {**(w.entry.summary or {}), "accepted_unsigned": True}})
-    result = apply_import(db, actor, w, progress=progress)
+    result = apply_import(db, actor, w, progress=progress, today=today)
     return Outcome(IMPORTED, analysis, result)
 
 
@@ -251,7 +247,7 @@ def import_batch(db: Database, actor: Actor, path: Path, *, dry_run: bool = Fals
     if dry_run:
         outcome = Outcome(ALREADY if analysis.already is not None else DRY_RUN, analysis)
     else:
-        outcome = commit(db, actor, analysis, accept_unsigned=accept_unsigned, folder=folder)
+        outcome = commit(db, actor, analysis, accept_unsigned=accept_unsigned, folder=folder, today=today)
     if report is not None:
         from helpdesk_gui.exchange.annotate import write_report
         write_report(path, analysis.problems, report)

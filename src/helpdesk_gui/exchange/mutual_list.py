@@ -4,18 +4,16 @@ Units write their lists in their own words (职工姓名, 公民身份号码, �
 title row (often merged), with a 序号 column and a 合计 row. The header row is found and the
 columns proposed by the exchange's column mapping (``exchange.mapping`` with this sheet's
 ``MEMBER_LIST`` targets); the clerk confirms or corrects the proposal. Every row is then checked
-(name, ID number, bank account, the starting year, the same person twice in the file) and each
-problem names the sheet, row and column. The import is all or nothing: one bad row and nothing is
+(name, ID number, bank account, the starting year, the same person twice in the file:
+``exchange.mutual_rows``) and each problem names the sheet, row and column. The import is all or nothing: one bad row and nothing is
 written; otherwise members are created or updated by ID number and enrolled in the plan in ONE
-transaction (``core.mutual.enrol_list``). A unit named in the list but not yet registered is
+transaction (``core.mutual.enrolment.enrol_list``). A unit named in the list but not yet registered is
 created in that same transaction (the preview says so).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,37 +26,17 @@ from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
 from helpdesk_gui.core.db import write
-from helpdesk_gui.core.mutual import scheme as mutual
-from helpdesk_gui.core.mutual.scheme import ListResult, MemberDraft
-from helpdesk_gui.exchange.cells import CellError, id_converter, text_converter
+from helpdesk_gui.core.mutual import enrolment as mutual_enrolment
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
+from helpdesk_gui.core.mutual.enrolment import ListResult
+from helpdesk_gui.core.mutual.members import MemberDraft
 from helpdesk_gui.exchange.foreign import TOTAL_WORDS
-from helpdesk_gui.exchange.mapping import IGNORED, Mapping, Targets, header_texts, norm
+from helpdesk_gui.exchange.mapping import IGNORED, Mapping, header_texts, norm
 from helpdesk_gui.exchange.mapping import propose as propose_mapping
+from helpdesk_gui.exchange.mutual_rows import ID, LABELS, MEMBER_LIST, NAME, UNIT, ListDraft, RowReader
 from helpdesk_gui.exchange.problems import ERROR, WARNING, Problems
 from helpdesk_gui.exchange.reader import Workbook, is_empty
-
-NAME, ID, UNIT, PHONE, BANK, ACCOUNT, SINCE, NOTE = ("姓名", "公民身份号码", "所在单位", "联系电话", "开户银行", "银行账号",
-                                                     "连续参加起始年度", "备注")
-LABELS = (NAME, ID, UNIT, PHONE, BANK, ACCOUNT, SINCE, NOTE)
-#: Other words units use for each column (compared after ``mapping.norm``).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    NAME: ("职工姓名", "会员姓名", "参加人姓名", "参保人姓名", "名字", "员工姓名"),
-    ID: ("身份证号", "身份证号码", "公民身份证号", "公民身份证号码", "身份证", "证件号码", "身份证件号码",
-         "居民身份证号码", "身份号码", "身份证编号"),
-    UNIT: ("单位", "工作单位", "单位名称", "参加单位", "所属单位", "基层工会", "所在工会"),
-    PHONE: ("电话", "手机", "手机号", "手机号码", "联系方式", "电话号码"),
-    BANK: ("开户行", "银行", "开户银行名称", "开户网点", "开户行名称"),
-    ACCOUNT: ("银行卡号", "卡号", "账号", "银行帐号", "帐号", "银行账户", "工资卡号", "银行卡账号"),
-    SINCE: ("参加年份", "首次参加年度", "首次参加年份", "参加年度", "起始年度", "开始参加年份", "连续参加起始年份",
-            "首次参加时间"),
-    NOTE: ("说明",),
-}
-MEMBER_LIST = Targets(LABELS, (NAME, ID), SYNONYMS)
-ACCOUNT_DIGITS = (8, 30)
-FIRST_YEAR = 1990
-_CJK_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•．.\s]+")
-_YEAR = re.compile(r"(\d{4})\s*(?:年(?:度)?)?(?:[-./年]\s*\d{1,2}.*)?")
-_NONE_WORDS = ("无", "/", "-", "—", "－", "暂无")
 
 
 def propose(path: Path, sheet: str | None = None) -> Mapping:
@@ -69,14 +47,6 @@ def propose(path: Path, sheet: str | None = None) -> Mapping:
 def mapping_from_json(data: Any) -> Mapping:
     """A member-list mapping as edited by hand (or in the dialog); refuses unknown targets."""
     return Mapping.from_json(data, MEMBER_LIST)
-
-
-@dataclass(frozen=True)
-class ListDraft(MemberDraft):
-    """A member of the list: ``row`` is its Excel row; ``unit_name`` a unit to create on import (``unit_id`` 0)."""
-
-    row: int = 0
-    unit_name: str = ""
 
 
 @dataclass
@@ -197,54 +167,6 @@ def _shown(value: Any) -> str:
     return str(value).strip()
 
 
-def _name(text: str) -> str:
-    """``张  三`` (spaced to line up in the sheet) → ``张三``; other names keep single spaces."""
-    if _CJK_NAME.fullmatch(text):
-        return "".join(text.split())
-    return " ".join(text.split())
-
-
-def _account(text: str) -> str:
-    digits = "".join(unicodedata.normalize("NFKC", text).split()).replace("-", "")
-    if not digits.isdigit():
-        raise CellError("只能是数字（可以有空格）")
-    lo, hi = ACCOUNT_DIGITS
-    if not lo <= len(digits) <= hi:
-        raise CellError(f"应为 {lo} 到 {hi} 位数字，实际 {len(digits)} 位")
-    return digits
-
-
-def _phone(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text).strip()
-    if s in _NONE_WORDS:
-        return ""
-    if not all(ch.isdigit() or ch in " -+()/、," for ch in s) or not any(ch.isdigit() for ch in s):
-        raise CellError("只能是数字（手机或带区号的固定电话）")
-    return s
-
-
-def _year(value: Any, today: _dt.date) -> int | None:
-    if value in ("", None):
-        return None
-    if isinstance(value, (_dt.datetime, _dt.date)):
-        year = value.year
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not float(value).is_integer():
-            raise CellError("应为年份，如 2016")
-        year = int(value)
-    else:
-        s = unicodedata.normalize("NFKC", str(value)).strip()
-        if not s:
-            return None
-        m = _YEAR.fullmatch(s)
-        if m is None:
-            raise CellError("应为年份，如 2016")
-        year = int(m.group(1))
-    if not FIRST_YEAR <= year <= today.year:
-        raise CellError(f"应在 {FIRST_YEAR} 到 {today.year} 之间")
-    return year
-
-
 def read(db: Database, path: Path, mapping: Mapping, unit_id: int | None, *, unit_name: str = "",
          plan_id: int | None = None, today: _dt.date | None = None,
          cancelled: Callable[[], bool] | None = None) -> ListPreview:
@@ -293,101 +215,16 @@ def read(db: Database, path: Path, mapping: Mapping, unit_id: int | None, *, uni
     return preview
 
 
-class _RowReader:
-    """Checks one data row after another; each problem names the sheet, row and column."""
-
-    def __init__(self, preview: ListPreview, where: dict[str, int], today: _dt.date) -> None:
-        self.preview = preview
-        self.problems = preview.problems
-        self.sheet = preview.sheet
-        self.where = where
-        self.today = today
-        self.id_conv, self.text_conv = id_converter(today, lenient=True), text_converter()
-        self.seen: dict[str, int] = {}
-        self.rownum = 0
-        self.cell: dict[str, Any] = {}
-
-    def bad(self, label: str, reason: str, value: Any = "") -> None:
-        self.problems.add(self.sheet, self.rownum, label, value, reason, ERROR, self.where.get(label))
-
-    def text(self, label: str) -> str:
-        try:
-            value, _canonical = self.text_conv(self.cell.get(label, ""))
-        except CellError as e:
-            self.bad(label, e.reason, self.cell.get(label))
-            return ""
-        return str(value or "").strip()
-
-    def checked(self, label: str, check: Callable[[str], str]) -> str:
-        value = self.text(label)
-        if not value:
-            return ""
-        try:
-            return check(value)
-        except CellError as e:
-            self.bad(label, e.reason, value)
-            return value
-
-    def id_number(self) -> str:
-        try:
-            parsed, _c = self.id_conv(self.cell[ID])
-        except CellError as e:
-            self.bad(ID, e.reason, self.cell[ID])
-            return ""
-        idn = str(parsed or "")
-        if not idn:
-            self.bad(ID, "不能为空")
-        elif idn in self.seen:
-            self.bad(ID, f"与第 {self.seen[idn]} 行是同一人（身份证号码重复）", idn)
-        else:
-            self.seen[idn] = self.rownum
-        return idn
-
-    def since(self) -> int | None:
-        if SINCE not in self.cell:
-            return None
-        try:
-            return _year(self.cell[SINCE], self.today)
-        except CellError as e:
-            self.bad(SINCE, e.reason, self.cell[SINCE])
-            return None
-
-    def draft(self, rownum: int, cell: dict[str, Any], unit: tuple[int | None, str],
-              units: dict[str, tuple[int, str]]) -> ListDraft | None:
-        """The row as a member (None when it has an error)."""
-        self.rownum, self.cell = rownum, cell
-        before = self.problems.errors
-        person = _name(self.text(NAME))
-        if not person:
-            self.bad(NAME, "不能为空")
-        idn = self.id_number()
-        account = self.checked(ACCOUNT, _account)
-        phone = self.checked(PHONE, _phone)
-        since = self.since()
-        uid, new_unit = unit
-        written = self.text(UNIT) if UNIT in cell else ""
-        if written:
-            hit = units.get(norm(written))
-            uid, new_unit = (hit[0], "") if hit else (None, unicodedata.normalize("NFC", written))
-        if uid is None and not new_unit:
-            self.bad(UNIT, "没有填写单位（导入时也没有选择单位）")
-        bank, note = self.text(BANK), self.text(NOTE)
-        if self.problems.errors > before:
-            return None
-        return ListDraft(name=person, id_number=idn, unit_id=uid or 0, phone=phone, bank_name=bank,
-                         bank_account=account, since_year=since, note=note, row=rownum, unit_name=new_unit)
-
-
 def _read_rows(db: Database, preview: ListPreview, data: list[tuple[int, list[Any]]], where: dict[str, int],
                header_norm: list[str], ignored: set[int], unit_id: int | None, unit_name: str,
                plan_id: int | None, today: _dt.date) -> None:
     problems, sheet = preview.problems, preview.sheet
-    units = {norm(u["name"]): (int(u["id"]), str(u["name"])) for u in mutual.list_units(db)}
+    units = {norm(u["name"]): (int(u["id"]), str(u["name"])) for u in mutual_members.list_units(db)}
     if unit_id is not None and not any(uid == unit_id for uid, _n in units.values()):
         raise ValidationError("所在单位", "请选择参加单位", unit_id)
     default = (unit_id, "" if unit_id is not None else unit_name.strip())
-    known = {str(m["id_number"]): m for m in mutual.list_members(db, plan_id=plan_id, limit=10_000_000)}
-    reader = _RowReader(preview, where, today)
+    known = {str(m["id_number"]): m for m in mutual_members.list_members(db, plan_id=plan_id, limit=10_000_000)}
+    reader = RowReader(preview.problems, preview.sheet, where, today)
     for rownum, values in data:
         if is_empty(values):
             continue
@@ -445,8 +282,8 @@ def import_list(db: Database, actor: Actor, plan_id: int, unit_id: int | None, p
     """Create or update the list's members and enrol them in the plan: all in one transaction, or
     nothing at all when any row has an error (``ListRejected`` carries the problems)."""
     actor.require("mutual.enrol")
-    plan = mutual.get_plan(db, plan_id)
-    mutual.require_open(plan, "登记参加")
+    plan = mutual_plans.get_plan(db, plan_id)
+    mutual_plans.require_open(plan, "登记参加")
     preview = read(db, path, mapping, unit_id, unit_name=unit_name, plan_id=plan_id, today=today)
     if preview.problems.errors:
         raise ListRejected(preview.problems)
@@ -459,10 +296,10 @@ def import_list(db: Database, actor: Actor, plan_id: int, unit_id: int | None, p
         for d in drafts:
             if d.unit_name:
                 if d.unit_name not in created_units:
-                    created_units[d.unit_name] = mutual.unit_id_for(db, actor, d.unit_name)
+                    created_units[d.unit_name] = mutual_members.unit_id_for(db, actor, d.unit_name)
                 d = replace(d, unit_id=created_units[d.unit_name], unit_name="")
             ready.append(d)
-        result = mutual.enrol_list(db, actor, plan_id, ready, on=on)
+        result = mutual_enrolment.enrol_list(db, actor, plan_id, ready, on=on)
         audit.record(db, actor.username, "import_list", "mutual_plan", plan["period"], None,
                      {"file": Path(path).name, "sheet": preview.sheet, "rows": len(drafts),
                       "units_created": sorted(created_units), "created": result.created, "updated": result.updated,

@@ -21,8 +21,9 @@ from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.register.households import ACTIVE_STATUSES
 from helpdesk_gui.core.sync import state
 from helpdesk_gui.exchange import spec
+from helpdesk_gui.exchange.checks import active_ids, duplicate_cross_county, person_places
+from helpdesk_gui.exchange.parsed import ParsedBatch
 from helpdesk_gui.exchange.problems import ERROR, WARNING
-from helpdesk_gui.exchange.validate import ParsedBatch, active_ids, duplicate_cross_county, person_places
 
 
 @dataclass

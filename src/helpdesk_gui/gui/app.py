@@ -1,7 +1,8 @@
 """``helpdesk-gui``: builds the application, opens the database, logs in, shows the main window.
 
 ``--screenshot FILE.png [--page NAME]`` logs in as HELPDESK_USER / HELPDESK_PASSWORD, opens the
-page (home, register, settings, household:<档案编号>), renders it to FILE.png and exits 0.
+page (any key of ``main_window.PAGES``: home, register, ledger, reports … or household:<档案编号>), lets it
+load (its background work too), renders it to FILE.png and exits 0.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import gc
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,14 +31,15 @@ from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit import errors
 from helpdesk_gui.gui.kit.worker import run_task, with_db
 from helpdesk_gui.gui.login import FirstRunDialog, LoginDialog
-from helpdesk_gui.gui.main_window import MainWindow
+from helpdesk_gui.gui.main_window import PAGES, MainWindow
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="helpdesk-gui", description="帮扶中心工作台")
     p.add_argument("--data-dir", help="数据文件夹")
     p.add_argument("--screenshot", metavar="FILE.png", help="登录后把指定页面保存为图片并退出")
-    p.add_argument("--page", default="home", help="页面：home、register、settings、household:<档案编号>")
+    p.add_argument("--page", default="home", help="页面：" + "、".join(spec.key for spec in PAGES)
+                   + "，或 household:<档案编号>")
     p.add_argument("--version", action="version", version=f"helpdesk-gui {__version__}")
     return p.parse_args(argv)
 
@@ -89,6 +92,22 @@ def open_page(window: MainWindow, page: str) -> QWidget:
     return window
 
 
+def settle(window: MainWindow, timeout_s: float = 60.0) -> bool:
+    """Process events until the current page's load has finished, its worker threads too (the home page's
+    counts, a report). False if it is still busy after ``timeout_s``."""
+    pool = QThreadPool.globalInstance()
+    page = window.pages.built.get(window.current_page_key())
+    deadline = time.monotonic() + timeout_s
+    while True:
+        pool.waitForDone(50)
+        for _ in range(5):
+            QApplication.processEvents()
+        if not (page is not None and page.busy()) and pool.activeThreadCount() == 0:
+            return True
+        if time.monotonic() > deadline:
+            return False
+
+
 def screenshot(window: MainWindow, page: str, target: Path) -> None:
     widget = open_page(window, page)
     window.resize(1360, 820)
@@ -98,10 +117,7 @@ def screenshot(window: MainWindow, page: str, target: Path) -> None:
         widget.show()
     for _ in range(5):
         QApplication.processEvents()
-    # pages load some figures on worker threads (the home page's counts): let them arrive first
-    QThreadPool.globalInstance().waitForDone(60_000)
-    for _ in range(5):
-        QApplication.processEvents()
+    settle(window)
     target.parent.mkdir(parents=True, exist_ok=True)
     if not widget.grab().save(str(target)):
         raise HelpdeskError(f"无法保存图片 {target}")

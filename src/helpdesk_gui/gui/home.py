@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.reports import worklists
-from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.context import AppContext, Events
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.worker import run_task, with_db
+from helpdesk_gui.gui.page import Page
 
 ARCHIVE_HEADERS = ("档案编号", "姓名", "乡镇（街道）", "状态", "最后修改")
 ALERT_CARD = ("QPushButton { text-align: left; padding: 8px 14px; font-size: 11pt; color: #9b1c1c; font-weight: bold;"
@@ -29,17 +30,16 @@ ALERT_CARD = ("QPushButton { text-align: left; padding: 8px 14px; font-size: 11p
               "QPushButton:checked { background: #f6c9c9; border: 1px solid #9b1c1c; }")
 
 
-class HomePage(QWidget):
+class HomePage(Page):
     """The counts run over the whole register (about half a second at 100,000 households), so they and the
-    first list are loaded on a worker thread: the window is usable at once, the cards say 计算中… until then."""
+    first list are loaded on a worker thread: the window is usable at once, the cards say 计算中… until then.
+    Every change told anywhere may move a count: the page listens to them all."""
 
-    open_requested = Signal(int)
-    item_requested = Signal(str, int)   # a worklist row that is not an archive: (page key, id)
+    listens_to = Events.NAMES
     loaded = Signal()                   # the counts (and the current list) are on screen
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.current = worklists.WORKLISTS[0].key
         self.counts: dict[str, int] | None = None   # None until the first load arrives
         self._loading = False
@@ -87,7 +87,18 @@ class HomePage(QWidget):
         for w in worklists.WORKLISTS:
             self.cards[w.key].setText(f"{w.title}\n" + self.tr("计算中…"))
         self._title(self.current)
-        self.refresh()
+
+    def load(self) -> None:
+        """Count again, unless a count is running: then one more round follows it only if a change arrived
+        after it began (the worklists are not counted twice at once)."""
+        if self._loading:
+            self._again = self._again or self.stale
+            self.stale = False
+            return
+        super().load()
+
+    def busy(self) -> bool:
+        return self._loading
 
     def refresh(self) -> None:
         """Count every worklist and load the current one on a worker thread; the cards fill in when done."""
@@ -166,4 +177,4 @@ class HomePage(QWidget):
         if hid is not None and opens != "household":
             self.item_requested.emit(opens, int(hid))
         elif hid is not None:
-            self.open_requested.emit(int(hid))
+            self.household_requested.emit(int(hid))

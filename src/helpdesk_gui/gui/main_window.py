@@ -27,6 +27,7 @@ from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.admin import settings as core_settings
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.page import Page
 
 if TYPE_CHECKING:
     from helpdesk_gui.gui.household.editor import HouseholdEditor
@@ -35,19 +36,23 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class PageSpec:
     """A page of the window. ``factory`` is ``"package.module:Class"`` (the module is imported the first time
-    the page is shown, so the window starts without loading every feature) or a callable ``factory(ctx)``."""
+    the page is shown, so the window starts without loading every feature) or a callable ``factory(ctx)``.
+    Either makes a ``Page`` (``gui/page.py``)."""
 
     key: str
     title: str
     permission: str
-    factory: str | Callable[[AppContext], QWidget]
+    factory: str | Callable[[AppContext], Page]
 
-    def build(self, ctx: AppContext) -> QWidget:
+    def build(self, ctx: AppContext) -> Page:
         if callable(self.factory):
-            return self.factory(ctx)
-        module, _, name = self.factory.partition(":")
-        page_class: Callable[[AppContext], QWidget] = getattr(importlib.import_module(module), name)
-        return page_class(ctx)
+            page = self.factory(ctx)
+        else:
+            module, _, name = self.factory.partition(":")
+            page = getattr(importlib.import_module(module), name)(ctx)
+        if not isinstance(page, Page):
+            raise TypeError(f"page {self.key} is not a Page")
+        return page
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -67,15 +72,15 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("settings", "系统设置", "settings.edit", "helpdesk_gui.gui.settings.page:SettingsPage"),
 )
 
-class _Pages(Mapping[str, QWidget]):
+class _Pages(Mapping[str, Page]):
     """The pages the user may open, each built the first time it is needed (a quick start)."""
 
-    def __init__(self, order: list[str], build: Callable[[str], QWidget]) -> None:
+    def __init__(self, order: list[str], build: Callable[[str], Page]) -> None:
         self.order = order
-        self.built: dict[str, QWidget] = {}
+        self.built: dict[str, Page] = {}
         self._build = build
 
-    def __getitem__(self, key: str) -> QWidget:
+    def __getitem__(self, key: str) -> Page:
         if key not in self.order:
             raise KeyError(key)
         if key not in self.built:
@@ -101,7 +106,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.editors: dict[int, HouseholdEditor] = {}
-        self.setWindowTitle(self.tr("帮扶中心工作台 — {union}").format(union=ctx.union_name()))
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
         self.nav.setStyleSheet("QListWidget { font-size: 12pt; } QListWidget::item { padding: 10px 8px; }")
@@ -139,6 +143,7 @@ class MainWindow(QMainWindow):
         if before:
             self.statusBar().showMessage(self.tr("上次登录：{t}").format(t=str(before)[:16].replace("T", " ")), 15000)
         self.update_status()
+        ctx.events.settings_changed.connect(self.update_status)   # the union's name, the county code
         self._size_timer = QTimer(self)
         self._size_timer.setInterval(60_000)
         self._size_timer.timeout.connect(self.update_status)
@@ -167,22 +172,15 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.show_page("home")
 
-    # ---- pages
-    def _build_page(self, key: str) -> QWidget:
+    # ---- pages (the lifecycle is in gui/page.py)
+    def _build_page(self, key: str) -> Page:
         page = self._specs[key].build(self.ctx)
         self.stack.addWidget(page)
-        if key == "register":
-            page.open_requested.connect(self.open_household)  # type: ignore[attr-defined]
-            page.new_requested.connect(self.new_household)  # type: ignore[attr-defined]
-            page.life_requested.connect(self.archive_life)  # type: ignore[attr-defined]
-        elif key == "home":
-            page.open_requested.connect(self.open_household)  # type: ignore[attr-defined]
-            self.ctx.events.household_saved.connect(lambda _i: page.refresh())  # type: ignore[attr-defined]
-            page.item_requested.connect(self.open_worklist_item)  # type: ignore[attr-defined]
-        if key == "backup":
-            page.restored.connect(self._after_restore)  # type: ignore[attr-defined]
-        if key in ("reception", "services", "applications", "exchange"):
-            page.household_requested.connect(self.open_household)  # type: ignore[attr-defined]
+        page.household_requested.connect(self.open_household)
+        page.new_household_requested.connect(self.new_household)
+        page.life_requested.connect(self.archive_life)
+        page.item_requested.connect(self.open_worklist_item)
+        page.restored.connect(self._after_restore)
         return page
 
     def show_page(self, key: str) -> bool:
@@ -194,31 +192,18 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
-        key = self.pages.order[row]
-        fresh = key not in self.pages.built
-        page = guarded(self, self.pages.__getitem__, key)
+        page: Page | None = guarded(self, self.pages.__getitem__, self.pages.order[row])
         if page is None:
             return
+        for other in self.pages.built.values():
+            other.on_screen = other is page
         self.stack.setCurrentWidget(page)
-        refresh = getattr(page, "refresh", None)
-        if refresh is not None and key != "home" and not fresh:
-            guarded(self, refresh)
+        guarded(self, page.load)
 
     def open_worklist_item(self, page_key: str, item_id: int) -> None:
-        """A home-page worklist row that is not an archive: show it on its page (reception entry, pair)."""
-        if not self.show_page(page_key):
-            return
-        page = self.pages[page_key]
-        if page_key == "reception":
-            page.select_entry(item_id)  # type: ignore[attr-defined]
-        elif page_key == "visits":
-            page.show_pair(item_id)  # type: ignore[attr-defined]
-        elif page_key == "applications":
-            page.show_application(item_id)  # type: ignore[attr-defined]
-        elif page_key == "exchange":
-            page.show_conflict(item_id)  # type: ignore[attr-defined]
-        elif page_key == "mutual":
-            page.show_claim(item_id)  # type: ignore[attr-defined]
+        """A worklist row that is not an archive: show it on its page (a reception entry, a pair …)."""
+        if self.show_page(page_key):
+            guarded(self, self.pages[page_key].open_item, item_id)
 
     def current_page_key(self) -> str:
         page = self.stack.currentWidget()
@@ -249,8 +234,8 @@ class MainWindow(QMainWindow):
     def archive_life(self, household_id: int) -> None:
         from helpdesk_gui.gui.household.life import ArchiveLifeDialog
         dialog = guarded(self, ArchiveLifeDialog, self.ctx, household_id, self)
-        if dialog is not None and dialog.exec() == QDialog.DialogCode.Accepted:
-            self.ctx.events.household_saved.emit(household_id)
+        if dialog is not None:
+            dialog.exec()  # the dialog tells of the change
 
     def change_password(self) -> bool:
         from helpdesk_gui.gui.password import PasswordDialog
@@ -262,6 +247,7 @@ class MainWindow(QMainWindow):
         from helpdesk_gui.core.access.auth import ROLE_LABELS
         roles = "、".join(ROLE_LABELS.get(r, r) for r in sorted(self.ctx.actor.roles))
         ro = self.tr("（只读）") if self.ctx.readonly else ""
+        self.setWindowTitle(self.tr("帮扶中心工作台 — {union}").format(union=self.ctx.union_name()))
         self.user_label.setText(self.tr("用户：{name}（{roles}）").format(name=self.ctx.actor.display_name, roles=roles) + ro)
         self.county_label.setText(self.tr("{union}  区划代码 {code}").format(union=self.ctx.union_name(),
                                                                        code=self.ctx.county_code()))
@@ -321,9 +307,8 @@ class MainWindow(QMainWindow):
             if not editor.close():
                 event.ignore()
                 return
-        register_page = self.pages.built.get("register")
-        if register_page is not None:
-            register_page.save_state()  # type: ignore[attr-defined]
+        for page in self.pages.built.values():
+            guarded(self, page.save_state)
         s = self.ctx.qsettings()
         s.setValue("main/geometry", self.saveGeometry())
         s.setValue("main/state", self.saveState())

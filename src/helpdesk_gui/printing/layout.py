@@ -15,7 +15,7 @@ from typing import Any
 from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.printing.expr import Env, Expr
 from helpdesk_gui.printing.fonts import HEI, SONG, Metrics
-from helpdesk_gui.printing.template import (
+from helpdesk_gui.printing.form import (
     MM,
     Block,
     Form,

@@ -23,7 +23,7 @@ from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import members as mutual_members
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.core.mutual.claims import ReceiptDraft
 
@@ -118,7 +118,7 @@ def _live(db: Database, c: dict[str, Any]) -> dict[str, Any]:
     """A claim waiting for approval: the calculation as it would be approved now, or why it cannot be."""
     receipts = [ReceiptDraft(r["kind"], r["receipt_no"], r["receipt_date"], int(r["total_fen"]), int(r["insurance_fen"]),
                              int(r["self_fen"]), r["hospital"]) for r in c["receipts"]]
-    years = mutual.consecutive_years(db, int(c["member_id"]), c["period"])
+    years = mutual_members.consecutive_years(db, int(c["member_id"]), c["period"])
     try:
         result = mutual_claims.preview(db, int(c["plan_id"]), int(c["member_id"]), receipts, claim_id=int(c["id"]))
     except HelpdeskError as e:

@@ -25,9 +25,10 @@ from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.ledger import rosters
 from helpdesk_gui.printing import fonts, sources
 from helpdesk_gui.printing.expr import Env
+from helpdesk_gui.printing.form import Form
 from helpdesk_gui.printing.layout import Layout, Page
 from helpdesk_gui.printing.sources import Selection
-from helpdesk_gui.printing.template import Form, TemplateError
+from helpdesk_gui.printing.template import TemplateError
 
 Progress = Callable[[int, int], None]
 

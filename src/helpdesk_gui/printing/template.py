@@ -1,10 +1,11 @@
 """Form templates: one TOML file per form in ``forms/`` (schema in the README, section 打印表格).
 
 A template is read with the standard library's ``tomllib``, checked key by key and compiled into
-the frozen dataclasses below. Anything wrong (bad TOML, an unknown key, a wrong type, an unknown
-data item or filter, a field wider than its grid) raises ``TemplateError`` naming the file and
-the key, in Chinese. A county adapts a form by copying its file into ``<数据文件夹>/forms/`` and
-editing it there (the same file name replaces the bundled form; a new name adds a form).
+the frozen dataclasses of ``printing.form``. Anything wrong (bad TOML, an unknown key, a wrong
+type, an unknown data item or filter, a field wider than its grid) raises ``TemplateError``
+naming the file and the key, in Chinese. A county adapts a form by copying its file into
+``<数据文件夹>/forms/`` and editing it there (the same file name replaces the bundled form; a new
+name adds a form): ``form_files``, ``list_forms`` and ``find`` look in both places.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,25 @@ from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.base.paths import resource
 from helpdesk_gui.printing import fonts
 from helpdesk_gui.printing.expr import Expr, ExprError
+from helpdesk_gui.printing.form import (
+    ALIGNS,
+    MM,
+    Block,
+    Column,
+    Form,
+    GridBlock,
+    GridCell,
+    Level,
+    LineBlock,
+    OpinionsBlock,
+    ParagraphBlock,
+    SignaturesBlock,
+    SpacerBlock,
+    TableBlock,
+    TextBlock,
+    Total,
+)
 from helpdesk_gui.printing.sources import PAGE_KEYS, SOURCES, Source
-
-MM = 72 / 25.4
-A4 = (210 * MM, 297 * MM)
-ALIGNS = ("left", "center", "right")
 
 
 class TemplateError(HelpdeskError):
@@ -47,144 +62,6 @@ class FormNotFound(HelpdeskError):
 
     def __init__(self, name: str, known: Iterable[str]) -> None:
         super().__init__(f"没有表格“{name}”。可打印的表格：{'、'.join(known)}（helpdesk print --list 列出全部）。")
-
-
-# ----------------------------------------------------------------------------- the compiled form
-
-@dataclass(frozen=True)
-class GridCell:
-    col: int
-    span: int
-    kind: str               # "label" | "value" | "heading"
-    expr: Expr
-    align: str
-    min_height: float       # points
-
-
-@dataclass(frozen=True)
-class GridBlock:
-    widths: tuple[float, ...]
-    rows: tuple[tuple[GridCell, ...], ...]
-    min_row_height: float
-    size: float
-
-
-@dataclass(frozen=True)
-class Column:
-    title: Expr
-    value: Expr
-    width: float
-    align: str
-
-
-@dataclass(frozen=True)
-class Total:
-    label: Expr
-    span: int               # the label covers the first ``span`` columns
-    column: int             # 0-based column that shows the sum
-    sum_key: str
-    fmt: str                # "yuan" | "int"
-    page_label: str         # "" or the label of a subtotal row at the foot of each page
-
-
-@dataclass(frozen=True)
-class TableBlock:
-    rows_key: str
-    columns: tuple[Column, ...]
-    min_rows: int
-    fill_page: bool
-    size: float
-    header_size: float
-    row_height: float
-    total: Total | None
-    empty_text: str
-
-
-@dataclass(frozen=True)
-class TextBlock:
-    label: Expr
-    value: Expr
-    label_width: float      # 0: the label is a heading line inside the box
-    min_height: float
-    size: float
-
-
-@dataclass(frozen=True)
-class Level:
-    title: Expr
-    opinion: Expr
-    sign: Expr
-    seal: Expr
-    date: Expr
-
-
-@dataclass(frozen=True)
-class OpinionsBlock:
-    levels: tuple[Level, ...]
-    label_width: float
-    height: float
-    size: float
-
-
-@dataclass(frozen=True)
-class SignaturesBlock:
-    items: tuple[Expr, ...]
-    size: float
-    space_before: float
-
-
-@dataclass(frozen=True)
-class ParagraphBlock:
-    text: Expr
-    font: str
-    size: float
-    align: str
-    indent: float           # characters of first-line indent
-    space_before: float
-    space_after: float
-
-
-@dataclass(frozen=True)
-class LineBlock:
-    left: Expr
-    center: Expr
-    right: Expr
-    font: str
-    size: float
-
-
-@dataclass(frozen=True)
-class SpacerBlock:
-    height: float
-
-
-Block = GridBlock | TableBlock | TextBlock | OpinionsBlock | SignaturesBlock | ParagraphBlock | LineBlock | SpacerBlock
-
-
-@dataclass(frozen=True)
-class Form:
-    key: str
-    path: Path
-    name: str               # the form's name in lists (the title may contain data)
-    title: Expr
-    subtitle: Expr
-    description: str
-    source: Source
-    landscape: bool
-    margins: tuple[float, float, float, float]   # top, right, bottom, left (points)
-    size: float
-    title_size: float
-    header: LineBlock | None
-    footer: LineBlock
-    blocks: tuple[Block, ...]
-    public: bool
-    repeat_title: bool
-    order: int = 100        # place in lists of forms
-
-    @property
-    def page_size(self) -> tuple[float, float]:
-        return (A4[1], A4[0]) if self.landscape else A4
-
 
 
 # ----------------------------------------------------------------------------- reading

@@ -3,7 +3,9 @@
 Valid ID numbers (unique across the register), Chinese names with surname readings, families
 with spouses, children and parents, incomes and rigid expenses that agree with the category,
 employers with their condition, townships, exited and cancelled archives, and payments.
-Same seed and same day, same data. Written with ``executemany`` in one transaction.
+Same seed and same day, same data. Every derived column (pinyin, reversed numbers, 家庭月人均收入,
+the income test's figure and suggestion) comes from ``core.register.derive``, as for a household
+saved in the editor; written with ``executemany`` in one transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlite_utils import Database
 from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import settings
-from helpdesk_gui.core.base import ids, pinyin
+from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.db import get_meta, now_iso, scalar, write
 from helpdesk_gui.core.demo import ledger as ledger_demo
 from helpdesk_gui.core.demo import mutual as mutual_demo
@@ -38,8 +40,8 @@ from helpdesk_gui.core.demo.vocabulary import (
     People,
     weighted,
 )
+from helpdesk_gui.core.register import derive
 from helpdesk_gui.core.register import households as register
-from helpdesk_gui.core.register.eligibility import per_capita_month
 
 
 def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, today: _dt.date | None = None,
@@ -90,7 +92,9 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
         serials = {str(p): int(n) for p, n in db.execute("SELECT prefix, last_serial FROM archive_serials")}
         next_id = int(scalar(db, "SELECT coalesce(max(id), 0) FROM households")) + 1
         next_record = int(scalar(db, "SELECT coalesce(max(id), 0) FROM assistance_records")) + 1
-        h_cols = ["id", "sender_code", "archive_no", "archive_type", "status", "exit_reason", "category", "category_suggested", "name", "name_pinyin", "name_initials", "gender", "ethnicity", "political", "id_number", "id_rev", "birth_date", "health", "disability_type", "work_status", "model_worker", "phone", "phone_rev", "employer_id", "marital", "hukou_type", "is_union_member", "is_migrant", "org_unit_id", "township", "address", "hukou_region_code", "housing_type", "housing_area_m2", "medical_insurance", "single_parent", "zero_employment", "self_help_ability", "bank_name", "bank_branch", "bank_account", "cause_main", "causes_secondary", "family_size", "income_from", "income_to", "annual_income_fen", "rigid_expense_fen", "per_capita_month_fen", "created_date", "exit_date", "last_review_date", "created_at", "updated_at"]
+        h_cols = ["id", "sender_code", "archive_no", "archive_type", "status", "exit_reason", "category", "category_suggested", "name", "name_pinyin", "name_initials", "gender", "ethnicity", "political", "id_number", "id_rev", "birth_date", "health", "disability_type", "work_status", "model_worker", "phone", "phone_rev", "employer_id", "marital", "hukou_type", "is_union_member", "is_migrant", "org_unit_id", "township", "address", "hukou_region_code", "housing_type", "housing_area_m2", "medical_insurance", "single_parent", "zero_employment", "self_help_ability", "bank_name", "bank_branch", "bank_account", "cause_main", "causes_secondary", "family_size", "income_from", "income_to", "annual_income_fen", "rigid_expense_fen", "per_capita_month_fen", "income_test_month_fen", "created_date", "exit_date", "last_review_date", "created_at", "updated_at"]
+        at = {c: i for i, c in enumerate(h_cols)}
+        rules = derive.RulesBook(db, today)
         m_cols = ["household_id", "ord", "name", "relation", "id_number", "birth_date", "gender", "health", "identity", "school_or_employer", "monthly_income_fen"]
         a_cols = ["sender_code", "record_no", "household_id", "project", "fund_source", "amount_fen", "paid_date", "method", "approver", "remarks", "origin", "created_at"]
         h_rows: list[tuple[Any, ...]] = []
@@ -119,7 +123,6 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
             idn = people.id_for(birth, sex)
             surname = people.surname()
             name = surname + people.given(sex)
-            full, initials = pinyin.keys(name)
             created = today - _dt.timedelta(days=rng.randrange(30, 365 * 8))
             year = created.year
             prefix = f"{county}{year}"
@@ -166,7 +169,6 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
             if category == "3":
                 rigid = rng.randrange(2000000, 8000000, 100)
             annual = target_pc * size * 12 + rigid
-            pc = per_capita_month(annual, rigid, size)
             cause_main = {"1": rng.choice("1236"), "2": rng.choice(["3", "6", "9", "2", "5"]),
                           "3": rng.choice("678")}[category]
             secondary = rng.sample([c for c in ("1", "2", "3", "4", "5", "6", "9") if c != cause_main],
@@ -187,12 +189,12 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
             if review and review < created:
                 review = None
             updated = max(created, review or created)
-            h_rows.append((
+            h_row: list[Any] = [
                 hid, county, archive_no, "2" if work_status == "8" else weighted(rng, [("1", 90), ("3", 10)]), status,
-                exit_reason, category, category, name, full, initials, sex,
+                exit_reason, category, None, name, "", "", sex,
                 "01" if rng.random() < 0.8 else rng.choice(["03", "07", "08", "14", "21"]),
-                weighted(rng, [("4", 80), ("1", 15), ("2", 5)]), idn, idn[::-1], birth.isoformat(), health,
-                "4" if health == "19" else None, work_status, "0" if rng.random() < 0.98 else "3", phone, phone[::-1],
+                weighted(rng, [("4", 80), ("1", 15), ("2", 5)]), idn, "", birth.isoformat(), health,
+                "4" if health == "19" else None, work_status, "0" if rng.random() < 0.98 else "3", phone, "",
                 employer, "2" if spouse else rng.choice("134"), rng.choice("12"), 1 if rng.random() < 0.9 else 0,
                 1 if work_status == "8" else 0, rng.choice(org_ids), township, address,
                 idn[:6], weighted(rng, [("1", 30), ("2", 20), ("7", 25), ("5", 10), ("6", 10), ("9", 5)]),
@@ -200,13 +202,22 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
                 1 if not spouse and members else 0, 1 if work_status in ("3", "9") and not any(
                     m[6] for m in members) else 0, 1 if rng.random() < 0.6 else 0, bank, f"{township}支行", account,
                 cause_main, ",".join(secondary), size, (created - _dt.timedelta(days=365)).isoformat(),
-                (created - _dt.timedelta(days=1)).isoformat(), annual, rigid, pc, created.isoformat(),
+                (created - _dt.timedelta(days=1)).isoformat(), annual, rigid, 0, 0, created.isoformat(),
                 exit_date.isoformat() if exit_date else None, review.isoformat() if review else None,
-                stamp, f"{updated.isoformat()}T09:00:00+08:00"))
+                stamp, f"{updated.isoformat()}T09:00:00+08:00"]
+            people_of: list[dict[str, Any]] = []
             for order, (relation, m_name, m_sex, m_birth, ident, school, income) in enumerate(members):
                 m_id = people.id_for(m_birth, m_sex, idn[:6]) if m_birth.year < today.year else ""
+                m_health = "1" if rng.random() < 0.85 else "2"
                 m_rows.append((hid, order, m_name, relation, m_id, m_birth.isoformat(), m_sex,
-                               "1" if rng.random() < 0.85 else "2", ident, school, income))
+                               m_health, ident, school, income))
+                people_of.append({"name": m_name, "id_number": m_id, "birth_date": m_birth.isoformat(),
+                                  "gender": m_sex, "health": m_health, "identity": ident, "monthly_income_fen": income})
+            own = {"name": name, "id_number": idn, "phone": phone, "hukou_region_code": h_row[at["hukou_region_code"]],
+                   "family_size": size, "annual_income_fen": annual, "rigid_expense_fen": rigid}
+            for column, value in derive.derive(own, people_of, rules, on=today).columns().items():
+                h_row[at[column]] = value
+            h_rows.append(tuple(h_row))
             if status in ("active", "exited"):
                 for _ in range(weighted(rng, [(0, 20), (1, 40), (2, 30), (3, 10)])):
                     project = weighted(rng, [("1", 40), ("4", 30), ("3", 15), ("2", 10), ("5", 5)])

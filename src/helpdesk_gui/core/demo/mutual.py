@@ -28,7 +28,8 @@ from helpdesk_gui.core.demo.vocabulary import (
     SURNAMES,
     People,
 )
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.core.mutual.rule import History, Receipt, compute
 
@@ -43,7 +44,7 @@ def _day_in(rng: random.Random, first: _dt.date, last: _dt.date) -> _dt.date:
 def generate(db: Database, *, seed: int, today: _dt.date, county: str, households: int) -> dict[str, int]:
     if scalar(db, "SELECT count(*) FROM mutual_plans"):
         return {}
-    fund = mutual.default_fund(db)
+    fund = mutual_plans.default_fund(db)
     if fund is None:
         return {}
     rng = random.Random(seed * 104_729 + 11)
@@ -58,12 +59,12 @@ def generate(db: Database, *, seed: int, today: _dt.date, county: str, household
     plan_ids: dict[int, int] = {}
     plans: dict[int, dict[str, Any]] = {}
     for year in years:
-        values = mutual._plan_values(mutual.default_draft(db, year))
+        values = mutual_plans._plan_values(mutual_plans.default_draft(db, year))
         cols = [*values, "created_by", "created_at", "updated_at"]
         cur = db.execute(f"INSERT INTO mutual_plans ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                          [*values.values(), FINANCE, stamp, stamp])
         plan_ids[year] = int(cur.lastrowid or 0)
-        plans[year] = mutual.get_plan(db, plan_ids[year])
+        plans[year] = mutual_plans.get_plan(db, plan_ids[year])
 
     # units and members
     n_units = max(6, min(120, households // 800))
@@ -136,7 +137,7 @@ def generate(db: Database, *, seed: int, today: _dt.date, county: str, household
     by_id = {m[0]: m for m in members}
     for year in years:
         plan = plans[year]
-        rule = mutual.rule_of(plan)
+        rule = mutual_plans.rule_of(plan)
         last_day = min(_dt.date(year, 12, 31), today)
         if last_day < _dt.date(year, 2, 1):
             continue
@@ -171,7 +172,7 @@ def generate(db: Database, *, seed: int, today: _dt.date, county: str, household
         age = (today - c["submitted"]).days
         status = "draft" if age < 10 else ("rejected" if rng.random() < 0.04 else "approved")
         decided = min(c["submitted"] + _dt.timedelta(days=rng.randint(3, 9)), today)
-        years_in = mutual._run(paid_years[c["member"]], c["year"], by_id[c["member"]][5], first_year)
+        years_in = mutual_members._run(paid_years[c["member"]], c["year"], by_id[c["member"]][5], first_year)
         h: list[int] = history[(c["year"], c["member"])]
         result = compute(c["rule"], [Receipt(r[4], r[5], r[6]) for r in c["receipts"]],
                          History(years_in, h[0], h[1], h[2]))

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from helpdesk_gui.core.admin import settings, workdays
 from helpdesk_gui.core.casework import reception
 from helpdesk_gui.core.db import now_iso, scalar
+from helpdesk_gui.core.demo.vocabulary import weighted
 
 MATTERS = {
     "help": ["家中老人住院，医疗费负担重，请求救助", "下岗后一直未找到工作，生活困难", "孩子考上大学，学费有困难",
@@ -42,16 +43,6 @@ COUNTERPARTS = ("云岭建筑有限公司", "金马纺织厂", "龙泉物业管�
 JOBS = ("保洁员", "保安", "仓库管理员", "家政服务员", "超市理货员", "餐厅服务员", "快递分拣员", "电焊工")
 COURSES = ("家政服务", "育婴员", "电工", "中式烹调", "养老护理", "电子商务", "汽车维修", "美容美发")
 VISIT_PEOPLE = ("县总工会主席", "县总工会副主席", "帮扶中心主任", "县总工会机关干部", "乡镇工会主席")
-
-
-def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
-    total = sum(w for _, w in weighted)
-    x = rng.random() * total
-    for item, w in weighted:
-        x -= w
-        if x < 0:
-            return item
-    return weighted[-1][0]
 
 
 def generate(db: Database, *, seed: int, today: _dt.date, first_household_id: int) -> dict[str, int]:
@@ -89,8 +80,8 @@ def generate(db: Database, *, seed: int, today: _dt.date, first_household_id: in
     entry_ids: list[tuple[int, _dt.date, str]] = []
     for i, received in enumerate(received_days):
         eid = next_entry + i
-        kind = _pick(rng, [("help", 40), ("consult", 30), ("rights", 15), ("complaint", 5), ("other", 10)])
-        channel = _pick(rng, [("visit", 55), ("phone", 25), ("letter", 12), ("online", 8)])
+        kind = weighted(rng, [("help", 40), ("consult", 30), ("rights", 15), ("complaint", 5), ("other", 10)])
+        channel = weighted(rng, [("visit", 55), ("phone", 25), ("letter", 12), ("online", 8)])
         linked: tuple[int, str, str, str, str, str] | None = (
             active[rng.randrange(len(active))] if active and rng.random() < 0.6 else None)
         name = linked[1] if linked else rng.choice("王李张刘陈杨黄赵吴周") + rng.choice(("师傅", "女士", "先生", "大姐"))
@@ -197,7 +188,7 @@ def generate(db: Database, *, seed: int, today: _dt.date, first_household_id: in
     n_cases = max(len(hh) // 25, 2)
     rights_entries = [e for e in entry_ids if e[2] == "rights"]
     for opened in sorted(recent(730) for _ in range(n_cases)):
-        kind = _pick(rng, [("legal", 25), ("wages", 15), ("job", 30), ("training", 20), ("dibao", 10)])
+        kind = weighted(rng, [("legal", 25), ("wages", 15), ("job", 30), ("training", 20), ("dibao", 10)])
         person: tuple[int, str, str, str, str, str] | None = (
             active[rng.randrange(len(active))] if active and rng.random() < 0.6 else None)
         reception_id = None
@@ -215,7 +206,7 @@ def generate(db: Database, *, seed: int, today: _dt.date, first_household_id: in
         done_on: _dt.date | None = opened + _dt.timedelta(days=rng.randrange(7, 120))
         if done_on is not None and done_on > today:
             done_on = None
-        outcome = _pick(rng, [("success", 70), ("partial", 10), ("failed", 15), ("withdrawn", 5)]) if done_on else None
+        outcome = weighted(rng, [("success", 70), ("partial", 10), ("failed", 15), ("withdrawn", 5)]) if done_on else None
         if kind in ("job", "training", "dibao") and outcome == "partial":
             outcome = "success"
         amount = 0

@@ -6,9 +6,12 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import random
-from typing import Any
+from collections.abc import Sequence
+from typing import TypeVar
 
 from helpdesk_gui.core.base import ids
+
+T = TypeVar("T")
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单解")
@@ -32,7 +35,8 @@ PROJECT_AMOUNTS = {"1": (100000, 300000), "2": (200000, 1000000), "3": (150000, 
                    "5": (50000, 200000)}
 
 
-def weighted(rng: random.Random, items: list[tuple[Any, int]]) -> Any:
+def weighted(rng: random.Random, items: Sequence[tuple[T, int]]) -> T:
+    """One of ``items`` (item, weight), chosen with probability proportional to its weight."""
     total = sum(w for _, w in items)
     x = rng.random() * total
     for item, w in items:

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from helpdesk_gui.core.admin import policy, settings, workdays
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.db import now_iso, rows, scalar
+from helpdesk_gui.core.demo.vocabulary import weighted
 from helpdesk_gui.core.workflow import caps
 
 CLERK, REVIEWER, APPROVER, DIRECTOR = "demo_clerk", "demo_reviewer", "demo_approver", "demo_director"
@@ -33,15 +34,6 @@ APP_COLS = ("id", "app_no", "household_id", "kind", "project", "status", "benefi
 STEP_COLS = ("application_id", "action", "from_status", "to_status", "on_date", "at", "by_user", "opinion", "data")
 FINDINGS = ("家中陈设简陋，主要劳动力下岗，子女在读，情况属实", "户主患病长期服药，配偶打零工，收入不稳定，情况属实",
             "住房为单位旧公房，家庭人口与申报一致，收入情况属实", "经走访邻居和社区核实，家庭困难情况属实")
-
-
-def _pick(rng: random.Random, items: list[tuple[str, int]]) -> str:
-    x = rng.random() * sum(w for _, w in items)
-    for item, w in items:
-        x -= w
-        if x < 0:
-            return item
-    return items[-1][0]
 
 
 class _Writer:
@@ -225,9 +217,9 @@ def _project_apps(w: _Writer, rng: random.Random, db: Database, hh: list[dict[st
     details = {int(r["id"]): r for r in rows(db, "SELECT * FROM households WHERE id IN (" + ",".join(
         str(int(h["id"])) for h in chosen) + ")")} if chosen else {}
     for i, h in enumerate(chosen):
-        state = PROJECT_STATES[i][0] if i < len(PROJECT_STATES) else _pick(rng, PROJECT_STATES)
+        state = PROJECT_STATES[i][0] if i < len(PROJECT_STATES) else weighted(rng, PROJECT_STATES)
         cat = h["category"] or "1"
-        project = _pick(rng, [("1", 35), ("2", 20), ("3", 15), ("4", 20), ("5", 10)] if cat != "3" else
+        project = weighted(rng, [("1", 35), ("2", 20), ("3", 15), ("4", 20), ("5", 10)] if cat != "3" else
                         [("1", 60), ("4", 25), ("5", 15)])
         if state == "second":
             project, cat = ("2", cat) if cat == "1" else ("5", cat)

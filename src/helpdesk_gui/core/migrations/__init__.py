@@ -16,6 +16,7 @@ from helpdesk_gui.core.migrations.m0003_exchange import m0003_exchange
 from helpdesk_gui.core.migrations.m0005_ledger import m0005_ledger
 from helpdesk_gui.core.migrations.m0006_reception import m0006_reception
 from helpdesk_gui.core.migrations.m0007_mutual import m0007_mutual
+from helpdesk_gui.core.migrations.m0008_derive import m0008_derive
 
 #: The ordered migrations. The schema version is the number of migrations applied.
 MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
@@ -25,6 +26,7 @@ MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("0005_ledger", m0005_ledger),
     ("0006_reception", m0006_reception),
     ("0007_mutual", m0007_mutual),
+    ("0008_derive", m0008_derive),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,1 +1,2 @@
-"""职工医疗互助: plans, units, members and contributions (scheme), claims and the rule, quarterly settlements."""
+"""职工医疗互助: plans, units and members, enrolment, contributions, claims and the rule, quarterly
+settlements (settle) and the reports' workbooks (xlsx)."""

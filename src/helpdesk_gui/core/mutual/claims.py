@@ -30,7 +30,8 @@ from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
 from helpdesk_gui.core.db.where import Where
 from helpdesk_gui.core.ledger import posting as ledger
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual.rule import History, Receipt, Result, compute
 
 LIVE = ("draft", "approved", "settled")
@@ -119,14 +120,14 @@ def history(db: Database, plan: dict[str, Any], member_id: int, *, exclude_claim
     assert s is not None
     advances = tuple((str(a["advance_no"]), int(a["open_fen"])) for a in open_advances(db, member_id,
                                                                                        exclude_claim=exclude_claim))
-    return History(mutual.consecutive_years(db, member_id, plan["period"]), int(s["paid"]), int(s["ins"]),
+    return History(mutual_members.consecutive_years(db, member_id, plan["period"]), int(s["paid"]), int(s["ins"]),
                    int(s["rehab"]), advances)
 
 
 def _require_paid(db: Database, plan: dict[str, Any], member_id: int) -> None:
     e = row(db, "SELECT contribution_id FROM mutual_enrolments WHERE plan_id = ? AND member_id = ?",
             [plan["id"], member_id])
-    m = mutual.get_member(db, member_id)
+    m = mutual_members.get_member(db, member_id)
     if e is None:
         raise StateError(f"{m['name']} 没有参加 {plan['period']} 年度医疗互助，不能报销。")
     if e["contribution_id"] is None:
@@ -136,9 +137,9 @@ def _require_paid(db: Database, plan: dict[str, Any], member_id: int) -> None:
 def preview(db: Database, plan_id: int, member_id: int, receipts: Sequence[ReceiptDraft], *,
             claim_id: int | None = None) -> Result:
     """The reimbursement as it would be approved now (nothing written)."""
-    plan = mutual.get_plan(db, plan_id)
+    plan = mutual_plans.get_plan(db, plan_id)
     checked = check_receipts(db, plan, member_id, receipts, claim_id=claim_id)
-    return compute(mutual.rule_of(plan), [Receipt(r.total_fen, r.insurance_fen, r.self_fen) for r in checked],
+    return compute(mutual_plans.rule_of(plan), [Receipt(r.total_fen, r.insurance_fen, r.self_fen) for r in checked],
                    history(db, plan, member_id, exclude_claim=claim_id))
 
 
@@ -159,8 +160,8 @@ def create_claim(db: Database, actor: Actor, plan_id: int, member_id: int, recei
     actor.require("mutual.claim")
     on = submitted_on or _dt.date.today()
     with write(db):
-        plan = mutual.get_plan(db, plan_id)
-        mutual.require_open(plan, "登记报销")
+        plan = mutual_plans.get_plan(db, plan_id)
+        mutual_plans.require_open(plan, "登记报销")
         _require_paid(db, plan, member_id)
         checked = check_receipts(db, plan, member_id, receipts)
         number = f"HZ{on.year}-{_serial(db, 'claim', on.year):04d}"
@@ -180,7 +181,7 @@ def update_claim(db: Database, actor: Actor, claim_id: int, receipts: Sequence[R
         c = _claim_row(db, claim_id)
         if c["status"] != "draft":
             raise StateError(f"报销 {c['claim_no']} 已{_status(db, c)}，不能再修改单据。")
-        plan = mutual.get_plan(db, c["plan_id"])
+        plan = mutual_plans.get_plan(db, c["plan_id"])
         checked = check_receipts(db, plan, c["member_id"], receipts, claim_id=claim_id)
         _write_receipts(db, claim_id, c["member_id"], checked)
         db.execute("UPDATE mutual_claims SET note = ? WHERE id = ?", [note.strip(), claim_id])
@@ -220,10 +221,10 @@ def approve_claim(db: Database, actor: Actor, claim_id: int) -> Result:
             raise StateError(f"报销 {c['claim_no']} 已{_status(db, c)}，不能再审批。")
         if c["created_by"] == actor.username:
             raise StateError("登记报销的人不能审批自己登记的报销，请由另一位审批人审批。")
-        plan = mutual.get_plan(db, c["plan_id"])
+        plan = mutual_plans.get_plan(db, c["plan_id"])
         _require_paid(db, plan, c["member_id"])
         hist = history(db, plan, c["member_id"], exclude_claim=claim_id)
-        result = compute(mutual.rule_of(plan),
+        result = compute(mutual_plans.rule_of(plan),
                          [Receipt(r.total_fen, r.insurance_fen, r.self_fen) for r in receipt_drafts(db, claim_id)], hist)
         years = hist.years
         db.execute("UPDATE mutual_claims SET status = 'approved', years = ?, rate_pct = ?, subsidy_fen = ?, rehab_fen = ?, "
@@ -346,13 +347,13 @@ def pay_advance(db: Database, actor: Actor, plan_id: int, member_id: int, amount
     if not approver.can("mutual.approve") or approver.username == actor.username:
         raise ValidationError("批准人", "须为审批人（且不是付款人本人）", approved_by)
     with write(db):
-        plan = mutual.get_plan(db, plan_id)
-        mutual.require_open(plan, "预付")
+        plan = mutual_plans.get_plan(db, plan_id)
+        mutual_plans.require_open(plan, "预付")
         _require_paid(db, plan, member_id)
         cap = plan["advance_cap_fen"]
         if cap is not None and amount_fen > int(cap):
             raise ValidationError("预付金额", f"超过每笔预付最高 {yuan(cap)} 元", yuan(amount_fen))
-        m = mutual.get_member(db, member_id)
+        m = mutual_members.get_member(db, member_id)
         day = ledger.business_date(on, today)
         number = f"YF{day.year}-{_serial(db, 'advance', day.year):04d}"
         posted = ledger.post(db, actor, "payment", day, f"医疗互助大病特殊救助预付 {number} {m['name']}",
@@ -404,10 +405,10 @@ def list_advances(db: Database, *, member_id: int | None = None, open_only: bool
 def member_standing(db: Database, plan_id: int, member_id: int) -> dict[str, Any]:
     """A member as the claim and advance dialogs show them: the member row with ``enrolled`` and ``paid`` in the
     plan, consecutive ``years`` and the advances still open (``advances``, ``open_fen``)."""
-    m = mutual.get_member(db, member_id)
-    plan = mutual.get_plan(db, plan_id)
+    m = mutual_members.get_member(db, member_id)
+    plan = mutual_plans.get_plan(db, plan_id)
     e = row(db, "SELECT contribution_id FROM mutual_enrolments WHERE plan_id = ? AND member_id = ?", [plan_id, member_id])
     advances = open_advances(db, member_id)
     return {**m, "enrolled": e is not None, "paid": e is not None and e["contribution_id"] is not None,
-            "years": mutual.consecutive_years(db, member_id, plan["period"]), "advances": advances,
+            "years": mutual_members.consecutive_years(db, member_id, plan["period"]), "advances": advances,
             "open_fen": sum(int(a["open_fen"]) for a in advances)}

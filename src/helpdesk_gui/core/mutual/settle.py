@@ -25,7 +25,7 @@ from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.core.ledger import reports as ledger_reports
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import plans as mutual_plans
 
 LIMIT = 20
 
@@ -53,7 +53,7 @@ def quarter_label(quarter: str) -> str:
 def pending(db: Database, quarter: str, fund_id: int | None = None) -> list[dict[str, Any]]:
     """Approved claims of the fund not in any settlement, approved by the end of ``quarter``."""
     _first, last = quarter_bounds(quarter)
-    fund_id = fund_id or mutual.default_fund(db)
+    fund_id = fund_id or mutual_plans.default_fund(db)
     return rows(db, """
         SELECT c.id, c.claim_no, c.payable_fen, c.decided_at, m.name, u.name AS unit_name
         FROM mutual_claims c JOIN mutual_plans p ON p.id = c.plan_id JOIN mutual_members m ON m.id = c.member_id
@@ -65,7 +65,7 @@ def pending(db: Database, quarter: str, fund_id: int | None = None) -> list[dict
 def create_settlement(db: Database, actor: Actor, quarter: str, *, fund_id: int | None = None, note: str = "") -> int:
     actor.require("mutual.pay")
     with write(db):
-        fund_id = fund_id or mutual.default_fund(db)
+        fund_id = fund_id or mutual_plans.default_fund(db)
         if fund_id is None:
             raise StateError("没有“职工医疗互助金”资金，请先在资金设置中新建。")
         claims = pending(db, quarter, fund_id)
@@ -280,7 +280,7 @@ def report_claims_paid(db: Database, date_from: str, date_to: str) -> list[dict[
 
 def fund_report(db: Database, plan_id: int) -> dict[str, Any]:
     """The plan year's fund: opening balance, contributions, reimbursements, advances, closing balance."""
-    plan = mutual.get_plan(db, plan_id)
+    plan = mutual_plans.get_plan(db, plan_id)
     first, last = plan["start_date"], plan["end_date"]
     opening = ledger_reports.balances_before(db, first).get(int(plan["fund_id"]), 0)
     sums = {k: int(v) for k, v in db.execute(

@@ -24,7 +24,7 @@ from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base import paths
 from helpdesk_gui.core.db import get_meta, write
 from helpdesk_gui.core.ledger import bank_list
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual import settle as mutual_settle
 
 REPORTS: dict[str, str] = {"members": "会员情况", "contributions": "缴费情况", "claims": "报销支付", "fund": "资金收支"}
@@ -64,7 +64,7 @@ def build(db: Database, key: str, plan_id: int, *, date_from: str | None = None,
     (the plan year when not given)."""
     if key not in REPORTS:
         raise ValueError(key)
-    plan = mutual.get_plan(db, plan_id)
+    plan = mutual_plans.get_plan(db, plan_id)
     union = get_meta(db, "union_name")
     year = f"{plan['period']} 年度"
     if key == "members":

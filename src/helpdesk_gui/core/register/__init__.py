@@ -1,1 +1,1 @@
-"""The register of hardship households: one archive per household (households), search, the income test (eligibility) and scans (attachments)."""
+"""The register of hardship households: one archive per household (households, with what a clerk enters in draft and every computed column in derive), search, the income test (eligibility) and scans (attachments)."""

@@ -6,13 +6,15 @@ new households (address index filled once, other indexes rebuilt once when the b
 compared with the register), updated households with their members replaced, new assistance
 records, held conflicts, 核查结果 flags, policy standards, received allocations and fund
 summaries, the version of each applied household, the history line and one audit row. Any
-failure rolls all of it back. Conflicts are later resolved here too (keep ours / take theirs / edit).
+failure rolls all of it back. Every derived column of a household (pinyin, reversed numbers,
+户口所在地, 家庭月人均收入, the income test's figure and suggestion) comes from
+``core.register.derive`` through ``household_rows``; held conflicts are resolved in ``conflicts``.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
-import operator
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,19 +24,20 @@ from sqlite_utils import Database
 
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import policy
-from helpdesk_gui.core.base import pinyin
-from helpdesk_gui.core.base.errors import NotFoundError, StateError
-from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
+from helpdesk_gui.core.base.errors import StateError
+from helpdesk_gui.core.db import now_iso, scalar, write
 from helpdesk_gui.core.register import households as register
-from helpdesk_gui.core.sync.state import BatchEntry, add_batch, close_conflict, set_sync
+from helpdesk_gui.core.register.derive import RulesBook
+from helpdesk_gui.core.sync.household_rows import (
+    RECORD_FIELDS,
+    Build,
+    employers,
+    known_households,
+    member_dicts,
+    write_members,
+)
+from helpdesk_gui.core.sync.state import BatchEntry, add_batch
 
-#: Household fields a batch may carry besides the plain columns (resolved to ``employer_id``).
-EMPLOYER_FIELDS = ("employer_name", "employer_nature")
-MEMBER_FIELDS = ("name", "relation", "id_number", "birth_date", "health", "identity", "school_or_employer",
-                 "monthly_income_fen")
-RECORD_FIELDS = ("project", "fund_source", "amount_fen", "paid_date", "method", "approver", "remarks")
-_TEXT_DEFAULTS = {"phone": "", "address": "", "bank_name": "", "bank_account": "", "causes_secondary": "",
-                  "school_or_employer": "", "approver": "", "remarks": "", "id_number": "", "monthly_income_fen": 0}
 #: Deferring the other indexes pays when the batch adds at least this share of the rows already there.
 REBUILD_SHARE = 0.5
 
@@ -103,80 +106,6 @@ def indexes_deferred(db: Database, tables: Sequence[str]) -> Iterator[None]:
         db.execute(sql)
 
 
-def _employers(db: Database, wanted: dict[str, str | None]) -> dict[str, int]:
-    """Employer name → id, creating the missing ones (with their 单位性质)."""
-    known = {str(n): int(i) for i, n in db.execute("SELECT id, name FROM employers")}
-    missing = [(n, nat) for n, nat in wanted.items() if n not in known]
-    if missing:
-        db.conn.executemany("INSERT INTO employers (name, nature) VALUES (?, ?)", missing)
-        known = {str(n): int(i) for i, n in db.execute("SELECT id, name FROM employers")}
-    nature_updates = [(nat, known[n]) for n, nat in wanted.items() if nat]
-    if nature_updates:
-        db.conn.executemany("UPDATE employers SET nature = ? WHERE id = ? AND coalesce(nature, '') <> ?",
-                            [(nat, i, nat) for nat, i in nature_updates])
-    return known
-
-
-def _household_columns(fields: Sequence[str]) -> tuple[list[str], Callable[[tuple[Any, ...]], list[Any]]]:
-    """The database columns written for a household and a function building their values."""
-    ix = {f: i for i, f in enumerate(fields) if f}
-    plain = [f for f in fields if f and f not in EMPLOYER_FIELDS and f != "per_capita_month_fen"]
-    cols = list(plain)
-    if "name" in ix:
-        cols += ["name_pinyin", "name_initials"]
-    if "id_number" in ix:
-        cols.append("id_rev")
-    if "phone" in ix:
-        cols.append("phone_rev")
-    has_money = all(f in ix for f in ("family_size", "annual_income_fen", "rigid_expense_fen"))
-    if has_money:
-        cols.append("per_capita_month_fen")
-    has_employer = "employer_name" in ix
-    if has_employer:
-        cols.append("employer_id")
-    plain_ix = [ix[f] for f in plain]
-    take = operator.itemgetter(*plain_ix) if len(plain_ix) > 1 else (lambda v: (v[plain_ix[0]],))
-    defaults = [(k, _TEXT_DEFAULTS[f]) for k, f in enumerate(plain) if f in _TEXT_DEFAULTS]
-    yes_no = [k for k, f in enumerate(plain) if f == "is_migrant"]
-    i_name, i_id, i_phone = ix.get("name"), ix.get("id_number"), ix.get("phone")
-    i_income, i_rigid, i_size = ix.get("annual_income_fen"), ix.get("rigid_expense_fen"), ix.get("family_size")
-    i_employer = ix.get("employer_name")
-    names: dict[str, tuple[str, str]] = {}
-
-    def build(values: tuple[Any, ...], employer_ids: dict[str, int] | None = None) -> list[Any]:
-        out = list(take(values))
-        for k, default in defaults:
-            if out[k] is None:
-                out[k] = default
-        for k in yes_no:
-            if out[k] is not None:
-                out[k] = int(out[k])
-        if i_name is not None:
-            name = values[i_name] or ""
-            keys = names.get(name)
-            if keys is None:
-                keys = names[name] = pinyin.keys(name)
-            out += keys
-        if i_id is not None:
-            out.append((values[i_id] or "")[::-1])
-        if i_phone is not None:
-            out.append((values[i_phone] or "")[::-1])
-        if has_money:
-            out.append(_per_capita(values[i_income], values[i_rigid], values[i_size]))  # type: ignore[index]
-        if has_employer:
-            name = values[i_employer]  # type: ignore[index]
-            out.append(employer_ids.get(name) if (employer_ids is not None and name) else None)
-        return out
-    return cols, build
-
-
-def _per_capita(income: int, rigid: int, size: int) -> int:
-    """``eligibility.per_capita_month`` in integers: (income − rigid) ÷ size ÷ 12, half away from zero."""
-    num, den = income - rigid, size * 12
-    q = (2 * abs(num) + den) // (2 * den)
-    return q if num >= 0 else -q
-
-
 def _allocate(db: Database, county: str, year: int, count: int) -> list[str]:
     """``count`` fresh archive numbers county + year + serial (never reused)."""
     prefix = f"{county}{year}"
@@ -197,8 +126,10 @@ def _allocate(db: Database, county: str, year: int, count: int) -> list[str]:
     return out
 
 
-def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progress | None = None) -> ImportResult:
-    """Write a whole batch in one transaction (or nothing). ``w.entry`` becomes its history line."""
+def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progress | None = None,
+                 today: _dt.date | None = None) -> ImportResult:
+    """Write a whole batch in one transaction (or nothing). ``w.entry`` becomes its history line.
+    ``today``: the day of the income test run on each household written (the rules in force then)."""
     actor.require("exchange.import")
     if w.standards:
         actor.require("policy.edit")
@@ -225,8 +156,14 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                 name = values[ix["employer_name"]]
                 if name:
                     wanted[name] = values[nat] if nat is not None else None
-            employer_ids = _employers(db, wanted)
-        cols, build = _household_columns(fields)
+            employer_ids = employers(db, wanted)
+        on = today or _dt.date.today()
+        build = Build(fields, RulesBook(db, on), on)
+        cols = build.columns
+        i_archive = ix.get("archive_no")
+
+        def members_of(values: Sequence[Any]) -> list[dict[str, Any]]:
+            return member_dicts(w.members.get(values[i_archive], ())) if i_archive is not None else []
         # ---- new households
         if w.new_households:
             existing = int(scalar(db, "SELECT count(*) FROM households"))
@@ -251,7 +188,7 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                 for k in range(lo, hi):
                     values = w.new_households[k]
                     hid = first_id + k
-                    out = [hid, w.sender_code, stamp, *build(values, employer_ids)]  # type: ignore[call-arg]
+                    out = [hid, w.sender_code, stamp, *build(values, employer_ids, members_of(values))]
                     if w.allocate_archive_numbers:
                         number = archive_numbers[k]
                         if "archive_no" in cols:
@@ -276,7 +213,7 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                         "VALUES (?, NULL, ?, ?, ?, ?)",
                         ((hid, v[ix["status"]], w.history_note, stamp, actor.username)
                          for v, hid in zip(w.new_households, archive_of.values(), strict=True)))
-                _write_members(db, w, archive_of)
+                write_members(db, w.members, archive_of)
                 if w.sync:
                     db.conn.executemany(
                         "INSERT OR REPLACE INTO exchange_sync (household_id, counterpart_code, remote_updated_at, "
@@ -295,12 +232,13 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
             update_cols = [c for c in cols if c not in ("archive_no", "created_at")]
             positions = [cols.index(c) for c in update_cols]
             sql = f"UPDATE households SET {', '.join(c + ' = ?' for c in update_cols)} WHERE id = ?"
+            stored = known_households(db, (h for h, _ in w.updates))
             db.conn.executemany(sql, ([*(built[p] for p in positions), hid]
-                                      for hid, built in ((h, build(v, employer_ids))  # type: ignore[call-arg]
+                                      for hid, built in ((h, build(v, employer_ids, members_of(v), stored.get(h)))
                                                          for h, v in w.updates)))
             updated_archives = {v[ix["archive_no"]]: hid for hid, v in w.updates}
             db.conn.executemany("DELETE FROM members WHERE household_id = ?", ((h,) for h in updated_archives.values()))
-            _write_members(db, w, updated_archives)
+            write_members(db, w.members, updated_archives)
             if "status" in ix:
                 db.conn.executemany(
                     "INSERT INTO status_history (household_id, from_status, to_status, note, at, by_user) "
@@ -368,121 +306,6 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
-
-
-def _write_members(db: Database, w: ImportWrite, archive_of: dict[str, int]) -> None:
-    sql = (f"INSERT INTO members (household_id, ord, gender, {', '.join(MEMBER_FIELDS)}) "
-           f"VALUES (?, ?, ?, {', '.join('?' * len(MEMBER_FIELDS))})")
-    id_pos = 1 + MEMBER_FIELDS.index("id_number")
-    birth_pos = 1 + MEMBER_FIELDS.index("birth_date")
-    defaults = [(2 + k, _TEXT_DEFAULTS[f]) for k, f in enumerate(MEMBER_FIELDS, start=1) if f in _TEXT_DEFAULTS]
-    members = w.members
-
-    def member_rows() -> Iterator[list[Any]]:
-        for archive, hid in archive_of.items():
-            for order, m in enumerate(members.get(archive, ())):
-                idn = m[id_pos]
-                out = [hid, order, ("1" if int(idn[16]) % 2 else "2") if idn and len(idn) == 18 else None, *m[1:]]
-                for k, default in defaults:
-                    if out[k] is None:
-                        out[k] = default
-                if m[birth_pos] is None and idn and len(idn) == 18:
-                    out[2 + birth_pos] = f"{idn[6:10]}-{idn[10:12]}-{idn[12:14]}"
-                yield out
-    db.conn.executemany(sql, member_rows())
-
-
-# ------------------------------------------------------------------------------------------ conflicts
-
-def _household_values(household: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
-    out = {f: household.get(f) for f in fields if f not in EMPLOYER_FIELDS}
-    if "employer_name" in fields:
-        out["employer_name"] = household.get("employer_name")
-    if "employer_nature" in fields:
-        out["employer_nature"] = household.get("employer_nature")
-    return out
-
-
-def resolve_conflict(db: Database, actor: Actor, conflict_id: int, choice: str,
-                     values: dict[str, Any] | None = None, *, keep_members: bool = False) -> None:
-    """Resolve a held conflict: ``ours`` keeps the local version, ``theirs`` applies the batch's,
-    ``edited`` applies ``values`` (stored values, e.g. chosen field by field) with the batch's
-    members (or ours, with ``keep_members``).
-
-    One transaction; the household's version from the batch is recorded so the same version is
-    not held again, while a local edit (ours or edited) stays "changed locally" for the next batch.
-    """
-    actor.require("exchange.import")
-    if choice not in ("ours", "theirs", "edited"):
-        raise ValueError(choice)
-    with write(db):
-        c = row(db, "SELECT * FROM exchange_conflicts WHERE id = ?", [conflict_id])
-        if c is None:
-            raise NotFoundError("冲突记录", conflict_id)
-        if c["status"] != "open":
-            raise StateError(f"冲突 {c['key']} 已处理，不能再次处理。")
-        incoming = json.loads(c["incoming_json"])
-        if c["kind"] == "record":
-            if choice == "theirs":
-                v = incoming["values"]
-                db.execute(f"UPDATE assistance_records SET {', '.join(f + ' = ?' for f in RECORD_FIELDS)} WHERE id = ?",
-                           [*(v.get(f) if v.get(f) is not None else _TEXT_DEFAULTS.get(f) for f in RECORD_FIELDS),
-                            c["record_id"]])
-            elif choice == "edited":
-                raise StateError("帮扶记录的冲突只能保留本地或采用对方。")
-            close_conflict(db, actor, conflict_id, choice, {"record_no": c["key"]})
-            return
-        hid = int(c["household_id"])
-        remote_ts = str(incoming["values"]["updated_at"])
-        if choice == "ours":
-            set_sync(db, hid, c["sender_code"], remote_ts, c["batch_id"])
-            close_conflict(db, actor, conflict_id, choice, {"archive_no": c["key"]})
-            return
-        chosen = dict(incoming["values"]) if choice == "theirs" else dict(values or {})
-        chosen["updated_at"] = remote_ts if choice == "theirs" else now_iso()
-        fields = [f for f in incoming["values"] if f in chosen]
-        cols, build = _household_columns(fields)
-        employer_ids: dict[str, int] = {}
-        if chosen.get("employer_name"):
-            employer_ids = _employers(db, {chosen["employer_name"]: chosen.get("employer_nature")})
-        built = build(tuple(chosen[f] for f in fields), employer_ids)  # type: ignore[call-arg]
-        update_cols = [col for col in cols if col not in ("archive_no", "created_at")]
-        before = row(db, "SELECT status FROM households WHERE id = ?", [hid])
-        db.execute(f"UPDATE households SET {', '.join(col + ' = ?' for col in update_cols)} WHERE id = ?",
-                   [*(built[cols.index(col)] for col in update_cols), hid])
-        if not keep_members:
-            members = [(c["key"], *m) for m in incoming.get("members", [])]
-            db.execute("DELETE FROM members WHERE household_id = ?", [hid])
-            w = ImportWrite(BatchEntry("", "in", ""), c["sender_code"], members={c["key"]: members})
-            _write_members(db, w, {c["key"]: hid})
-        if before and "status" in chosen and before["status"] != chosen["status"]:
-            db.execute("INSERT INTO status_history (household_id, from_status, to_status, note, at, by_user) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", [hid, before["status"], chosen["status"],
-                                                     f"处理交换冲突（批次 {c['batch_id'][:8]}）", now_iso(),
-                                                     actor.username])
-        set_sync(db, hid, c["sender_code"], remote_ts, c["batch_id"])
-        close_conflict(db, actor, conflict_id, choice, {"archive_no": c["key"], "fields": sorted(chosen)})
-
-
-def household_snapshot(db: Database, household_id: int, fields: Sequence[str]) -> dict[str, Any]:
-    """Stored values of a household for the fields a batch carries, and its members (for conflicts)."""
-    h = row(db, "SELECT h.*, e.name AS employer_name, e.nature AS employer_nature FROM households h "
-                "LEFT JOIN employers e ON e.id = h.employer_id WHERE h.id = ?", [household_id])
-    if h is None:
-        raise NotFoundError("档案", household_id)
-    members = [tuple(m[f] for f in MEMBER_FIELDS) for m in rows(
-        db, f"SELECT {', '.join(MEMBER_FIELDS)} FROM members WHERE household_id = ? ORDER BY ord, id", [household_id])]
-    values = _household_values(h, fields)
-    if "is_migrant" in values and values["is_migrant"] is not None:
-        values["is_migrant"] = str(values["is_migrant"])
-    return {"values": values, "members": members}
-
-
-def record_snapshot(db: Database, record_id: int) -> dict[str, Any]:
-    r = row(db, f"SELECT {', '.join(RECORD_FIELDS)} FROM assistance_records WHERE id = ?", [record_id])
-    if r is None:
-        raise NotFoundError("帮扶记录", record_id)
-    return {"values": r}
 
 
 def _dump(value: Any) -> str:

@@ -1,7 +1,8 @@
 """年度复核: every archive 在档 is reviewed once a year.
 
 ``create_tasks`` makes one task per 在档 archive for the year, re-runs the income test with the
-rules in force (``register.rules_for``; earlier union aid counts when entered as an income item),
+rules in force (``register.derive``, the derivation every save uses; earlier union aid counts when
+entered as an income item),
 flags those whose suggested category is no longer theirs (or who no longer qualify), and draws a
 random sample — at least the setting ``review_random_ratio`` (30 %) of the tasks, deterministic from
 the seed — for home checks. The reviewer records the check and the outcome: 保留 closes the task;
@@ -26,11 +27,12 @@ from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError, StateError, ValidationError
 from helpdesk_gui.core.db import now_iso, row, rows, write
 from helpdesk_gui.core.db.where import Where
-from helpdesk_gui.core.register import eligibility
+from helpdesk_gui.core.register import derive
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.workflow import steps as workflow
 
-_MEMBER_COLS = ("name", "identity", "has_income_proof", "monthly_income_fen", "health", "birth_date", "gender")
+_MEMBER_COLS = ("name", "id_number", "identity", "has_income_proof", "monthly_income_fen", "health", "birth_date",
+                "gender")
 
 
 def _members(db: Database, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -60,11 +62,10 @@ def create_tasks(db: Database, actor: Actor, year: int, *, today: _dt.date | Non
     ratio = Decimal(str(settings.get(db, "review_random_ratio")))
     if not Decimal(0) <= ratio <= Decimal(1):
         raise ValidationError("年度复核随机抽查比例", "应在 0 与 1 之间", ratio)
-    default_region = str(settings.get(db, "default_region_code"))
     book = codes.load(db)
-    labels = {i.code: i.label for i in book.items("exclusion", active_only=False)}
+    labels = derive.exclusion_labels(book)
     with write(db):
-        hh = rows(db, "SELECT id, category, hukou_region_code, family_size, annual_income_fen, rigid_expense_fen "
+        hh = rows(db, f"SELECT id, category, {', '.join(derive.INPUT_FIELDS)} "
                       "FROM households h WHERE status = 'active' AND NOT EXISTS "
                       "(SELECT 1 FROM review_tasks t WHERE t.household_id = h.id AND t.year = ?) ORDER BY id", [year])
         ids = [int(h["id"]) for h in hh]
@@ -72,19 +73,14 @@ def create_tasks(db: Database, actor: Actor, year: int, *, today: _dt.date | Non
         exclusions = _grouped(db, "SELECT household_id, kind FROM exclusions WHERE household_id IN ({ids})", ids)
         accidents = _grouped(db, "SELECT household_id, amount_fen FROM rigid_expenses WHERE kind = 'accident' "
                                  "AND household_id IN ({ids})", ids)
-        rules: dict[str, eligibility.Rules] = {}
+        rules = derive.RulesBook(db, today)
         at = now_iso()
         out: list[list[Any]] = []
         flagged = 0
         for i, h in enumerate(hh):
-            region = str(h["hukou_region_code"] or default_region)
-            if region not in rules:
-                rules[region] = register.rules_for(db, region, today)
-            test = eligibility.run(
-                family_size=int(h["family_size"] or 1), annual_income_fen=int(h["annual_income_fen"] or 0),
-                rigid_expense_fen=int(h["rigid_expense_fen"] or 0), rules=rules[region],
-                members=members.get(int(h["id"]), []), accident_loss_fen=sum(accidents.get(int(h["id"]), [])),
-                exclusions=exclusions.get(int(h["id"]), []), exclusion_labels=labels, on=today)
+            test = derive.derive(h, members.get(int(h["id"]), []), rules, on=today,
+                                 accident_loss_fen=sum(accidents.get(int(h["id"]), [])),
+                                 exclusions=exclusions.get(int(h["id"]), []), exclusion_labels=labels).test
             flag = test.suggested_category != h["category"]
             reason = ""
             if flag:

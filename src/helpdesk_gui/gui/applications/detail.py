@@ -233,6 +233,7 @@ class ApplicationDetail(QWidget):
         if done:
             self.show_application(app_id)
             self.changed.emit(app_id)
+            self.ctx.events.tell(self, "application_moved", app_id)
             if self.app:   # the archive's status may have moved with the application
-                self.ctx.events.household_saved.emit(int(self.app["household_id"]))
+                self.ctx.events.tell(self, "household_saved", int(self.app["household_id"]))
         return done

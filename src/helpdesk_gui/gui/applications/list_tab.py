@@ -191,7 +191,7 @@ class ApplicationsTab(QWidget):
         from helpdesk_gui.gui.applications.rules_dialog import RulesDialog
         dialog = guarded(self, RulesDialog, self.ctx, self)
         if dialog is not None:
-            dialog.exec()
+            dialog.exec()   # caps and holidays: the dialog tells of its changes
             self.refresh()
 
     def new_application(self, household_id: int | None = None) -> int | None:
@@ -200,5 +200,6 @@ class ApplicationsTab(QWidget):
         dialog = NewApplicationDialog(self.ctx, self, household_id=household_id)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.application_id is None:
             return None
+        self.ctx.events.tell(self, "application_moved", dialog.application_id)
         self.show_application(dialog.application_id)
         return dialog.application_id

@@ -140,7 +140,7 @@ class RulesDialog(QDialog):
     def edit(self) -> None:
         r = self._selected(self.rule_view, self.rules)
         if r is not None and self.rule_dialog(r).exec() == QDialog.DialogCode.Accepted:
-            self.refresh()
+            self._written()
 
     def add_day(self) -> None:
         dialog = StepDialog(self.tr("登记节假日"), [
@@ -149,7 +149,7 @@ class RulesDialog(QDialog):
             lambda v: workdays.put_holidays(self.ctx.db, self.ctx.actor, [(v["day"], v["kind"], v["name"])]),
             self.ctx.codebook(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.refresh()
+            self._written()
 
     def delete_day(self) -> None:
         h = self._selected(self.holiday_view, self.holidays)
@@ -157,4 +157,8 @@ class RulesDialog(QDialog):
                                              .format(d=h["day"])) != QMessageBox.StandardButton.Yes:
             return
         if workdays.delete_holiday(self.ctx.db, self.ctx.actor, h["day"]):
-            self.refresh()
+            self._written()
+
+    def _written(self) -> None:
+        self.refresh()
+        self.ctx.events.tell(self, "settings_changed")

@@ -24,17 +24,19 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.access import audit
 from helpdesk_gui.exchange.listing import export_audit
-from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.context import AppContext, Events
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.worker import Task, save_in_background
+from helpdesk_gui.gui.page import Page
 
 SHOWN = 2000
 
 
-class AuditPage(QWidget):
+class AuditPage(Page):
+    listens_to = Events.NAMES   # every write is audited
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.items: list[dict[str, object]] = []
         title = QLabel(self.tr("审计日志"))
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
@@ -86,6 +88,7 @@ class AuditPage(QWidget):
         self.table.currentCellChanged.connect(lambda row, *_: self.show_detail(row))
         self._fill_users()
         self.refresh()
+        self.loaded_now()
 
     def _fill_users(self) -> None:
         self.user_box.clear()

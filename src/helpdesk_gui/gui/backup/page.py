@@ -28,19 +28,22 @@ from helpdesk_gui.core.base.netshare import warning as network_warning
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.worker import Task, run_task, with_db
+from helpdesk_gui.gui.page import Page
 
 
-class BackupPage(QWidget):
-    #: the database was replaced: the program must close (pages hold the old connection)
-    restored = Signal()
+class BackupPage(Page):
+    """``restored`` (every page has it): the database was replaced, the program must close."""
+
+    # the archives past their retention period
+    listens_to = ("household_saved", "households_changed", "batch_imported")
     #: the row counts of the listed backups are filled in (each file is opened on a worker thread)
     counted = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self._counting = 0                                         # which listing the last count is for
         self._stop_counting: Callable[[], None] | None = None      # cancels that count
+        self._counted_paths: list[Path] = []                       # the listing it counts
         title = QLabel(self.tr("数据备份"))
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         note = QLabel(self.tr("程序每天第一次启动和每次退出时自动备份，导入和恢复前也会先备份；自动备份保留最近 7 天、"
@@ -102,6 +105,10 @@ class BackupPage(QWidget):
         for b in (self.backup_button, self.restore_button, self.restore_file_button, save_copy):
             b.setEnabled(writable)
         self.refresh()
+        self.loaded_now()
+
+    def busy(self) -> bool:
+        return self._stop_counting is not None
 
     def refresh(self) -> None:
         self.due = guarded(self, retention.due, self.ctx.db) or []
@@ -110,7 +117,10 @@ class BackupPage(QWidget):
                                              "现有 {n} 户已到期。").format(y=years, n=len(self.due)))
         self.purge_button.setVisible(bool(self.due))
         items = backup.list_backups(self.ctx.folder)
-        self.paths = [b.path for b in items]
+        paths = [b.path for b in items]
+        if self._stop_counting is not None and paths == self._counted_paths:
+            return  # the same backups are being counted: that count fills the table shown
+        self.paths = paths
         self.table.setRowCount(len(items))
         for r, b in enumerate(items):
             values = [b.created.strftime("%Y-%m-%d %H:%M:%S"), b.kind_label, f"{b.size / 1_048_576:.1f} MB",
@@ -121,6 +131,7 @@ class BackupPage(QWidget):
 
     def _count(self, paths: list[Path]) -> Task | None:
         """Open each backup (read-only) on a worker thread and count its archives and members."""
+        self._counted_paths = paths
         if self._stop_counting is not None:
             self._stop_counting()  # an older listing's count: its answer is no longer wanted
             self._stop_counting = None
@@ -141,9 +152,13 @@ class BackupPage(QWidget):
 
         listing = self._counting
         task = run_task(self, self.tr("正在统计备份…"), job, lambda found: self._show_counts(listing, paths, found),
-                        quiet=True)
+                        on_failed=lambda _e: self._count_ended(listing), quiet=True)
         self._stop_counting = task.job.cancel_event.set
         return task
+
+    def _count_ended(self, listing: int) -> None:
+        if listing == self._counting:
+            self._stop_counting = None
 
     def _show_counts(self, listing: int, paths: list[Path], found: dict[Path, dict[str, int] | None]) -> None:
         if listing != self._counting or paths != self.paths:
@@ -173,12 +188,15 @@ class BackupPage(QWidget):
             return 0
         done = guarded(self, retention.deidentify, self.ctx.db, self.ctx.actor, [int(r["id"]) for r in self.due],
                        self.ctx.folder) or 0
+        if done:
+            self.ctx.events.tell(self, "households_changed")
         self.refresh()
         return int(done)
 
     def save_copy_dir(self) -> None:
         value = self.copy_dir.text().strip()
         backup.set_copy_dir(self.ctx.db, self.ctx.actor, value)
+        self.ctx.events.tell(self, "settings_changed")
         QMessageBox.information(self, self.tr("已保存"), self.tr("以后的备份会同时复制到：{d}").format(d=value or "（不复制）"))
 
     def _choose_dir(self) -> None:

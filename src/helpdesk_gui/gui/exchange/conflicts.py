@@ -2,7 +2,7 @@
 
 For each field the clerk sees our value and the batch's, differences highlighted, and chooses
 本库 / 批次 (or types a new value for plain text fields); then keeps ours entirely, takes theirs
-entirely, or applies the merge. Everything is applied by ``core.exchange_apply.resolve_conflict``
+entirely, or applies the merge. Everything is applied by ``core.sync.conflicts.resolve_conflict``
 in one transaction, after a confirmation.
 """
 
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.money import yuan
-from helpdesk_gui.core.sync import apply as exchange_apply
+from helpdesk_gui.core.sync import conflicts as exchange_conflicts
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.importer import when
@@ -95,12 +95,12 @@ class ConflictDialog(QDialog):
         self.incoming: dict[str, Any] = dict(c["incoming"]["values"])
         if self.is_household:
             fields = [f for f in self.incoming]
-            fresh = exchange_apply.household_snapshot(ctx.db, int(c["household_id"]), fields)
+            fresh = exchange_conflicts.household_snapshot(ctx.db, int(c["household_id"]), fields)
             self.local = dict(fresh["values"])
             self.local_members = [list(m) for m in fresh["members"]]
             self.incoming_members = [list(m) for m in c["incoming"].get("members", [])]
         else:
-            self.local = dict(exchange_apply.record_snapshot(ctx.db, int(c["record_id"]))["values"])
+            self.local = dict(exchange_conflicts.record_snapshot(ctx.db, int(c["record_id"]))["values"])
             self.local_members = self.incoming_members = []
         what = "档案" if self.is_household else "帮扶记录"
         self.setWindowTitle(self.tr("处理交换冲突：{what} {key}").format(what=what, key=c["key"]))
@@ -229,7 +229,7 @@ class ConflictDialog(QDialog):
         return bool(done)
 
     def _resolve(self, choice: str, values: dict[str, Any] | None, keep_members: bool) -> bool:
-        exchange_apply.resolve_conflict(self.ctx.db, self.ctx.actor, int(self.conflict["id"]), choice, values,
-                                        keep_members=keep_members)
+        exchange_conflicts.resolve_conflict(self.ctx.db, self.ctx.actor, int(self.conflict["id"]), choice, values,
+                                            keep_members=keep_members)
         return True
 

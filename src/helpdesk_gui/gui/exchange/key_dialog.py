@@ -55,6 +55,7 @@ class KeyDialog(QDialog):
         fp = guarded(self, keys.set_key, self.ctx.db, self.ctx.actor, self.ctx.folder, self.key.text())
         if fp is None:
             return False
+        self.ctx.events.tell(self, "settings_changed")
         self.key.clear()
         self.again.clear()
         self.status.setText(keys.status(self.ctx.folder))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -34,6 +34,7 @@ from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import hint, row_of_buttons
 from helpdesk_gui.gui.kit.models import Row, RowsModel
 from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
+from helpdesk_gui.gui.page import Page
 
 HISTORY_HEADERS = ("时间", "方向", "对方", "类型", "行数", "结果", "批次编号", "文件")
 CONFLICT_HEADERS = ("发现时间", "类型", "档案或记录编号", "发送单位", "批次", "不同之处")
@@ -41,14 +42,14 @@ FLAG_HEADERS = ("收到时间", "档案编号", "姓名", "核查结果", "说�
 ALLOCATION_HEADERS = ("收到时间", "地区代码", "年度", "资金来源", "下拨金额（元）", "低保标准（元/月）", "入账情况")
 
 
-class ExchangePage(QWidget):
-    """The page; ``refresh()`` reloads every tab from the database."""
+class ExchangePage(Page):
+    """The page; ``refresh()`` reloads every tab from the database. ``household_requested``: a flagged archive."""
 
-    household_requested = Signal(int)     # household id (a flagged archive)
+    # the ledger posts the allocations received; a saved archive may settle what a flag or conflict names
+    listens_to = ("batch_imported", "payment_posted", "household_saved", "households_changed")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.dialogs: list[QWidget] = []
         title = QLabel(self.tr("数据交换"))
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
@@ -122,6 +123,7 @@ class ExchangePage(QWidget):
         self.setTabOrder(self.export_button, self.template_button)
         self.setTabOrder(self.template_button, self.tabs)
         self.refresh()
+        self.loaded_now()
 
     @staticmethod
     def _with(table: QTableView, note: QLabel, *buttons: QPushButton) -> QWidget:
@@ -189,6 +191,9 @@ class ExchangePage(QWidget):
         names = [field_label(k) for k in differ]
         return "、".join(names[:6]) + ("等" if len(names) > 6 else "") if names else "（成员或时间）"
 
+    def open_item(self, item_id: int) -> None:
+        self.show_conflict(item_id)
+
     def show_conflict(self, conflict_id: int) -> None:
         """Bring a held conflict into view (a double-click on the home page's worklist)."""
         self.refresh()
@@ -213,8 +218,9 @@ class ExchangePage(QWidget):
         return wizard
 
     def _after_import(self) -> None:
+        """A batch or a sheet imported, or a held conflict resolved: archives and records may have changed."""
         self.refresh()
-        self.ctx.events.households_changed.emit()
+        self.ctx.events.tell(self, "batch_imported")
 
     def open_key(self) -> QWidget | None:
         from helpdesk_gui.gui.exchange.key_dialog import KeyDialog
@@ -268,6 +274,7 @@ class ExchangePage(QWidget):
                 return
         if guarded(self, exchange_state.handle_flag, self.ctx.db, self.ctx.actor, flag_id, note) is None:
             self.refresh()
+            self.ctx.events.tell(self, "batch_imported")
 
     def open_selected_flag(self) -> None:
         flag_id = self.flag_model.key(self.flags.currentIndex().row())

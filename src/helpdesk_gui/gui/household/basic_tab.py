@@ -73,7 +73,7 @@ class BasicTab(QWidget):
         self.address = QLineEdit()
         self.hukou_region = QLineEdit()
         self.hukou_region.setMaxLength(6)
-        self.hukou_region.setPlaceholderText("6 位行政区划代码")
+        self.hukou_region.setPlaceholderText("6 位行政区划代码，不填则取身份证号码前 6 位")
         self.housing_type = CodeCombo(book, "housing_type")
         self.housing_area = QLineEdit()
         self.housing_area.setPlaceholderText("平方米")
@@ -232,10 +232,8 @@ class BasicTab(QWidget):
         self.check_name()
 
     def fields(self) -> dict[str, Any]:
-        """Field values for ``register.HouseholdDraft`` (dates may raise ValidationError)."""
-        region = self.hukou_region.text().strip()
-        if not region and ids.is_valid(self.id_number.value()):
-            region = ids.normalise(self.id_number.value())[:6]
+        """Field values for ``draft.HouseholdDraft`` (dates may raise ValidationError). An empty 户口所在地
+        is filled on save by the core (``derive.home_region``: the ID number's first six digits)."""
         return {
             "name": self.name.text(), "id_number": self.id_number.value(),
             "ethnicity": self.ethnicity.code(), "political": self.political.code(), "health": self.health.code(),
@@ -246,7 +244,7 @@ class BasicTab(QWidget):
             "hukou_type": self.hukou_type.code(), "is_union_member": self.union_member.value(),
             "is_migrant": self.migrant.value(), "contract_signed_date": self.contract_date.iso(),
             "org_unit_id": self.org_unit.currentData(), "township": self.township.currentText(),
-            "address": self.address.text(), "hukou_region_code": region,
+            "address": self.address.text(), "hukou_region_code": self.hukou_region.text().strip(),
             "housing_type": self.housing_type.code(), "housing_area_m2": self.housing_area.text(),
             "medical_insurance": self.medical.code(), "single_parent": self.single_parent.value(),
             "zero_employment": self.zero_employment.value(), "self_help_ability": self.self_help.value(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.admin import centre as admin
-from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationErrors
+from helpdesk_gui.core.base.money import yuan
+from helpdesk_gui.core.register import derive
 from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.household.basic_tab import BasicTab
 from helpdesk_gui.gui.household.income_tab import CausesTab, IncomeTab, error_text
@@ -178,39 +181,29 @@ class HouseholdEditor(QWidget):
 
     # ---- live income test
     def recompute(self) -> None:
+        """The preview: what a save would store, from the same core function (``derive.derive_draft``)."""
         try:
-            members = self.members.members()
-            expenses = self.income.expenses.items()
-            total_income, total_rigid = self.income.totals()
+            draft = self.draft()
         except HelpdeskError as e:
-            self.income.show_test(self.ctx.db, "", [], None, error_text(e))
+            self.income.show_test(None, error_text(e))
             self.causes.show_suggestion(None)
             self.summary.setText(str(e))
             return
-        for m in members:  # the income test reads age and sex, which come from the ID number
-            if ids.is_valid(m.get("id_number") or ""):
-                parsed = ids.parse(m["id_number"])
-                m["birth_date"], m["gender"] = parsed.birth_date.isoformat(), parsed.sex
-        args = {"family_size": 1 + len(members),
-                "annual_income_fen": total_income,
-                "rigid_expense_fen": total_rigid,
-                "accident_loss_fen": sum(i["amount_fen"] for i in expenses if i["kind"] == "accident"),
-                "exclusions": [e["kind"] for e in self.income.exclusions()]}
-        region = self.basic.hukou_region.text().strip() or self.basic.id_number.value().strip()[:6]
-        test = self.income.show_test(self.ctx.db, region, members, args)
-        self.causes.show_suggestion(test)
-        if test is not None:
-            book = self.ctx.codebook()
-            cat = book.label("category", test.suggested_category) if test.suggested_category else "不符合建档条件"
-            self.summary.setText(self.tr("家庭 {n} 人，月人均纯收入 {pc} 元，建议：{cat}").format(
-                n=test.family_size, pc=f"{test.per_capita_month_fen / 100:,.2f}", cat=cat))
+        derived = derive.derive_draft(self.ctx.db, draft, on=_dt.date.today(), book=self.ctx.codebook())
+        self.income.show_test(derived)
+        self.causes.show_suggestion(derived)
+        book = self.ctx.codebook()
+        cat = book.label("category", derived.category_suggested) if derived.category_suggested else "不符合建档条件"
+        self.summary.setText(self.tr("家庭 {n} 人，家庭月人均收入 {pc} 元，收入核算月人均收入 {it} 元，建议：{cat}").format(
+            n=derived.test.family_size, pc=yuan(derived.per_capita_month_fen),
+            it=yuan(derived.income_test_month_fen), cat=cat))
 
     # ---- saving
-    def draft(self) -> register.HouseholdDraft:
+    def draft(self) -> HouseholdDraft:
         total_income, total_rigid = self.income.totals()
         fields = {**self.basic.fields(), **self.causes.fields(), **self.bank.fields(),
                   "annual_income_fen": total_income, "rigid_expense_fen": total_rigid}
-        return register.HouseholdDraft(
+        return HouseholdDraft(
             fields=fields, members=self.members.members(), income_items=self.income.income.items(),
             expenses=self.income.expenses.items(), exclusions=self.income.exclusions(),
             employer=self.basic.employer_info())
@@ -231,7 +224,7 @@ class HouseholdEditor(QWidget):
             show_error(self, e, self.tr("无法保存"))
             return False
         self.reload()
-        self.ctx.events.household_saved.emit(self.household_id)
+        self.ctx.events.tell(self, "household_saved", self.household_id)
         self.saved.emit(self.household_id)
         return True
 
@@ -242,9 +235,8 @@ class HouseholdEditor(QWidget):
         if self.dirty and not self._ask_save():
             return
         dialog = ArchiveLifeDialog(self.ctx, self.household_id, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if dialog.exec() == QDialog.DialogCode.Accepted:   # the dialog told the pages of the change
             self.reload()
-            self.ctx.events.household_saved.emit(self.household_id)
 
     def _ask_save(self) -> bool:
         """Unsaved changes: save, discard or stay. True when it is fine to go on."""

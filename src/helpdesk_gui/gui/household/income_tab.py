@@ -1,8 +1,11 @@
-"""收入与刚性支出 and 致困原因与困难类别 tabs, with the income test computed live."""
+"""收入与刚性支出 and 致困原因与困难类别 tabs, with the income test computed live.
+
+The figures shown come from ``core.register.derive`` (the derivation a save stores): 家庭月人均收入 by
+the contract's formula, and, labelled apart, the income test's figure with the minimum wage credited.
+"""
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -17,14 +20,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlite_utils import Database
 
-from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.base.money import format_yuan, yuan
-from helpdesk_gui.core.register import eligibility
-from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.derive import Derived
 from helpdesk_gui.gui.household.tables import AmountTable
 from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, hint_label
 
@@ -92,27 +92,25 @@ class IncomeTab(QWidget):
     def exclusions(self) -> list[dict[str, Any]]:
         return [{"kind": code} for code, box in self.exclusion_boxes.items() if box.isChecked()]
 
-    def show_test(self, db: Database, region: str, members: list[dict[str, Any]],
-                  test_args: dict[str, Any] | None, error: str = "") -> eligibility.IncomeTest | None:
-        """Compute and show the income test; returns it (None when the input is incomplete)."""
-        if error or test_args is None:
+    def show_test(self, derived: Derived | None, error: str = "") -> None:
+        """Show the figures ``derive`` computed for the draft (None: the input is incomplete)."""
+        if error or derived is None:
             self.result.setText(self.tr("无法计算：") + error)
-            return None
-        today = _dt.date.today()
-        rules = register.rules_for(db, region or str(settings.get(db, "default_region_code")), today)
-        test = eligibility.run(rules=rules, members=members, on=today, exclusion_labels={
-            i.code: i.label for i in self.book.items("exclusion")}, **test_args)
+            return
+        test = derived.test
         suggested = self.book.label("category", test.suggested_category) if test.suggested_category else "不符合建档条件"
         credited = (f"<br>按最低工资计入：{yuan(test.credited_income_fen)} 元"
                     if test.credited_income_fen else "")
         self.result.setText(
-            f"<b>收入核算</b><br>家庭年收入：{yuan(test.declared_income_fen)} 元{credited}"
+            f"<b>收入核算</b><br>家庭年收入：{yuan(test.declared_income_fen)} 元"
             f"<br>刚性支出：{yuan(test.rigid_expense_fen)} 元"
             f"<br>家庭人口：{test.family_size} 人"
-            f"<br>月人均纯收入 = (年收入 − 刚性支出) ÷ 人口 ÷ 12 = <b>{yuan(test.per_capita_month_fen)} 元</b>"
+            f"<br>家庭月人均收入 = (年收入 − 刚性支出) ÷ 人口 ÷ 12 = "
+            f"<b>{yuan(derived.per_capita_month_fen)} 元</b>（存档和上报的数字）{credited}"
+            f"<br>收入核算月人均收入 = (年收入 + 按最低工资计入 − 刚性支出) ÷ 人口 ÷ 12 = "
+            f"<b>{yuan(derived.income_test_month_fen)} 元</b>（认定困难类别用这个数）"
             f"<br>低保标准：{format_yuan(test.dibao_month_fen)} 元/月；相对困难线：{format_yuan(test.relative_line_fen)} 元/月"
             f"<br>建议困难类别：<b>{suggested}</b><br><span style='color:#555'>{'；'.join(test.reasons)}</span>")
-        return test
 
 
 class CausesTab(QWidget):
@@ -136,6 +134,7 @@ class CausesTab(QWidget):
         self.other_text = QLineEdit()
         self.other_text.setPlaceholderText(self.tr("选择“其他”时必填"))
         self.category = CodeCombo(book, "category", blank="（尚未认定）")
+        self.test_figure = QLabel("—")
         self.suggested = QLabel("—")
         self.legacy = QLabel()
         self.hint = hint_label()
@@ -143,6 +142,7 @@ class CausesTab(QWidget):
         form.addRow(self.tr("主要致困原因 *"), self.cause_main)
         form.addRow(sec)
         form.addRow(self.tr("其他致困原因说明"), self.other_text)
+        form.addRow(self.tr("收入核算月人均收入（含按最低工资计入）"), self.test_figure)
         form.addRow(self.tr("系统建议的困难类别"), self.suggested)
         form.addRow(self.tr("认定的困难类别"), self.category)
         form.addRow(self.tr("原困难类别（旧口径）"), self.legacy)
@@ -175,12 +175,15 @@ class CausesTab(QWidget):
                 "causes_secondary": [c for c, b in self.secondary.items() if b.isChecked()],
                 "cause_other_text": self.other_text.text(), "category": self.category.code()}
 
-    def show_suggestion(self, test: eligibility.IncomeTest | None) -> None:
-        if test is None:
+    def show_suggestion(self, derived: Derived | None) -> None:
+        if derived is None:
+            self.test_figure.setText("—")
             self.suggested.setText("—")
         else:
-            self.suggested.setText(self.book.label("category", test.suggested_category)
-                                   if test.suggested_category else self.tr("不符合建档条件"))
+            self.test_figure.setText(self.tr("{pc} 元").format(pc=format_yuan(derived.income_test_month_fen,
+                                                                             grouping=True)))
+            self.suggested.setText(self.book.label("category", derived.category_suggested)
+                                   if derived.category_suggested else self.tr("不符合建档条件"))
 
 
 def error_text(e: Exception) -> str:

@@ -86,5 +86,6 @@ class ArchiveLifeDialog(QDialog):
         except HelpdeskError as e:
             self.error.setText(str(e))
             return False
+        self.ctx.events.tell(self, "household_saved", self.household_id)
         self.accept()
         return True

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank
-from helpdesk_gui.core.register import attachments, lookup
+from helpdesk_gui.core.register import attachments, derive, lookup
 from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.draft import FIELDS
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
 from helpdesk_gui.gui.kit.errors import guarded
@@ -148,6 +149,7 @@ class AttachmentsTab(QWidget):
             return True
         if guarded(self, do):
             self.load(self.household_id)
+            self.ctx.events.tell(self, "household_saved", self.household_id)
             return True
         return False
 
@@ -207,7 +209,7 @@ class HistoryTab(QWidget):
                         + (f"（{book.label('exit_reason', after.get('reason'))}）" if after.get("reason") else "")
                         + (f"：{after.get('note')}" if after.get("note") else ""))
             elif it["action"] == "update":
-                labels = [register.FIELDS.get(k, (k, None))[0] for k in after]
+                labels = [FIELDS.get(k, (derive.LABELS.get(k, k), None))[0] for k in after]
                 text = self.tr("修改了：") + "、".join(labels) if labels else self.tr("家庭成员或收支明细")
             elif it["action"] == "attach":
                 text = f"{book.label('material_type', after.get('material_type'))} {after.get('title', '')}"

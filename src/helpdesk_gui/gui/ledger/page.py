@@ -1,5 +1,5 @@
 """The ledger page (资金台账): tabs for the entries, the fund overview, payment rosters, the revolving
-fund's loans and the reports. A posting in one tab refreshes the others."""
+fund's loans and the reports. A posting in one tab refreshes the others and is told to the other pages."""
 
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from helpdesk_gui.gui.ledger.loans_tab import LoansTab
 from helpdesk_gui.gui.ledger.overview import OverviewTab
 from helpdesk_gui.gui.ledger.reports_tab import ReportsTab
 from helpdesk_gui.gui.ledger.rosters import RostersTab
+from helpdesk_gui.gui.page import Page
 
 
-class LedgerPage(QWidget):
+class LedgerPage(Page):
+    # approvals make roster lines; the city's allocations arrive with a batch; mutual aid posts with payment_posted
+    listens_to = ("payment_posted", "application_moved", "batch_imported", "household_saved")
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.tabs = QTabWidget()
         # tabs load their data when first shown: the window starts without waiting for the books
         self.entries = EntriesTab(ctx, load=False)
@@ -44,16 +47,18 @@ class LedgerPage(QWidget):
         for tab in (self.entries, self.overview, self.rosters, self.loans, self.reports):
             if tab is not source and id(tab) in self.loaded:
                 guarded(self, tab.refresh)
+        self.ctx.events.tell(self, "payment_posted")
 
     def _current_refresh(self) -> None:
         tab = self.tabs.currentWidget()
         refresh = getattr(tab, "refresh", None)
-        if refresh is not None and self.isVisible():
+        if refresh is not None and (self.isVisible() or self.on_screen):
             self.loaded.add(id(tab))
             guarded(self, refresh)
 
     def refresh(self) -> None:
-        """Called by the main window when the page is shown: (re)load the tab in front."""
+        """(Re)load the tab in front; the others load again when they are shown."""
+        self.loaded.clear()
         tab = self.tabs.currentWidget()
         refresh = getattr(tab, "refresh", None)
         if refresh is not None:

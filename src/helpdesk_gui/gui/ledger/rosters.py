@@ -148,6 +148,7 @@ class RostersTab(QWidget):
         dialog = guarded(self, RosterDialog, self.ctx, self)
         if dialog is not None and dialog.exec() == QDialog.DialogCode.Accepted:
             self.refresh(select=dialog.roster_id)
+            self.changed.emit()
             return True
         return False
 
@@ -158,6 +159,7 @@ class RostersTab(QWidget):
         if guarded(self, payroll.remove_from_roster, self.ctx.db, self.ctx.actor, rid, [line[0]]) is None:
             return False
         self.refresh()
+        self.changed.emit()
         return True
 
     def cancel(self, reason: str | None = None) -> bool:
@@ -177,6 +179,7 @@ class RostersTab(QWidget):
         if guarded(self, run) is None:
             return False
         self.refresh()
+        self.changed.emit()
         return True
 
     def pay(self) -> bool:

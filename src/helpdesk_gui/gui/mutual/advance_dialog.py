@@ -10,7 +10,7 @@ from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.fields import MoneyEdit, date_edit, day_of
 from helpdesk_gui.gui.kit.forms import FormDialog, hint
@@ -25,7 +25,7 @@ class AdvanceDialog(FormDialog):
         self.ctx = ctx
         self.plan_id = plan_id
         self.advance_id: int | None = None
-        plan = mutual.get_plan(ctx.db, plan_id)
+        plan = mutual_plans.get_plan(ctx.db, plan_id)
         self.picker = MemberPicker(ctx, plan_id, self)
         self.amount = MoneyEdit("预付金额")
         cap = plan["advance_cap_fen"]

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
 from helpdesk_gui.core.base.money import to_chinese_upper, yuan
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual.rule import Result
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.fields import RED, date_edit, day_of, set_day
@@ -49,7 +49,7 @@ class ClaimDialog(FormDialog):
         self.ctx = ctx
         self.claim_id = claim_id
         self.plan_id = int(claim["plan_id"]) if claim else plan_id
-        self.plan = mutual.get_plan(ctx.db, self.plan_id)
+        self.plan = mutual_plans.get_plan(ctx.db, self.plan_id)
         self.calculation: Result | None = None
         self.picker = MemberPicker(ctx, self.plan_id, self)
         self.receipts = ReceiptsEditor(ctx.codebook(), self)
@@ -92,7 +92,7 @@ class ClaimDialog(FormDialog):
         dates.addWidget(QLabel(self.tr("备注")))
         dates.addWidget(self.note, 1)
         self.form.addRow(hint(self.tr("{period} 年度方案：{rule}").format(period=self.plan["period"],
-                                                                        rule=mutual.describe_rule(self.plan))))
+                                                                        rule=mutual_plans.describe_rule(self.plan))))
         self.form.addRow(self.tr("会员(&M)"), self.picker)
         self.form.addRow(self.tr("报销单据"), receipts)
         self.form.addRow(self.tr("受理日期"), dates)

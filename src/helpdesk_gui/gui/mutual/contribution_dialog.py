@@ -1,6 +1,6 @@
 """收取互助金: a unit pays for its enrolled, unpaid members of the plan year. The dialog shows how many
 and what each party's share comes to (职工、单位、工会, and the total in 人民币大写); OK posts one receipt
-voucher into the plan's fund through ``core.mutual.receive_contribution``."""
+voucher into the plan's fund through ``core.mutual.contributions.receive_contribution``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
 from helpdesk_gui.core.base.errors import NotFoundError, StateError
 from helpdesk_gui.core.base.money import to_chinese_upper, yuan
 from helpdesk_gui.core.ledger import posting as ledger
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import contributions as mutual_contributions
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.fields import date_edit, day_of
 from helpdesk_gui.gui.kit.forms import FormDialog, hint
@@ -25,11 +27,11 @@ class ContributionDialog(FormDialog):
         self.plan_id = plan_id
         self.unit_id = unit_id
         self.posted: ledger.Posted | None = None
-        plan = mutual.get_plan(ctx.db, plan_id)
-        unit = next((u for u in mutual.list_units(ctx.db, plan_id) if int(u["id"]) == unit_id), None)
+        plan = mutual_plans.get_plan(ctx.db, plan_id)
+        unit = next((u for u in mutual_members.list_units(ctx.db, plan_id) if int(u["id"]) == unit_id), None)
         if unit is None:
             raise NotFoundError("参加单位", unit_id)
-        n = mutual.unpaid_count(ctx.db, plan_id, unit_id)
+        n = mutual_contributions.unpaid_count(ctx.db, plan_id, unit_id)
         if n == 0:
             raise StateError(f"“{unit['name']}”{plan['period']} 年度没有待缴费的会员。")
         self.members = n
@@ -76,5 +78,5 @@ class ContributionDialog(FormDialog):
         self.on.setFocus()
 
     def submit(self) -> None:
-        self.posted = mutual.receive_contribution(self.ctx.db, self.ctx.actor, self.plan_id, self.unit_id,
-                                                  on=day_of(self.on), ref_no=self.ref_no.text())
+        self.posted = mutual_contributions.receive_contribution(
+            self.ctx.db, self.ctx.actor, self.plan_id, self.unit_id, on=day_of(self.on), ref_no=self.ref_no.text())

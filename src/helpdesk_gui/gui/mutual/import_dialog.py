@@ -35,11 +35,13 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
-from helpdesk_gui.core.mutual import scheme as mutual
-from helpdesk_gui.core.mutual.scheme import ListResult
-from helpdesk_gui.exchange import mutual_list
+from helpdesk_gui.core.mutual import members as mutual_members
+from helpdesk_gui.core.mutual import plans as mutual_plans
+from helpdesk_gui.core.mutual.enrolment import ListResult
+from helpdesk_gui.exchange import mutual_list, mutual_rows
 from helpdesk_gui.exchange.mapping import Mapping
-from helpdesk_gui.exchange.mutual_list import ListDraft, ListPreview
+from helpdesk_gui.exchange.mutual_list import ListPreview
+from helpdesk_gui.exchange.mutual_rows import ListDraft
 from helpdesk_gui.exchange.problems import ERROR, LEVEL_LABELS
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.exchange.mapping_table import show_mapping
@@ -54,7 +56,7 @@ BAD_CELL = QColor("#ffb3ba")
 NEW_UNIT = QColor("#fff4cc")
 BY_ROW = "（按名单中每行所写的单位）"
 SHOWN_ROWS = 3000
-MASKS = {mutual_list.ID: mask_id, mutual_list.ACCOUNT: mask_bank, mutual_list.PHONE: mask_phone}
+MASKS = {mutual_rows.ID: mask_id, mutual_rows.ACCOUNT: mask_bank, mutual_rows.PHONE: mask_phone}
 
 
 class ImportListDialog(QDialog):
@@ -68,7 +70,7 @@ class ImportListDialog(QDialog):
         ctx.actor.require("mutual.enrol")
         self.ctx = ctx
         self.plan_id = plan_id
-        self.plan = mutual.get_plan(ctx.db, plan_id)
+        self.plan = mutual_plans.get_plan(ctx.db, plan_id)
         self.path: Path | None = None
         self.proposal: Mapping | None = None
         self.preview: ListPreview | None = None
@@ -91,7 +93,7 @@ class ImportListDialog(QDialog):
         self.unit_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.unit_box.setMinimumContentsLength(24)
         self.unit_box.addItem(self.tr(BY_ROW), None)
-        for u in mutual.list_units(self.ctx.db, active_only=True):
+        for u in mutual_members.list_units(self.ctx.db, active_only=True):
             self.unit_box.addItem(str(u["name"]), int(u["id"]))
         self.unit_box.setCurrentIndex(max(self.unit_box.findData(unit_id), 0) if unit_id is not None else 0)
         self.unit_box.setToolTip(self.tr("名单中没有写单位的行归入此单位；输入新的单位名称，导入时新建该单位"))
@@ -211,7 +213,7 @@ class ImportListDialog(QDialog):
         return self.check()
 
     def _show_mapping(self, m: Mapping) -> None:
-        show_mapping(self.mapping_table, self.mapping_note, m, mutual_list.LABELS, on_change=self.check)
+        show_mapping(self.mapping_table, self.mapping_note, m, mutual_rows.LABELS, on_change=self.check)
 
     def set_target(self, header: str, target: str | None) -> Task | None:
         """Correct one column's target (as the clerk does with the combo), then check again."""
@@ -305,11 +307,11 @@ class ImportListDialog(QDialog):
     def _as_imported(self, d: ListDraft) -> dict[str, str]:
         """A good row as it will be stored (names without padding, digits only, the unit it goes to)."""
         if d.unit_id not in self.unit_names:
-            self.unit_names = {int(u["id"]): str(u["name"]) for u in mutual.list_units(self.ctx.db)}
+            self.unit_names = {int(u["id"]): str(u["name"]) for u in mutual_members.list_units(self.ctx.db)}
         unit = d.unit_name or self.unit_names.get(d.unit_id, "")
-        return {mutual_list.NAME: d.name, mutual_list.ID: d.id_number, mutual_list.UNIT: unit,
-                mutual_list.PHONE: d.phone, mutual_list.BANK: d.bank_name, mutual_list.ACCOUNT: d.bank_account,
-                mutual_list.SINCE: "" if d.since_year is None else str(d.since_year), mutual_list.NOTE: d.note}
+        return {mutual_rows.NAME: d.name, mutual_rows.ID: d.id_number, mutual_rows.UNIT: unit,
+                mutual_rows.PHONE: d.phone, mutual_rows.BANK: d.bank_name, mutual_rows.ACCOUNT: d.bank_account,
+                mutual_rows.SINCE: "" if d.since_year is None else str(d.since_year), mutual_rows.NOTE: d.note}
 
     # ------------------------------------------------------------------ importing
 

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSpinBox,
 
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.base.errors import HelpdeskError
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import enrolment as mutual_enrolment
+from helpdesk_gui.core.mutual import members as mutual_members
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.forms import HINT_STYLE, FormDialog
 
@@ -19,7 +20,7 @@ NO_YEAR = 1989
 
 
 class MemberDialog(FormDialog):
-    """OK saves through ``core.mutual.save_and_enrol``; ``member_id`` is then the member's id."""
+    """OK saves through ``core.mutual.enrolment.save_and_enrol``; ``member_id`` is then the member's id."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, plan: dict[str, Any] | None = None,
                  member_id: int | None = None, unit_id: int | None = None, enrolled: bool | None = None) -> None:
@@ -29,7 +30,7 @@ class MemberDialog(FormDialog):
         self.ctx = ctx
         self.plan = plan
         self.member_id = member_id
-        m = mutual.get_member(ctx.db, member_id) if member_id is not None else None
+        m = mutual_members.get_member(ctx.db, member_id) if member_id is not None else None
         self.name = QLineEdit(m["name"] if m else "")
         self.id_number = QLineEdit(m["id_number"] if m else "")
         self.id_number.setMaxLength(18)
@@ -38,7 +39,7 @@ class MemberDialog(FormDialog):
         self.id_info.setStyleSheet(HINT_STYLE)
         self.unit = QComboBox()
         current_unit = int(m["unit_id"]) if m else unit_id
-        for u in mutual.list_units(ctx.db):
+        for u in mutual_members.list_units(ctx.db):
             if u["active"] or int(u["id"]) == current_unit:
                 self.unit.addItem(u["name"], int(u["id"]))
         if current_unit is not None and self.unit.findData(current_unit) >= 0:
@@ -56,7 +57,7 @@ class MemberDialog(FormDialog):
         self.enrol = QCheckBox()
         open_ = plan is not None and plan["status"] == "open"
         if editing and enrolled is None and plan is not None:
-            enrolled = any(int(x["id"]) == member_id for x in mutual.list_members(
+            enrolled = any(int(x["id"]) == member_id for x in mutual_members.list_members(
                 ctx.db, plan_id=int(plan["id"]), unit_id=int(m["unit_id"]) if m else None, text=m["id_number"] if m else "",
                 enrolled_only=True))
         self.offers_enrol = open_ and not enrolled
@@ -97,16 +98,16 @@ class MemberDialog(FormDialog):
         sex = self.tr("男") if parsed.sex == "1" else self.tr("女")
         self.id_info.setText(self.tr("{sex}，{birth} 出生").format(sex=sex, birth=parsed.birth_date.isoformat()))
 
-    def draft(self) -> mutual.MemberDraft:
+    def draft(self) -> mutual_members.MemberDraft:
         unit = self.unit.currentData()
         year = self.since_year.value()
-        return mutual.MemberDraft(self.name.text(), self.id_number.text(), int(unit) if unit is not None else 0,
-                                  phone=self.phone.text(), bank_name=self.bank_name.text(),
-                                  bank_account=self.bank_account.text(), since_year=None if year == NO_YEAR else year,
-                                  note=self.note.text())
+        return mutual_members.MemberDraft(
+            self.name.text(), self.id_number.text(), int(unit) if unit is not None else 0, phone=self.phone.text(),
+            bank_name=self.bank_name.text(), bank_account=self.bank_account.text(),
+            since_year=None if year == NO_YEAR else year, note=self.note.text())
 
     def submit(self) -> None:
         enrol = self.plan is not None and self.offers_enrol and self.enrol.isChecked()
         plan_id = int(self.plan["id"]) if enrol and self.plan is not None else None
-        self.member_id = mutual.save_and_enrol(self.ctx.db, self.ctx.actor, self.draft(), self.member_id,
-                                               plan_id=plan_id)
+        self.member_id = mutual_enrolment.save_and_enrol(self.ctx.db, self.ctx.actor, self.draft(), self.member_id,
+                                                         plan_id=plan_id)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QSizePolicy, QTableView, QVBoxL
 from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import members as mutual_members
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.fields import RED
@@ -66,8 +66,8 @@ class MemberPicker(QWidget):
 
     def apply_query(self) -> None:
         self._debounce.stop()
-        found = guarded(self, mutual.list_members, self.ctx.db, plan_id=self.plan_id, text=self.search_edit.text(),
-                        enrolled_only=True, limit=SHOWN) or []
+        found = guarded(self, mutual_members.list_members, self.ctx.db, plan_id=self.plan_id,
+                        text=self.search_edit.text(), enrolled_only=True, limit=SHOWN) or []
         self.model.set_rows([Row([m["name"], mask_id(m["id_number"]), m["unit_name"],
                                   self.tr("已缴费") if m["contribution_id"] else self.tr("未缴费"),
                                   self.tr("{n} 年").format(n=m.get("years", 0))], int(m["id"]),

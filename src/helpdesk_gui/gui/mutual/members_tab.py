@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import contributions as mutual_contributions
+from helpdesk_gui.core.mutual import enrolment as mutual_enrolment
+from helpdesk_gui.core.mutual import members as mutual_members
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import confirm, row_of_buttons
@@ -187,7 +189,7 @@ class MembersTab(QWidget):
 
     def show_units(self) -> None:
         keep = self.unit_id()
-        found = mutual.list_units(self.ctx.db, self.page.plan_id())
+        found = mutual_members.list_units(self.ctx.db, self.page.plan_id())
         self._units = {int(u["id"]): u for u in found}
         rows = [Row([self.tr("（全部单位）"), f"{sum(u['members'] for u in found):,}",
                      f"{sum(u['enrolled'] for u in found):,}", f"{sum(u['unpaid'] for u in found):,}"], ALL_UNITS)]
@@ -231,9 +233,9 @@ class MembersTab(QWidget):
         self._debounce.stop()
         keep = set(self.selected_member_ids())
         plan = self.plan()
-        found = mutual.list_members(self.ctx.db, plan_id=self.page.plan_id(), unit_id=self.unit_id(),
-                                    text=self.search.text(), enrolled_only=self.enrolled_only.isChecked(),
-                                    unpaid_only=self.unpaid_only.isChecked())
+        found = mutual_members.list_members(self.ctx.db, plan_id=self.page.plan_id(), unit_id=self.unit_id(),
+                                            text=self.search.text(), enrolled_only=self.enrolled_only.isChecked(),
+                                            unpaid_only=self.unpaid_only.isChecked())
         self._members = {int(m["id"]): m for m in found}
         book = self.ctx.codebook()
         rows = []
@@ -263,7 +265,7 @@ class MembersTab(QWidget):
 
     def show_contributions(self) -> None:
         pid = self.page.plan_id()
-        found = mutual.contributions(self.ctx.db, pid) if pid is not None else []
+        found = mutual_contributions.contributions(self.ctx.db, pid) if pid is not None else []
         self.contrib_model.set_rows([
             Row([c["period"], c["unit_name"], f"{c['members']:,}", yuan(c["worker_fen"]), yuan(c["unit_fen"]),
                  yuan(c["union_fen"]), yuan(c["amount_fen"]), c["received_on"], c["voucher_no"],
@@ -348,7 +350,7 @@ class MembersTab(QWidget):
         chosen = [m for m in self.selected_member_ids() if self._members.get(m, {}).get("enrolment_id") is None]
         if pid is None or not chosen or not self.can_enrol:
             return 0
-        added = guarded(self, mutual.enrol, self.ctx.db, self.ctx.actor, pid, chosen)
+        added = guarded(self, mutual_enrolment.enrol, self.ctx.db, self.ctx.actor, pid, chosen)
         if added is None:
             return 0
         self._written()
@@ -365,7 +367,7 @@ class MembersTab(QWidget):
                 "撤销 {names} 共 {n} 人的本年度参加登记？（只能撤销未缴费的登记）").format(names=names, n=len(unpaid))):
             return 0
         def run(member_id: int) -> bool:
-            mutual.withdraw(self.ctx.db, self.ctx.actor, pid, member_id)
+            mutual_enrolment.withdraw(self.ctx.db, self.ctx.actor, pid, member_id)
             return True
 
         done = 0

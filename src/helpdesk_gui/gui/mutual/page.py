@@ -2,7 +2,8 @@
 contributions), claims (and special advances), quarterly settlements and reports.
 
 Every tab is built with ``(ctx, page)``, reads the chosen plan with ``page.plan()``, reloads in
-``refresh()`` and emits ``changed`` after it wrote something (the other loaded tabs then reload).
+``refresh()`` and emits ``changed`` after it wrote something (the other loaded tabs then reload, and the
+page tells the other pages: ``mutual_changed``, and ``payment_posted`` for money through the books).
 """
 
 from __future__ import annotations
@@ -10,26 +11,28 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from helpdesk_gui.core.mutual import claims as mutual_claims
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.page import Page
 
 
-class MutualPage(QWidget):
+class MutualPage(Page):
+    # a reversal in the fund ledger may undo a settlement or a contribution
+    listens_to = ("mutual_changed", "payment_posted")
     plan_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         from helpdesk_gui.gui.mutual.claims_tab import ClaimsTab
         from helpdesk_gui.gui.mutual.members_tab import MembersTab
         from helpdesk_gui.gui.mutual.plans_tab import PlansTab
         from helpdesk_gui.gui.mutual.reports_tab import ReportsTab
         from helpdesk_gui.gui.mutual.settle_tab import SettlementsTab
-        self.ctx = ctx
         self._plans: list[dict[str, Any]] = []
         self.year = QComboBox()
         self.year.setMinimumContentsLength(16)
@@ -49,7 +52,6 @@ class MutualPage(QWidget):
         self.settlements = SettlementsTab(ctx, self)
         self.reports = ReportsTab(ctx, self)
         self.loaded: set[int] = set()
-        self._shown = False
         for tab, title in ((self.members, "会员与缴费"), (self.claims, "报销审批"), (self.settlements, "季度结算"),
                            (self.reports, "统计报表"), (self.plans, "互助方案")):
             self.tabs.addTab(tab, self.tr(title))
@@ -67,7 +69,7 @@ class MutualPage(QWidget):
     # ------------------------------------------------------------------ the plan year
 
     def plan(self) -> dict[str, Any] | None:
-        """The chosen plan (a row of ``mutual.list_plans``), or None when there is none yet."""
+        """The chosen plan (a row of ``mutual_plans.list_plans``), or None when there is none yet."""
         i = self.year.currentIndex()
         return self._plans[i] if 0 <= i < len(self._plans) else None
 
@@ -77,7 +79,7 @@ class MutualPage(QWidget):
 
     def reload_plans(self, select_id: int | None = None) -> None:
         keep = select_id if select_id is not None else self.plan_id()
-        self._plans = mutual.list_plans(self.ctx.db)
+        self._plans = mutual_plans.list_plans(self.ctx.db)
         self.year.blockSignals(True)
         self.year.clear()
         for p in self._plans:
@@ -109,27 +111,27 @@ class MutualPage(QWidget):
         for tab in (self.plans, self.members, self.claims, self.settlements, self.reports):
             if tab is not source and id(tab) in self.loaded:
                 guarded(self, tab.refresh)
+        self.ctx.events.tell(self, "mutual_changed")
+        if source in (self.members, self.claims, self.settlements):  # contributions, advances, settlements
+            self.ctx.events.tell(self, "payment_posted")
 
     def _refresh_current(self) -> None:
         tab = self.tabs.currentWidget()
-        if tab is not None and self.isVisible():
+        if tab is not None and (self.isVisible() or self.on_screen):
             self.loaded.add(id(tab))
             guarded(self, tab.refresh)  # type: ignore[attr-defined]
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if not self._shown:          # built lazily by the window: load the first time it appears
-            self._shown = True
-            self.refresh()
-
     def refresh(self) -> None:
-        """Called by the main window when the page is shown again."""
-        self._shown = True
+        """The plan years and the tab in front; the other tabs load again when they are shown."""
         self.reload_plans()
+        self.loaded.clear()
         tab = self.tabs.currentWidget()
         if tab is not None:
             self.loaded.add(id(tab))
             guarded(self, tab.refresh)  # type: ignore[attr-defined]
+
+    def open_item(self, item_id: int) -> None:
+        self.show_claim(item_id)
 
     def show_claim(self, claim_id: int) -> None:
         """A claim from the home worklists: its plan year, the 报销审批 tab, all statuses, the claim selected."""

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
 from helpdesk_gui.core.base.money import format_yuan, parse_yuan, yuan
 from helpdesk_gui.core.ledger import funds
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.fields import date_edit, day_of, fund_combo, set_day
 from helpdesk_gui.gui.kit.forms import FormDialog, hint
@@ -57,10 +57,10 @@ class PlanDialog(FormDialog):
         self.ctx = ctx
         self.plan_id = plan_id
         if plan_id is not None:
-            plan = mutual.get_plan(ctx.db, plan_id)
-            draft = mutual.draft_of(plan)
+            plan = mutual_plans.get_plan(ctx.db, plan_id)
+            draft = mutual_plans.draft_of(plan)
         else:
-            draft = mutual.default_draft(ctx.db, year or next_free_year(ctx))
+            draft = mutual_plans.default_draft(ctx.db, year or next_free_year(ctx))
         self._year_shown = int(draft.period)
 
         self.year = QSpinBox()
@@ -241,9 +241,9 @@ class PlanDialog(FormDialog):
             out.append((parse_yuan(texts[0], "康复金档次"), parse_yuan(texts[1], "康复金档次")))
         return tuple(out)
 
-    def draft(self) -> mutual.PlanDraft:
+    def draft(self) -> mutual_plans.PlanDraft:
         fund: Any = self.fund.currentData()
-        return mutual.PlanDraft(
+        return mutual_plans.PlanDraft(
             str(self.year.value()), self.name.text(), day_of(self.start).isoformat(), day_of(self.end).isoformat(),
             int(fund or 0), parse_yuan(self.worker.text(), "职工缴纳"), parse_yuan(self.unit.text(), "单位补贴"),
             parse_yuan(self.union.text(), "工会补贴"), parse_yuan(self.deductible.text(), "起付线"), self.rate.value(),
@@ -254,14 +254,14 @@ class PlanDialog(FormDialog):
     def submit(self) -> None:
         draft = self.draft()
         if self.plan_id is None:
-            self.plan_id = mutual.create_plan(self.ctx.db, self.ctx.actor, draft)
+            self.plan_id = mutual_plans.create_plan(self.ctx.db, self.ctx.actor, draft)
         else:
-            mutual.update_plan(self.ctx.db, self.ctx.actor, self.plan_id, draft)
+            mutual_plans.update_plan(self.ctx.db, self.ctx.actor, self.plan_id, draft)
 
 
 def next_free_year(ctx: AppContext) -> int:
     """The first year from this one on without a plan (the year after the newest when this one has one)."""
-    taken = {int(p["period"]) for p in mutual.list_plans(ctx.db)}
+    taken = {int(p["period"]) for p in mutual_plans.list_plans(ctx.db)}
     year = _dt.date.today().year
     while year in taken:
         year += 1

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.base.money import yuan
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import confirm, row_of_buttons
@@ -72,7 +72,7 @@ class PlansTab(QWidget):
     # ---- list
     def refresh(self, select: int | None = None) -> None:
         current = select if select is not None else (self.plan_id() or self.page.plan_id())
-        self._plans = {int(p["id"]): p for p in mutual.list_plans(self.ctx.db)}
+        self._plans = {int(p["id"]): p for p in mutual_plans.list_plans(self.ctx.db)}
         rows = []
         for p in self._plans.values():
             per = int(p["worker_fen"]) + int(p["unit_fen"]) + int(p["union_fen"])
@@ -108,7 +108,7 @@ class PlansTab(QWidget):
             self.rule.setText(self.tr("还没有医疗互助方案。财务点“新建方案”，按系统设置中的缴费标准和报销规则建立本年度方案。"))
         else:
             self.rule.setText(f"{p['name']}（{p['start_date']} 至 {p['end_date']}，{p['fund_name']}）："
-                              + mutual.describe_rule(p))
+                              + mutual_plans.describe_rule(p))
         self.edit_button.setEnabled(self._can and p is not None)
         self.status_button.setEnabled(self._can and p is not None)
         closed = p is not None and p["status"] != "open"
@@ -157,7 +157,7 @@ class PlansTab(QWidget):
         if not ok:
             return False
         def run() -> bool:
-            mutual.set_plan_status(self.ctx.db, self.ctx.actor, int(p["id"]), status)
+            mutual_plans.set_plan_status(self.ctx.db, self.ctx.actor, int(p["id"]), status)
             return True
 
         if guarded(self, run) is None:

@@ -7,13 +7,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
-from helpdesk_gui.core.mutual import scheme as mutual
+from helpdesk_gui.core.mutual import members as mutual_members
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.forms import FormDialog
 
 
 class UnitDialog(FormDialog):
-    """OK saves through ``core.mutual.save_unit``; ``unit_id`` is then the unit's id."""
+    """OK saves through ``core.mutual.members.save_unit``; ``unit_id`` is then the unit's id."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, unit: dict[str, Any] | None = None) -> None:
         super().__init__(self.tr("修改参加单位") if unit else self.tr("新建参加单位"),
@@ -40,6 +40,7 @@ class UnitDialog(FormDialog):
         self.name.setFocus()
 
     def submit(self) -> None:
-        self.unit_id = mutual.save_unit(self.ctx.db, self.ctx.actor, self.name.text(), contact=self.contact.text(),
-                                        phone=self.phone.text(), note=self.note.text(), unit_id=self.unit_id,
-                                        active=self.active.isChecked())
+        self.unit_id = mutual_members.save_unit(self.ctx.db, self.ctx.actor, self.name.text(),
+                                                contact=self.contact.text(), phone=self.phone.text(),
+                                                note=self.note.text(), unit_id=self.unit_id,
+                                                active=self.active.isChecked())

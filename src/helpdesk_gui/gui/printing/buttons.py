@@ -19,25 +19,27 @@ from helpdesk_gui.gui.kit.worker import Task
 
 if TYPE_CHECKING:
     from helpdesk_gui.gui.printing.runner import PrintRunner
-    from helpdesk_gui.printing import template
+    from helpdesk_gui.printing.form import Form
     from helpdesk_gui.printing.sources import Selection
 
 #: above this many households a batch asks first (it makes one long PDF)
 CONFIRM_BATCH = 200
 
 
-def household_forms(ctx: AppContext) -> list[template.Form]:
+def household_forms(ctx: AppContext) -> list[Form]:
     from helpdesk_gui.gui.printing.runner import user_forms_dir
     from helpdesk_gui.printing import template
+    from helpdesk_gui.printing.form import Form
     return [f for f in template.list_forms(user_forms_dir(ctx))
-            if isinstance(f, template.Form) and f.source.needs == "household"]
+            if isinstance(f, Form) and f.source.needs == "household"]
 
 
-def publicity_forms(ctx: AppContext) -> list[template.Form]:
+def publicity_forms(ctx: AppContext) -> list[Form]:
     from helpdesk_gui.gui.printing.runner import user_forms_dir
     from helpdesk_gui.printing import template
+    from helpdesk_gui.printing.form import Form
     return [f for f in template.list_forms(user_forms_dir(ctx))
-            if isinstance(f, template.Form) and f.source.needs == "publicity"]
+            if isinstance(f, Form) and f.source.needs == "publicity"]
 
 
 def _households(ids: tuple[int, ...]) -> Selection:

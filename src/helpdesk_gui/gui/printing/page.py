@@ -19,16 +19,19 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.worker import Task
+from helpdesk_gui.gui.page import Page
 from helpdesk_gui.gui.printing.params import ParamsPanel
 from helpdesk_gui.gui.printing.runner import PrintRunner, user_forms_dir
 from helpdesk_gui.printing import template
-from helpdesk_gui.printing.template import Form, TemplateError
+from helpdesk_gui.printing.form import Form
+from helpdesk_gui.printing.template import TemplateError
 
 
-class PrintingPage(QWidget):
+class PrintingPage(Page):
+    """Listens to nothing: the forms are files, read again each time the page is shown."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.runner = PrintRunner(ctx, self)
         self.forms: list[Form | TemplateError] = []
         self.list = QListWidget()
@@ -79,6 +82,7 @@ class PrintingPage(QWidget):
         self.setTabOrder(self.list, self.params)
         self.setTabOrder(self.params, self.preview_button)
         self.refresh()
+        self.loaded_now()
 
     def refresh(self) -> None:
         """Read the templates again (a county may have edited one) and keep the current choice."""

@@ -26,8 +26,8 @@ from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.printing.form import Form
 from helpdesk_gui.printing.sources import Selection
-from helpdesk_gui.printing.template import Form
 
 
 def _qdate(d: _dt.date) -> QDate:

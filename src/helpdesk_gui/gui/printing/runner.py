@@ -22,6 +22,7 @@ from helpdesk_gui.gui.printing.pdfpages import PdfPages
 from helpdesk_gui.gui.printing.preview import PreviewDialog
 from helpdesk_gui.gui.printing.printer import PrintJob
 from helpdesk_gui.printing import render, template
+from helpdesk_gui.printing.form import Form
 from helpdesk_gui.printing.render import Printed
 from helpdesk_gui.printing.sources import Selection
 
@@ -46,7 +47,7 @@ def temp_pdf(ctx: AppContext, key: str) -> Path:
     return folder / f"{key}-{uuid.uuid4().hex[:8]}.pdf"
 
 
-def default_name(form: template.Form) -> str:
+def default_name(form: Form) -> str:
     return f"{form.name}_{time.strftime('%Y%m%d')}.pdf"
 
 
@@ -60,7 +61,7 @@ class PrintRunner(QObject):
         self.dialogs: list[QWidget] = []
         self.last: Printed | None = None
 
-    def form(self, key: str) -> template.Form:
+    def form(self, key: str) -> Form:
         return template.find(key, user_forms_dir(self.ctx))
 
     def make(self, key: str, selection: Selection, out: Path, *, reveal: bool,
@@ -80,7 +81,7 @@ class PrintRunner(QObject):
 
         return run_task(self.widget, self.tr("正在生成表格…"), with_db(ctx, job), finished)
 
-    def check(self, key: str, selection: Selection) -> template.Form:
+    def check(self, key: str, selection: Selection) -> Form:
         form = self.form(key)
         render.check_selection(form, selection)
         return form
@@ -90,7 +91,7 @@ class PrintRunner(QObject):
         out = temp_pdf(self.ctx, key)
         return self.make(key, selection, out, reveal=reveal, then=lambda p: self._show(form, p))
 
-    def _show(self, form: template.Form, printed: Printed) -> None:
+    def _show(self, form: Form, printed: Printed) -> None:
         dialog = PreviewDialog(self.ctx, printed.path, form.name, self.widget, suggested_name=default_name(form))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialogs.append(dialog)

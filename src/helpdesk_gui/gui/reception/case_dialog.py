@@ -91,6 +91,7 @@ class CaseDialog(FormDialog):
             counterpart=self.counterpart.text(), matter=self.matter.toPlainText(),
             claimed_fen=_fen(self.claimed, "涉及金额") if kind in services.MONEY_KINDS else 0)
         self.case_id = services.open_case(self.ctx.db, self.ctx.actor, draft)
+        self.ctx.events.tell(self, "casework_changed")
 
 
 class CloseCaseDialog(FormDialog):
@@ -121,3 +122,4 @@ class CloseCaseDialog(FormDialog):
         services.close_case(self.ctx.db, self.ctx.actor, int(self.case["id"]),  # type: ignore[call-overload]
                             self.outcome.currentData(), self.result_text.toPlainText(),
                             amount_fen=_fen(self.amount, "追回金额"), on=day_of(self.closed))
+        self.ctx.events.tell(self, "casework_changed")

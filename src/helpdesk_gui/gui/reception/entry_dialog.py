@@ -130,3 +130,4 @@ class EntryDialog(FormDialog):
 
     def submit(self) -> None:
         self.entry_id = reception.log_entry(self.ctx.db, self.ctx.actor, self.draft())
+        self.ctx.events.tell(self, "reception_logged", self.entry_id)

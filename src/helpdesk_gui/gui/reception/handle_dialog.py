@@ -74,6 +74,7 @@ class ApplicationDialog(FormDialog):
             self.ctx.db, self.ctx.actor, self.entry_id, self.kind.currentData(),
             project=self.project.currentData() if project else None, requested_fen=requested, cost_fen=cost,
             beneficiary=self.beneficiary.text() if project else "")
+        self.ctx.events.tell(self, "application_moved", self.application_id)
 
 
 class ReassignDialog(FormDialog):

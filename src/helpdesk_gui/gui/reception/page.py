@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +29,7 @@ from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import FormDialog, row_of_buttons
 from helpdesk_gui.gui.kit.models import Col, Record, RecordModel
 from helpdesk_gui.gui.kit.tables import make_view
+from helpdesk_gui.gui.page import Page
 from helpdesk_gui.gui.reception.entry_dialog import code_combo
 from helpdesk_gui.gui.reception.table import TONES
 
@@ -74,14 +75,15 @@ class DeadlinesDialog(FormDialog):
     def submit(self) -> None:
         reception.set_deadline_rules(self.ctx.db, self.ctx.actor, {
             k: DeadlineRule(days.value(), working.isChecked()) for k, (days, working) in self.rows.items()})
+        self.ctx.events.tell(self, "settings_changed")
 
 
-class ReceptionPage(QWidget):
-    household_requested = Signal(int)     # open this archive in the editor
+class ReceptionPage(Page):
+    listens_to = ("reception_logged", "casework_changed", "application_moved", "household_saved",
+                  "households_changed")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         book = ctx.codebook()
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("搜索：登记编号、姓名、电话、单位、反映事项（Ctrl+F）"))
@@ -167,6 +169,7 @@ class ReceptionPage(QWidget):
         self.setTabOrder(self.search_edit, self.channel_box)
         self.setTabOrder(self.year_box, self.table)
         self.apply_query()
+        self.loaded_now()
 
     # ---- query
     def entry_filter(self) -> EntryFilter:
@@ -201,7 +204,10 @@ class ReceptionPage(QWidget):
         self.apply_query()
 
     def refresh(self) -> None:
+        keep = self.selected_id()
         self.apply_query()
+        if keep is not None and self.model.row_of(keep) > 0:
+            self.table.selectRow(self.model.row_of(keep))
 
     def focus_search(self) -> None:
         self.search_edit.setFocus()
@@ -213,6 +219,9 @@ class ReceptionPage(QWidget):
 
     def show_overdue(self) -> None:
         self.state_box.setCurrentIndex(self.state_box.findData("overdue"))
+
+    def open_item(self, item_id: int) -> None:
+        self.select_entry(item_id)
 
     def select_entry(self, entry_id: int) -> None:
         row = self.model.row_of(entry_id)
@@ -255,6 +264,7 @@ class ReceptionPage(QWidget):
         if dialog is None:
             return
         dialog.household_requested.connect(self.household_requested)
+        dialog.changed.connect(lambda: self.ctx.events.tell(self, "reception_logged", entry_id))
         dialog.exec()
         self.apply_query()
         self.select_entry(entry_id)

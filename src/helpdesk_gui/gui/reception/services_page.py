@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -15,6 +15,7 @@ from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import row_of_buttons
 from helpdesk_gui.gui.kit.models import Col, Record, RecordModel
 from helpdesk_gui.gui.kit.tables import make_view
+from helpdesk_gui.gui.page import Page
 from helpdesk_gui.gui.reception.case_dialog import CaseDialog, CloseCaseDialog
 from helpdesk_gui.gui.reception.entry_dialog import code_combo
 from helpdesk_gui.gui.reception.table import TONES, amount
@@ -22,12 +23,11 @@ from helpdesk_gui.gui.reception.table import TONES, amount
 LIMIT = 5000
 
 
-class ServicesPage(QWidget):
-    household_requested = Signal(int)
+class ServicesPage(Page):
+    listens_to = ("casework_changed", "reception_logged", "household_saved", "households_changed")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         book = ctx.codebook()
 
         def outcome(r: Record) -> str:
@@ -95,6 +95,7 @@ class ServicesPage(QWidget):
         self.setTabOrder(self.search_edit, self.kind_box)
         self.setTabOrder(self.year_box, self.table)
         self.refresh()
+        self.loaded_now()
 
     def focus_search(self) -> None:
         self.search_edit.setFocus()

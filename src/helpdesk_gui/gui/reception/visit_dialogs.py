@@ -42,6 +42,7 @@ class CadreDialog(FormDialog):
     def submit(self) -> None:
         self.cadre_id = visits.add_cadre(self.ctx.db, self.ctx.actor, self.name.text(), self.unit.text(),
                                          self.post.text(), self.phone.text())
+        self.ctx.events.tell(self, "casework_changed")
 
 
 class _HouseholdField(QWidget):
@@ -106,6 +107,7 @@ class PairDialog(FormDialog):
         self.pair_id = visits.make_pair(self.ctx.db, self.ctx.actor, int(self.cadre.currentData()),
                                         self.household.household_id, start=day_of(self.start),
                                         every_days=self.every.value(), note=self.note.text())
+        self.ctx.events.tell(self, "casework_changed")
 
 
 class EndPairDialog(FormDialog):
@@ -123,6 +125,7 @@ class EndPairDialog(FormDialog):
     def submit(self) -> None:
         visits.end_pair(self.ctx.db, self.ctx.actor, int(self.pair["id"]), self.reason.text(),  # type: ignore[call-overload]
                         on=day_of(self.on))
+        self.ctx.events.tell(self, "casework_changed")
 
 
 class VisitDialog(FormDialog):
@@ -189,6 +192,7 @@ class VisitDialog(FormDialog):
             visitors=self.visitors.text(), money_fen=fen(self.money, "慰问金"), goods=self.goods.text(),
             goods_fen=fen(self.goods_value, "慰问品折价"), notes=self.notes.toPlainText(),
             pair_id=self.pair.currentData()))
+        self.ctx.events.tell(self, "casework_changed")
 
 
 class PairHistoryDialog(QDialog):

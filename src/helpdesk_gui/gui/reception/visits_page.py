@@ -25,6 +25,7 @@ from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import confirm
 from helpdesk_gui.gui.kit.models import Col, Record, RecordModel
 from helpdesk_gui.gui.kit.tables import make_view
+from helpdesk_gui.gui.page import Page
 from helpdesk_gui.gui.reception.entry_dialog import code_combo
 from helpdesk_gui.gui.reception.table import TONES, amount, done
 from helpdesk_gui.gui.reception.visit_dialogs import (
@@ -244,13 +245,15 @@ class CadresTab(_ListTab):
                                        .format(n=c["name"])):
             return
         if guarded(self, done, visits.set_cadre_active, self.ctx.db, self.ctx.actor, int(c["id"]), not c["active"]):
+            self.ctx.events.tell(self, "casework_changed")
             self.refresh()
 
 
-class VisitsPage(QWidget):
+class VisitsPage(Page):
+    listens_to = ("casework_changed", "household_saved", "households_changed")
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.pairs = PairsTab(ctx)
         self.visits = VisitsTab(ctx)
         self.cadres = CadresTab(ctx)
@@ -265,6 +268,7 @@ class VisitsPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Find, self, self._find)
         QShortcut(QKeySequence.StandardKey.New, self, self._new)
         self.refresh()
+        self.loaded_now()
 
     def current(self) -> _ListTab:
         tab = self.tabs.currentWidget()
@@ -273,6 +277,9 @@ class VisitsPage(QWidget):
 
     def refresh(self) -> None:
         self.current().refresh()
+
+    def open_item(self, item_id: int) -> None:
+        self.show_pair(item_id)
 
     def show_pair(self, pair_id: int) -> None:
         """From the home page: the pair due for a visit, selected."""

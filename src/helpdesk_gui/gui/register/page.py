@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,20 +26,18 @@ from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import row_of_buttons
 from helpdesk_gui.gui.kit.worker import Task, save_in_background
+from helpdesk_gui.gui.page import Page
 from helpdesk_gui.gui.printing.buttons import RegisterPrintButton
 from helpdesk_gui.gui.register.model import HouseholdTableModel
 
 DEBOUNCE_MS = 200
 
 
-class RegisterPage(QWidget):
-    open_requested = Signal(int)      # household id
-    new_requested = Signal()
-    life_requested = Signal(int)      # household id: exit / cancel / reopen
+class RegisterPage(Page):
+    listens_to = ("household_saved", "households_changed", "batch_imported", "application_moved")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         book = ctx.codebook()
         self.model = HouseholdTableModel(ctx.db, book, reveal=False, parent=self)
 
@@ -105,7 +103,7 @@ class RegisterPage(QWidget):
         self.search_edit.returnPressed.connect(self._focus_table)
         for box in (self.status_box, self.category_box, self.cause_box, self.township_box, self.year_box):
             box.currentIndexChanged.connect(lambda _i: self.apply_query())
-        self.new_button.clicked.connect(self.new_requested.emit)
+        self.new_button.clicked.connect(self.new_household_requested.emit)
         self.open_button.clicked.connect(self.open_selected)
         self.life_button.clicked.connect(self._life_selected)
         self.export_button.clicked.connect(self.export_view)
@@ -117,11 +115,10 @@ class RegisterPage(QWidget):
         QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self._life_selected)
 
-        ctx.events.household_saved.connect(self._on_saved)
-        ctx.events.households_changed.connect(self.apply_query)
         self.setTabOrder(self.search_edit, self.status_box)
         self.setTabOrder(self.year_box, self.table)
         self.apply_query()
+        self.loaded_now()
 
     def _combo(self, all_label: str, items: list[tuple[str, str]]) -> QComboBox:
         box = QComboBox()
@@ -149,7 +146,13 @@ class RegisterPage(QWidget):
         self.ctx.qsettings().setValue("register/header", self.table.horizontalHeader().saveState())
 
     def refresh(self) -> None:
+        """The query again; the archive selected stays selected if it is still in the list."""
+        keep = self.selected_id()
         self.apply_query()
+        row = self.model.row_of(keep) if keep is not None else -1
+        if row > 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
     def focus_search(self) -> None:
         self.search_edit.setFocus()
@@ -159,13 +162,6 @@ class RegisterPage(QWidget):
         self.apply_query()
         self.table.setFocus()
 
-    def _on_saved(self, household_id: int) -> None:
-        row = self.model.row_of(household_id)
-        if row < 0:
-            self.apply_query()
-        else:
-            self.model.invalidate()
-
     # ---- actions
     def selected_id(self) -> int | None:
         idx = self.table.currentIndex()
@@ -174,16 +170,16 @@ class RegisterPage(QWidget):
         return self.model.household_id(idx.row())
 
     def _open_index(self, index: QModelIndex) -> None:
-        self.open_requested.emit(self.model.household_id(index.row()))
+        self.household_requested.emit(self.model.household_id(index.row()))
 
     def open_selected(self) -> None:
         hid = self.selected_id()
         if hid is not None:
-            self.open_requested.emit(hid)
+            self.household_requested.emit(hid)
 
     def _new_if_allowed(self) -> None:
         if self.ctx.actor.can("register.edit"):
-            self.new_requested.emit()
+            self.new_household_requested.emit()
 
     def _life_selected(self) -> None:
         hid = self.selected_id()

@@ -2,6 +2,8 @@
 
 Each tab edits through the core and reports a change; the page passes every change on as
 ``ctx.events.settings_changed`` so other pages can refresh. Nothing here raises to the event loop.
+The page listens to nothing: it is where settings are written (reloading on its own change would drop the
+unsaved edits of the other tabs); it reads them again each time it is shown.
 """
 
 from __future__ import annotations
@@ -10,16 +12,16 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.page import Page
 from helpdesk_gui.gui.settings.centre import CentreTab
 from helpdesk_gui.gui.settings.standards import StandardsTab
 from helpdesk_gui.gui.settings.townships import TownshipsTab
 from helpdesk_gui.gui.settings.users import UsersTab
 
 
-class SettingsPage(QWidget):
+class SettingsPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         actor, writable = ctx.actor, not ctx.readonly
         self.centre = CentreTab(ctx, writable and actor.can("settings.edit"))
         self.townships = TownshipsTab(ctx, writable and actor.can("settings.edit"))
@@ -41,8 +43,9 @@ class SettingsPage(QWidget):
         layout.addWidget(self.tabs, 1)
 
         for tab in (self.centre, self.townships, self.standards, self.users):
-            tab.changed.connect(ctx.events.settings_changed)
+            tab.changed.connect(lambda: self.ctx.events.tell(self, "settings_changed"))
         self.refresh()
+        self.loaded_now()
 
     def refresh(self) -> None:
         """Reload every tab from the database (unsaved edits on a tab are discarded)."""

@@ -5,14 +5,18 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.page import Page
 from helpdesk_gui.gui.stats.dashboard import DashboardView
 from helpdesk_gui.gui.stats.report_view import ReportView
 
 
-class ReportsPage(QWidget):
+class ReportsPage(Page):
+    # every figure of the register, the books, reception and casework is counted here
+    listens_to = ("household_saved", "households_changed", "application_moved", "payment_posted", "batch_imported",
+                  "reception_logged", "casework_changed", "mutual_changed")
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.dashboard = DashboardView(ctx)
         self.report = ReportView(ctx)
         self.tabs = QTabWidget()
@@ -26,10 +30,17 @@ class ReportsPage(QWidget):
         self.tabs.currentChanged.connect(self._tab_changed)
 
     def refresh(self) -> None:
-        """Recompute the dashboard (and the report, if one is shown) from the database."""
+        """Recompute the dashboard, and the report if it is in front (else when its tab is shown next)."""
         self.dashboard.refresh()
-        if self.report.report is not None:
-            self.report.run()
+        if self.tabs.currentWidget() is self.report:
+            self._report_run = True
+            if not self.report.running:   # one computing already: its figures are on the way
+                self.report.run()
+        else:
+            self._report_run = False
+
+    def busy(self) -> bool:
+        return self.report.running > 0
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.report and not self._report_run:

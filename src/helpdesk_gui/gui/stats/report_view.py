@@ -47,6 +47,7 @@ class ReportView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.report: reports.Report | None = None
+        self.running = 0   # reports being computed on a worker thread
         today = _dt.date.today()
         month = reports.Period.month(today.year, today.month)
         self.date_from = date_edit(month.start, not_after_today=False)
@@ -107,8 +108,14 @@ class ReportView(QWidget):
         if period is None:
             return None
 
+        def ended(report: reports.Report | None) -> None:
+            self.running -= 1
+            if report is not None:
+                self.show_report(report)
+
+        self.running += 1
         return run_task(self, self.tr("正在统计…"), with_db(self.ctx, lambda db, _p, _c: reports.build(db, period)),
-                        self.show_report)
+                        ended, on_failed=lambda _e: ended(None))
 
     def show_report(self, report: reports.Report) -> None:
         self.report = report

@@ -1,0 +1,224 @@
+"""A batch workbook as read: the manifest, each data sheet's stored rows, and reading a data sheet.
+
+``header_map`` matches a sheet's row 1 to the contract's labels (``exchange.spec``) and
+``read_rows`` converts every data row, a chunk of rows at a time and column by column, to its
+stored value (``SheetRows.values``, compact tuples in the contract's column order) and its
+canonical text (for the 校验值); every refused cell is listed with sheet, row, column and value.
+A batch (``exchange.validate``) and a station's own sheet (``exchange.foreign``) are both read
+this way into a ``ParsedBatch``; its checks are in ``exchange.checks``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from helpdesk_gui.exchange import spec
+from helpdesk_gui.exchange.cells import _text
+from helpdesk_gui.exchange.columns import ColumnConverter
+from helpdesk_gui.exchange.problems import ERROR, WARNING, Problems
+from helpdesk_gui.exchange.reader import is_empty
+from helpdesk_gui.exchange.safety import Cancelled
+
+CHUNK_ROWS = 4096
+
+
+@dataclass
+class Manifest:
+    values: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)          # key → Excel row, for the report
+    row_counts: dict[str, int] = field(default_factory=dict)    # sheet → 行数
+
+    def get(self, key: str) -> str:
+        return self.values.get(key, "")
+
+    @property
+    def batch_id(self) -> str:
+        return self.get(spec.K_BATCH)
+
+    @property
+    def sender(self) -> str:
+        return self.get(spec.K_SENDER)
+
+    @property
+    def sender_name(self) -> str:
+        return self.get(spec.K_SENDER_NAME)
+
+    @property
+    def receiver(self) -> str:
+        return self.get(spec.K_RECEIVER)
+
+
+@dataclass
+class SheetRows:
+    """The rows of one data sheet: stored values in the sheet's column order (None when absent or bad)."""
+
+    sheet: spec.Sheet
+    present: list[spec.Col] = field(default_factory=list)
+    positions: dict[str, int] = field(default_factory=dict)    # label → 0-based Excel column
+    values: list[tuple[Any, ...]] = field(default_factory=list)
+    rownums: array[int] = field(default_factory=lambda: array("i"))
+    bad: set[int] = field(default_factory=set)                 # indexes of rows with an error
+    raw: dict[tuple[int, int], str] = field(default_factory=dict)  # (row index, column) → text of a refused cell
+    usable: bool = True                                        # false when a required column is missing
+
+    def index(self, label: str) -> int:
+        return self.sheet.labels.index(label)
+
+    def has(self, label: str) -> bool:
+        return label in self.positions
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+@dataclass
+class ParsedBatch:
+    path: Path
+    manifest: Manifest
+    sheets: dict[str, SheetRows]
+    problems: Problems
+    checksum: str                      # computed over the content
+    checksum_ok: bool
+    signature: str                     # ok | bad | absent | unverified
+    file_sha256: str
+    kind: str = "batch"
+
+    def rows(self, name: str) -> SheetRows | None:
+        return self.sheets.get(name)
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(s) for name, s in self.sheets.items()}
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------------------------------ data sheets
+
+def header_map(sheet: spec.Sheet, header: list[Any], problems: Problems, *, level: str = ERROR) -> SheetRows:
+    """Match row 1 to the contract's labels: missing required columns, unknown and repeated ones."""
+    out = SheetRows(sheet)
+    seen: dict[str, int] = {}
+    labels = set(sheet.labels)
+    for pos, raw in enumerate(header):
+        text = spec.clean_header(raw) if raw not in (None, "") else ""
+        if not text:
+            continue
+        if text not in labels:
+            problems.add(sheet.name, 1, text, raw, "不是本表的列，已忽略", WARNING, pos)
+            continue
+        if text in seen:
+            problems.add(sheet.name, 1, text, raw, f"与第 {seen[text] + 1} 列重复", ERROR, pos)
+            out.usable = False
+            continue
+        seen[text] = pos
+    for col in sheet.columns:
+        if col.label in seen:
+            out.present.append(col)
+            out.positions[col.label] = seen[col.label]
+        elif col.required:
+            problems.add(sheet.name, 1, col.label, "", "缺少必填列，整张表无法导入", level)
+            out.usable = False
+    return out
+
+
+def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, convs: dict[str, ColumnConverter],
+              problems: Problems, canonical: spec.Canonical | None, *,
+              skip: Callable[[int, list[Any]], str | None] | None = None,
+              cancelled: Callable[[], bool] | None = None) -> int:
+    """Convert every data row of a sheet, a chunk of rows at a time, column by column.
+
+    ``values`` yields the rows' values from Excel row ``first_row`` on. Returns the number of data
+    rows (empty and skipped rows are not counted).
+    """
+    sheet = rows.sheet
+    ncols = len(sheet.columns)
+    plan = [(rows.positions[c.label], sheet.labels.index(c.label), convs[c.label], c) for c in rows.present]
+    required = [(i, c, pos) for pos, i, _, c in plan if c.required]
+    if canonical is not None:
+        canonical.sheet(sheet.name, [c.label for c in rows.present])
+    width = max((p for p, _, _, _ in plan), default=-1) + 1
+    chunk: list[list[Any]] = []
+    numbers: list[int] = []
+    count = 0
+
+    def flush() -> None:
+        n = len(chunk)
+        columns: list[list[Any] | None] = [None] * ncols
+        texts: list[list[str]] = []
+        bad: set[int] = set()
+        base = len(rows.values)
+        by_column = list(zip(*chunk, strict=True))
+        for pos, i, conv, col in plan:
+            raw = by_column[pos]
+            stored, text, found = conv(raw)
+            for k, reason, warning in found:
+                problems.add(sheet.name, numbers[k], col.label, raw[k], reason, WARNING if warning else ERROR, pos)
+                if not warning:
+                    bad.add(k)
+                    rows.raw[(base + k, i)] = _text(raw[k])[:200]
+            columns[i] = stored
+            texts.append(text)
+        for i, col, pos in required:
+            kept = columns[i]
+            assert kept is not None
+            if None in kept:
+                for k, v in enumerate(kept):
+                    if v is None and chunk[k][pos] in ("", None):
+                        problems.add(sheet.name, numbers[k], col.label, "", "必填，不能为空", ERROR, pos)
+                        bad.add(k)
+        empty: list[Any] = [None] * n
+        rows.values.extend(zip(*[c if c is not None else empty for c in columns], strict=True))
+        rows.rownums.extend(numbers)
+        rows.bad.update(base + k for k in bad)
+        if canonical is not None:
+            canonical.lines(["\t".join(t) for t in zip(*texts, strict=True)] if texts else [""] * n)
+        chunk.clear()
+        numbers.clear()
+
+    number = first_row
+    while True:
+        block = list(islice(values, CHUNK_ROWS))
+        if not block:
+            break
+        base, number = number, number + len(block)
+        before = len(chunk)
+        if skip is None and min(map(len, block)) >= width:  # the usual block: no padding, no skipping
+            kept = [k for k, row in enumerate(block)
+                    if (row and type(row[0]) is str and row[0] and not row[0].isspace()) or not is_empty(row)]
+            chunk.extend(block[k] for k in kept)
+            numbers.extend(base + k for k in kept)
+            block = []
+        for k, row in enumerate(block):
+            first = row[0] if row else ""
+            if not (type(first) is str and first and not first.isspace()) and is_empty(row):
+                continue
+            if skip is not None:
+                reason = skip(base + k, row)
+                if reason is not None:
+                    if reason:
+                        problems.add(sheet.name, base + k, "", "", reason, WARNING)
+                    continue
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            chunk.append(row)
+            numbers.append(base + k)
+        count += len(chunk) - before
+        if len(chunk) >= CHUNK_ROWS // 2:
+            flush()
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+    if chunk:
+        flush()
+    return count
