@@ -29,6 +29,7 @@ from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.base.errors import NotFoundError, ValidationError
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
+from helpdesk_gui.core.db.where import Where
 from helpdesk_gui.core.mutual.plans import get_plan
 
 # ---------------------------------------------------------------------------------------- units
@@ -160,25 +161,20 @@ def list_members(db: Database, *, plan_id: int | None = None, unit_id: int | Non
                  unpaid_only: bool = False, enrolled_only: bool = False, limit: int = 5000) -> list[dict[str, Any]]:
     """Members with, for ``plan_id``, their enrolment, whether paid and their consecutive years; ``archive_no``
     names the member's 困难职工档案 when the member is the head of an archive in the register."""
-    where: list[str] = ["1 = 1"]
-    params: dict[str, Any] = {"p": plan_id, "limit": limit}
-    if unit_id:
-        where.append("m.unit_id = :u")
-        params["u"] = unit_id
+    w = Where(p=plan_id, limit=limit).equal("m.unit_id", unit_id or None, "u")
     if text.strip():
-        where.append("(m.name LIKE :t OR m.id_number LIKE :t OR u.name LIKE :t)")
-        params["t"] = f"%{text.strip()}%"
+        w.add("(m.name LIKE :t OR m.id_number LIKE :t OR u.name LIKE :t)", t=f"%{text.strip()}%")
     if enrolled_only or unpaid_only:
-        where.append("e.id IS NOT NULL")
+        w.add("e.id IS NOT NULL")
     if unpaid_only:
-        where.append("e.contribution_id IS NULL")
+        w.add("e.contribution_id IS NULL")
     out = rows(db, f"""
         SELECT m.*, u.name AS unit_name, e.id AS enrolment_id, e.enrolled_on, e.contribution_id,
                (SELECT h.archive_no FROM households h WHERE h.id_number = m.id_number
                 AND h.status IN ('applying', 'visiting', 'publicity', 'pending', 'active') LIMIT 1) AS archive_no
         FROM mutual_members m JOIN mutual_units u ON u.id = m.unit_id
         LEFT JOIN mutual_enrolments e ON e.member_id = m.id AND e.plan_id = :p
-        WHERE {' AND '.join(where)} ORDER BY u.name, m.name LIMIT :limit""", params)
+        {w.sql} ORDER BY u.name, m.name LIMIT :limit""", w.named)
     if plan_id is not None and out:
         period = int(get_plan(db, plan_id)["period"])
         paid = _paid_years(db, [m["id"] for m in out])
