@@ -20,7 +20,7 @@ from typing import Any
 from helpdesk_gui.core.base import codes, ids
 from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.base.money import format_yuan
-from helpdesk_gui.exchange.spec import INT, TS, Col, D, E, L, M, T, nfc
+from helpdesk_gui.exchange.spec import INT, STATUS_TO_CODE, TS, Col, D, E, L, M, T, nfc
 
 Converter = Callable[[Any], tuple[Any, str]]
 
@@ -315,7 +315,6 @@ def timestamp_converter() -> Converter:
 def labels_to_codes(book: codes.CodeBook, col: Col) -> dict[str, str]:
     """The contract's labels of an E/L column → codes of the database's code list."""
     if col.field == "status":
-        from helpdesk_gui.exchange.spec import STATUS_TO_CODE
         return dict(STATUS_TO_CODE)
     if not col.codes:
         return {}

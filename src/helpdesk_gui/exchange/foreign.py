@@ -37,6 +37,7 @@ from helpdesk_gui.exchange.importer import (
     Analysis,
     Outcome,
     backup_before_import,
+    record_rejection,
 )
 from helpdesk_gui.exchange.mapping import FOREIGN_SHEET, IGNORED, Mapping, header_texts, norm
 from helpdesk_gui.exchange.parsed import Manifest, ParsedBatch, SheetRows, file_digest, read_rows
@@ -245,7 +246,6 @@ def commit_sheet(db: Database, actor: Actor, analysis: Analysis, *, dry_run: boo
     if dry_run:
         return Outcome(DRY_RUN, analysis)
     if analysis.problems.errors:
-        from helpdesk_gui.exchange.importer import record_rejection
         record_rejection(db, actor, analysis)
         return Outcome(REJECTED, analysis)
     backup_before_import(db, folder)

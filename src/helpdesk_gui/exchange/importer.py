@@ -16,6 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.access.auth import Actor
+from helpdesk_gui.core.admin import backup
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.sync import state
@@ -202,7 +203,6 @@ def backup_before_import(db: Database, folder: Path | None) -> None:
     """Every import that writes is preceded by an automatic backup (``core.backup``, kind ``before_import``)."""
     if folder is None:
         return
-    from helpdesk_gui.core.admin import backup
     backup.create(db, folder, "before_import")
 
 

@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from sqlite_utils import Database
 
+from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.base import codes, paths
 from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.base.privacy import mask_id, mask_phone
@@ -90,7 +91,6 @@ def export_households(db: Database, path: Path, ids: Sequence[int], *, reveal: b
 
 def export_audit(db: Database, path: Path, flt: Any, *, progress: Callable[[int, int], None] | None = None) -> int:
     """The audit rows matching ``flt`` (an ``audit.AuditFilter``) to a workbook, newest first."""
-    from helpdesk_gui.core.access import audit
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("审计日志")
     widths = (8, 22, 12, 14, 10, 20, 60, 60)
