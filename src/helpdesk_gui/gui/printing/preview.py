@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.printing.pdfpages import PdfPages
 from helpdesk_gui.gui.printing.printer import PrintJob
@@ -158,10 +158,10 @@ class PreviewDialog(QDialog):
     # ---- actions
     def save_as(self, path: str | None = None) -> Path | None:
         if path is None:
-            default = str(Path.home() / self.suggested_name)
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("另存为 PDF"), default, self.tr("PDF 文件 (*.pdf)"))
-            if not path:
+            chosen = files.save_file(self, self.tr("另存为 PDF"), self.suggested_name, self.tr("PDF 文件 (*.pdf)"))
+            if chosen is None:
                 return None
+            path = str(chosen)
         target = Path(path)
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
