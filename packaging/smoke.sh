@@ -14,6 +14,7 @@ GUI="$BUNDLE/helpdesk-gui"
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/helpdesk-smoke.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 export HELPDESK_ADMIN_PASSWORD="Smoke-Adm1n!"
+export HELPDESK_USER=admin HELPDESK_PASSWORD="$HELPDESK_ADMIN_PASSWORD"   # every command but init runs as a user
 unset HELPDESK_DATA_DIR
 
 step() { printf '\n== %s\n' "$*"; }

@@ -25,6 +25,13 @@ def fast_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(auth, "SCRYPT_N", 2**8)
 
 
+@pytest.fixture(autouse=True)
+def command_line_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run as a user who proved it (CLI.md): the test database's admin, unless a test says otherwise."""
+    monkeypatch.setenv("HELPDESK_USER", "admin")
+    monkeypatch.setenv("HELPDESK_PASSWORD", ADMIN_PASSWORD)
+
+
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty data folder, also set as HELPDESK_DATA_DIR."""

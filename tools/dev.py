@@ -46,7 +46,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.demo and not (Path(data) / "helpdesk.db").exists():
         env.setdefault("HELPDESK_ADMIN_PASSWORD", "demo1234")
         subprocess.check_call(cli + ["init", "--county-code", "530122", "--union-name", "演示县总工会"], env=env)
-        subprocess.check_call(cli + ["demo", "--households", str(args.demo)], env=env)
+        as_admin = {**env, "HELPDESK_USER": "admin", "HELPDESK_PASSWORD": env["HELPDESK_ADMIN_PASSWORD"]}
+        subprocess.check_call(cli + ["demo", "--households", str(args.demo)], env=as_admin)
         print("演示数据已生成。登录：用户名 admin，密码 " + env["HELPDESK_ADMIN_PASSWORD"], flush=True)
     gui = [str(PY), "-m", "helpdesk_gui.gui.app"] + (["--data-dir", data] if data else [])
     return subprocess.call(gui, env=env)

@@ -71,6 +71,7 @@ def test_verify_only_the_right_password(password, other):
 @pytest.mark.parametrize(("password", "reason"), [
     ("", "至少 8 位"), ("ab1", "至少 8 位"), ("abc1234", "至少 8 位"),
     ("abcdefgh", "字母和数字"), ("12345678", "字母和数字"), ("!!!!!!!!", "字母和数字"),
+    ("12345678!", "字母和数字"), ("Aa-bb-cc", "字母和数字"),      # the README's rule: letters and digits
 ])
 def test_weak_passwords_refused(password, reason):
     with pytest.raises(ValidationError) as info:
@@ -78,7 +79,7 @@ def test_weak_passwords_refused(password, reason):
     assert info.value.field == "密码" and reason in str(info.value)
 
 
-@pytest.mark.parametrize("password", ["abcd1234", "passw0rd!", "12345678!", "帮扶中心2025", "Aa-bb-cc"])
+@pytest.mark.parametrize("password", ["abcd1234", "passw0rd!", "a1234567!", "帮扶中心2025", "Aa-bb-c9"])
 def test_acceptable_passwords(password):
     auth.check_password_strength(password)
 
@@ -365,3 +366,43 @@ def test_failed_transaction_leaves_no_audit_row(database):
         raise RuntimeError
     assert scalar(database, "SELECT count(*) FROM audit_log") == before
     assert audit.verify_chain(database) is None
+
+
+def test_parallel_wrong_passwords_lock_the_account(database, folder):
+    """24 wrong passwords in 3 waves of 8 parallel tries (each its own connection, as 8 programs would) lock
+    the account; no count is lost to a parallel write."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.base import paths
+
+    def attempt(i: int) -> str:
+        conn = dbm.open_db(paths.db_path(folder))
+        try:
+            auth.login(conn, "clerk", f"wrong{i}pass")
+        except AuthError as e:
+            return str(e)
+        finally:
+            dbm.close(conn)
+        return "logged in"
+
+    answers: list[str] = []
+    with ThreadPoolExecutor(8) as pool:
+        for wave in range(3):
+            answers += pool.map(attempt, range(wave * 8, wave * 8 + 8))
+    assert "logged in" not in answers
+    assert scalar(database, "SELECT locked_until FROM users WHERE username = 'clerk'") is not None
+    assert scalar(database, "SELECT count(*) FROM audit_log WHERE action = 'login_failed'") >= auth.MAX_FAILED
+    assert sum("锁定" in a for a in answers) >= 24 - 8                  # waves 2 and 3 meet a locked account
+    with pytest.raises(AuthError, match="锁定"):
+        auth.login(database, "clerk", "passw0rd!")
+
+
+def test_an_unknown_user_costs_one_password_check_like_a_known_one(database, monkeypatch):
+    checked: list[str] = []
+    real = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda pw, stored: checked.append(stored) or real(pw, stored))
+    for name in ("clerk", "nobody"):
+        with pytest.raises(AuthError, match="用户名或密码不正确"):
+            auth.login(database, name, "wrong-password1")
+    assert len(checked) == 2 and checked[1].startswith("scrypt$") and checked[1] != checked[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 
@@ -103,9 +104,11 @@ def test_second_program_is_told_who_holds_the_folder(folder, capsys):
     out = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": src}, capture_output=True, text=True)
     ok, user, pid = out.stdout.split()
     assert ok == "False" and pid == str(__import__("os").getpid())
+    (folder / "whatever.db").write_bytes(b"")
     restore = subprocess.run([sys.executable, "-m", "helpdesk_gui", "--data-dir", str(folder), "restore",
-                              str(folder / "whatever.db")], env={"PYTHONPATH": src}, capture_output=True, text=True)
-    assert restore.returncode == 1 and "正被使用" in restore.stderr
+                              str(folder / "whatever.db")], capture_output=True, text=True,
+                             env={"PYTHONPATH": src, "HELPDESK_USER": "admin", "HELPDESK_PASSWORD": "admin1234"})
+    assert restore.returncode == 1 and "正被另一个程序使用" in restore.stderr and str(os.getpid()) in restore.stderr
     first.release()
     again = InstanceLock(folder)
     assert again.acquire()

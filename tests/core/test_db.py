@@ -339,3 +339,20 @@ def test_where_patterns_match_what_was_typed_literally(database):
     assert found(Where().add("v LIKE ? ESCAPE '\\'", like_pattern("0%"))) == ["50%"]
     assert found(Where().add("v LIKE ? ESCAPE '\\'", like_pattern("_"))) == ["x_y"]
     assert found(Where()) == sorted(["a*b", "axb", "50%", "50 yuan", "x_y", "xzy", "[1]", "11"])
+
+
+def test_a_busy_database_says_so_in_chinese(folder, database):
+    """Another connection holds the write lock past the busy timeout: a Chinese refusal, nothing written."""
+    from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.base import paths
+    from helpdesk_gui.core.base.errors import DatabaseBusy
+
+    other = dbm.open_db(paths.db_path(folder))
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        database.execute("PRAGMA busy_timeout = 100")
+        with pytest.raises(DatabaseBusy, match="另一个程序正在写入数据库"), dbm.write(database):
+            database.execute("UPDATE meta SET value = value")
+    finally:
+        other.execute("ROLLBACK")
+        dbm.close(other)

@@ -29,6 +29,7 @@ def as_user(monkeypatch, name: str, password: str = "passw0rd!") -> None:
 
 
 def test_mutual_commands(folder, database, capsys, monkeypatch, clerk) -> None:
+    monkeypatch.delenv("HELPDESK_USER")
     code, _out, err = run(capsys, "mutual-plan-new", "--year", "2026")
     assert code == 2 and "HELPDESK_USER" in err
     as_user(monkeypatch, "clerk")
@@ -94,6 +95,8 @@ def test_mutual_commands(folder, database, capsys, monkeypatch, clerk) -> None:
     code, out, _ = run(capsys, "stats", "--json")
     assert json.loads(out)["mutual_aid"] == {"members": 2, "claims": {"total": 1, "by_status": {"已结算": 1}},
                                              "paid_fen": 200_000}
+    monkeypatch.setenv("HELPDESK_USER", "admin")
+    monkeypatch.setenv("HELPDESK_PASSWORD", "admin1234")
     assert run(capsys, "check")[0] == 0
 
 

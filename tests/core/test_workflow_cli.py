@@ -40,6 +40,7 @@ def test_workflow_commands(folder, database, capsys, monkeypatch):
     assert code == 0 and f"共 {len(every)} 项，合计 2,000.00 元" in out
     code, out, _ = run(capsys, "caps")
     assert code == 0 and "送温暖 / 深度困难：每次不超过 3,000.00 元，每人每年合计不超过 6,000.00 元" in out
+    monkeypatch.delenv("HELPDESK_USER")
     code, out, err = run(capsys, "review-tasks", "--year", "2026")
     assert code == 2 and "HELPDESK_USER" in err
     monkeypatch.setenv("HELPDESK_USER", "reviewer")

@@ -204,15 +204,16 @@ def test_cli_checks_imports_and_refuses_a_bad_file(database, plan, unit, tmp_pat
     bad = member_list(tmp_path / "bad.xlsx", [*GOOD, [4, "赵六", "5301221975", "", "", "", "", "", ""]])
     good = member_list(tmp_path / "good.xlsx", GOOD)
     monkeypatch.delenv("HELPDESK_USER", raising=False)
-    # a dry run needs no user and writes nothing
+    # the list holds personal data: even a dry run needs a user who proved it
+    code, out, err = run(capsys, "mutual-import", str(good), "--year", "2026", "--unit", UNIT, "--dry-run")
+    assert code == 2 and "HELPDESK_USER" in err and not out
+    monkeypatch.setenv("HELPDESK_USER", "clerk")
+    monkeypatch.setenv("HELPDESK_PASSWORD", "passw0rd!")
+    # a dry run writes nothing
     code, out, err = run(capsys, "mutual-import", str(good), "--year", "2026", "--unit", UNIT, "--dry-run")
     assert code == 0, err
     assert "新会员 3 人" in out and "将新建单位 县运输公司工会" in out and "没有写入" in out
     assert counts(database)[0] == 0
-    code, out, err = run(capsys, "mutual-import", str(good), "--year", "2026", "--unit", UNIT)
-    assert code == 2 and "HELPDESK_USER" in err
-    monkeypatch.setenv("HELPDESK_USER", "clerk")
-    monkeypatch.setenv("HELPDESK_PASSWORD", "passw0rd!")
     code, out, err = run(capsys, "mutual-import", str(bad), "--year", "2026", "--unit", UNIT)
     assert code == 1
     assert "第 6 行“公民身份号码”列（C 列）" in out and "应为 18 位" in out and "没有导入" in out

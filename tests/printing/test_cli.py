@@ -24,19 +24,24 @@ def test_print_list(database, capsys):
         assert key in out and name in out
 
 
-def test_print_households_into_one_pdf(database, clerk, tmp_path, capsys):
+def test_print_households_into_one_pdf(database, clerk, tmp_path, capsys, monkeypatch):
     first = make_household(database, clerk)
     archive_nos = [r["archive_no"] for r in rows(database, "SELECT archive_no FROM households WHERE id = ?", [first])]
     out = tmp_path / "out" / "a.pdf"
     out.parent.mkdir()
-    code, text, err = run(capsys, "print", "archive", "--household", archive_nos[0], "--out", str(out),
-                          "--operator", "clerk")
+    monkeypatch.setenv("HELPDESK_USER", "clerk")             # the operator printed is who logged in
+    monkeypatch.setenv("HELPDESK_PASSWORD", "passw0rd!")
+    code, text, err = run(capsys, "print", "archive", "--household", archive_nos[0], "--out", str(out))
     assert code == 0, err
     assert "已打印“困难职工档案表”：1 份" in text
     flat = squash("".join(pdf_text(out)))
     assert "张三丰" in flat and mask_id(HEAD_ID) in flat and "操作员：张经办" in flat
     code, text, err = run(capsys, "print", "困难职工家庭建档申请审批表", "--household", archive_nos[0], "--out",
-                          str(out), "--reveal", "--operator", "reviewer")
+                          str(out), "--reveal")
+    assert code == 1 and "无权" in err                          # the clerk may not see full numbers
+    monkeypatch.setenv("HELPDESK_USER", "reviewer")
+    code, text, err = run(capsys, "print", "困难职工家庭建档申请审批表", "--household", archive_nos[0], "--out",
+                          str(out), "--reveal")
     assert code == 0 and "已记入审计日志" in text
     assert HEAD_ID in squash("".join(pdf_text(out)))
 

@@ -105,8 +105,7 @@ def test_print_command_lists_and_prints_both(scheme, tmp_path, capsys):
     assert "mutual_claim" in out and "医疗互助报销审批表" in out
     s = mutual_settle.get_settlement(scheme["db"], scheme["settlement"])
     out_pdf = tmp_path / "roster.pdf"
-    code, out, err = run(capsys, "print", "mutual_roster", "--settlement", s["settle_no"], "--out", str(out_pdf),
-                         "--operator", "finance")
+    code, out, err = run(capsys, "print", "mutual_roster", "--settlement", s["settle_no"], "--out", str(out_pdf))
     assert code == 0, err
     assert "已打印“职工医疗互助金报销结算花名册”：1 份" in out
     assert "捌仟伍佰元整" in squash("".join(pdf_text(out_pdf)))

@@ -33,7 +33,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from helpdesk_gui.core import check
-    db = kit.open_db(args)
+    db = kit.session(args, may="audit.view").db
     failures = check.run(db)
     for f in failures:
         kit.out(f"✗ {f}")
@@ -46,7 +46,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from helpdesk_gui.core.admin import backup
-    db = kit.open_db(args, readonly=False)
+    db = kit.session(args, writes=True, may="backup.manage").db
     if args.out:
         target = Path(args.out)
         if target.exists():
@@ -61,16 +61,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from helpdesk_gui.core.admin import backup
-    from helpdesk_gui.core.base.instance import InstanceLock
-    lock = InstanceLock(args.folder)
-    if not lock.acquire():
-        holder = lock.holder()
-        kit.err("数据文件夹正被使用" + (f"：{holder.describe()}" if holder else "") + "。请先关闭程序再恢复。")
-        return 1
-    try:
-        safety = backup.restore(args.folder, Path(args.source))
-    finally:
-        lock.release()
+    source = Path(args.source)
+    if not source.is_file():
+        raise kit.UsageError(f"备份文件不存在：{source}")
+    s = kit.session(args, writes=True, may="backup.manage")   # proves who restores; holds the folder's lock
+    dbm.close(s.db)                                           # the file is about to be replaced
+    safety = backup.restore(args.folder, source)
     if safety:
         kit.out(f"恢复前的数据库已备份到 {safety.path}。")
     kit.out(f"已从 {args.source} 恢复数据库。")

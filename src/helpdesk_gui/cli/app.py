@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.folder = paths.data_dir(args.data_dir)
     log_file = logs.configure(args.folder)
     try:
-        return COMMANDS[args.command](args)
+        return _run(args)
     except kit.UsageError as e:
         kit.err(f"用法错误：{e}")
         return 2
@@ -110,6 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("unexpected error in command %s", args.command)
         kit.err(f"程序遇到意外错误，操作未完成，数据未被部分写入。详细信息已记录在 {log_file}，请联系技术支持。")
         return 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        return COMMANDS[args.command](args)
+    finally:
+        kit.close_all()     # connections closed and the data folder's lock released, whatever happened
 
 
 if __name__ == "__main__":

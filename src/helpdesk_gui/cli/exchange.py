@@ -7,7 +7,8 @@
     helpdesk sheet import FILE.xlsx --mapping MAPPING.json [--dry-run] [--report REPORT.xlsx]
 
 Exit status: 0 imported (or already imported; conflicts held and older rows skipped are listed),
-1 rejected with a report, 2 usage error or unreadable file. The command line acts as ``system``.
+1 rejected with a report, 2 usage error or unreadable file. Each command runs as the user who logged in
+(``kit.session``), with that user's role.
 """
 
 from __future__ import annotations
@@ -73,11 +74,10 @@ def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], 
     p.add_argument("--set", action="store_true", help="设置新密钥（从标准输入读一行，至少 16 个字符；不回显）")
 
 
-def _context(args: argparse.Namespace) -> tuple[Any, Any, Any]:
-    from helpdesk_gui.core.access import auth
+def _context(args: argparse.Namespace, may: str) -> tuple[Any, Any, Any]:
     from helpdesk_gui.exchange import keys
-    db = kit.open_db(args, readonly=False)
-    return db, auth.SYSTEM, keys.load_key(args.folder)
+    s = kit.session(args, writes=True, may=may)
+    return s.db, s.actor, keys.load_key(args.folder)
 
 
 def _input(path: str) -> Path:
@@ -101,11 +101,12 @@ def _output(path: str) -> Path:
 def cmd_exchange_key(args: argparse.Namespace) -> int:
     from helpdesk_gui.exchange import keys
     if args.set:
-        db = kit.open_db(args, readonly=False)
-        actor = kit.acting_user(db)
+        s = kit.session(args, writes=True, may="settings.edit")
+        db, actor = s.db, s.actor
         text = getpass.getpass("新的交换密钥：") if sys.stdin.isatty() else sys.stdin.readline()
         kit.out(f"已保存交换密钥，指纹 {keys.set_key(db, actor, args.folder, text)}。请与市总工会核对指纹。")
         return 0
+    kit.session(args, may="exchange.export")
     kit.out(keys.status(args.folder))
     return 0
 
@@ -121,7 +122,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 def _batch_export(args: argparse.Namespace) -> int:
     from helpdesk_gui.exchange.export import export_batch
     out = _output(args.out)
-    db, actor, key = _context(args)
+    db, actor, key = _context(args, "exchange.export")
     result = export_batch(db, actor, out, receiver_code=args.to, full=args.full, key=key)
     kit.out(result.summary())
     kit.out(f"文件：{result.path}；校验值 {result.checksum}" + ("；已签名。" if result.signed else "；未签名（没有配置交换密钥）。"))
@@ -147,7 +148,7 @@ def _batch_import(args: argparse.Namespace) -> int:
     from helpdesk_gui.exchange.importer import import_batch
     path = _input(args.file)
     report = _output(args.report) if args.report else None
-    db, actor, key = _context(args)
+    db, actor, key = _context(args, "exchange.import")
     outcome = import_batch(db, actor, path, dry_run=args.dry_run, accept_unsigned=args.accept_unsigned, key=key,
                            report=report, folder=None if args.dry_run else args.folder)
     kit.out(outcome.message())
@@ -159,6 +160,7 @@ def _batch_template(args: argparse.Namespace) -> int:
     from helpdesk_gui.exchange import spec
     from helpdesk_gui.exchange.templates import write_template
     out = _output(args.out)
+    kit.session(args, may="exchange.import")
     names = list(spec.DATA_SHEETS) if args.sheet == "all" else [args.sheet]
     unknown = [n for n in names if n not in spec.SHEET_BY_NAME]
     if unknown:
@@ -171,6 +173,7 @@ def _batch_template(args: argparse.Namespace) -> int:
 def _sheet_map(args: argparse.Namespace) -> int:
     from helpdesk_gui.exchange import mapping
     path = _input(args.file)
+    kit.session(args, may="exchange.import")
     proposal = mapping.propose(path, sheet=args.sheet)
     kit.out(json.dumps(proposal.to_json(), ensure_ascii=False, indent=2))
     return 0
@@ -181,7 +184,7 @@ def _sheet_import(args: argparse.Namespace) -> int:
     from helpdesk_gui.exchange import foreign, mapping
     path = _input(args.file)
     report = _output(args.report) if args.report else None
-    db, actor, _key = _context(args)
+    db, actor, _key = _context(args, "exchange.import")
     source = Path(args.mapping)
     if source.exists():
         try:

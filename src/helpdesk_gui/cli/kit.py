@@ -1,19 +1,24 @@
-"""What every ``helpdesk`` command shares: usage errors, output, the one way to open the database of
-``--data-dir``, the acting user of a writing command (HELPDESK_USER / HELPDESK_PASSWORD) and date arguments."""
+"""What every ``helpdesk`` command shares: usage errors, output, date arguments, and the one way into the
+core: ``session(args)`` logs in the user who runs the command (HELPDESK_USER / HELPDESK_PASSWORD, or asked
+on a terminal) with the window's lockout rules, and a writing command also takes the data folder's lock
+(the window's ``helpdesk.lock``), waiting a few seconds for it. Only ``init`` runs without a session."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import getpass
 import json
 import os
 import sys
+from dataclasses import dataclass
 from typing import Any, overload
 
 from helpdesk_gui.core import db
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base import paths
-from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.errors import AuthError, HelpdeskError
+from helpdesk_gui.core.base.instance import InstanceLock
 from helpdesk_gui.core.base.money import yuan as yuan  # kit.yuan is the one formatter, core.base.money.yuan
 
 
@@ -22,7 +27,13 @@ class UsageError(Exception):
 
 
 class NeedUser(HelpdeskError):
+    """No user, or a wrong password: exit 2 (CLI.md)."""
+
     exit_code = 2
+
+
+class FolderBusy(HelpdeskError):
+    """Another program writes in the data folder."""
 
 
 def out(text: str) -> None:
@@ -37,17 +48,81 @@ def print_json(value: Any) -> None:
     out(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
-def open_db(args: argparse.Namespace, *, readonly: bool = True) -> Any:
-    """The database of ``--data-dir``: read-only unless the command writes (``readonly=False``)."""
-    return db.open_db(paths.db_path(args.folder), readonly=readonly)
+#: how long a writing command waits for the data folder's lock before it refuses
+LOCK_WAIT_SECONDS = 5.0
 
 
-def acting_user(db: Any) -> auth.Actor:
-    """The user a writing command acts as, logged in with the password from the environment."""
-    user = os.environ.get("HELPDESK_USER", "")
-    if not user:
-        raise NeedUser("此命令会修改数据：请在环境变量 HELPDESK_USER 和 HELPDESK_PASSWORD 中给出办理人的用户名和密码。")
-    return auth.login(db, user, os.environ.get("HELPDESK_PASSWORD", ""))
+@dataclass
+class Session:
+    """The database of ``--data-dir`` and the user who proved who they are; ``lock`` while writing."""
+
+    db: Any
+    actor: auth.Actor
+    lock: InstanceLock | None = None
+
+    def close(self) -> None:
+        db.close(self.db)
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+
+_OPEN: list[Session] = []
+
+
+def credentials() -> tuple[str, str]:
+    """HELPDESK_USER and HELPDESK_PASSWORD; what is missing is asked on a terminal, never guessed."""
+    user = os.environ.get("HELPDESK_USER", "").strip()
+    password = os.environ.get("HELPDESK_PASSWORD")
+    terminal = sys.stdin is not None and sys.stdin.isatty()
+    if not user and terminal:
+        user = input("用户名：").strip()
+    if password is None and user and terminal:
+        password = getpass.getpass(f"用户 {user} 的密码：")
+    if not user or password is None:
+        raise NeedUser("请以本系统的用户运行此命令：在环境变量 HELPDESK_USER 和 HELPDESK_PASSWORD 中给出用户名和密码，"
+                       "或在终端中运行以便输入。")
+    return user, password
+
+
+def session(args: argparse.Namespace, *, writes: bool = False, may: str | None = None) -> Session:
+    """Log in the user who runs the command, then open the database (read-only unless ``writes``); a writing
+    command first takes the data folder's lock. ``may``: the permission the command needs (exit 1 if the
+    user's role lacks it). Closed when the command ends (``close_all``)."""
+    user, password = credentials()
+    lock: InstanceLock | None = None
+    if writes:
+        lock = InstanceLock(args.folder)
+        if not lock.acquire(LOCK_WAIT_SECONDS):
+            holder = lock.holder()
+            raise FolderBusy("数据文件夹正被另一个程序使用" + (f"：{holder.describe()}" if holder else "")
+                             + "。请等它结束（或关闭窗口程序）后再运行此命令。")
+    try:
+        conn = db.open_db(paths.db_path(args.folder))
+        try:
+            actor = auth.login(conn, user, password)
+        except AuthError as e:
+            raise NeedUser(str(e)) from None
+        finally:
+            if not writes:
+                db.close(conn)
+        if not writes:
+            conn = db.open_db(paths.db_path(args.folder), readonly=True)
+        if may is not None:
+            actor.require(may)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    opened = Session(conn, actor, lock)
+    _OPEN.append(opened)
+    return opened
+
+
+def close_all() -> None:
+    """Every session of this command: connections closed, the folder's lock released."""
+    while _OPEN:
+        _OPEN.pop().close()
 
 
 @overload

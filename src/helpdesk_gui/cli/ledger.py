@@ -28,7 +28,7 @@ def _date(text: str, field: str) -> str:
 
 
 def cmd_overview(args: argparse.Namespace) -> int:
-    db = kit.open_db(args)
+    db = kit.session(args, may="ledger.view").db
     ov = ledger_reports.overview(db, args.year or _dt.date.today().year)
     if args.json:
         kit.out(json.dumps({"year": ov.year, "balance_fen": ov.balance_fen, "receipts_fen": ov.year_receipts_fen,
@@ -48,7 +48,7 @@ def cmd_statement(args: argparse.Namespace) -> int:
     a, b = _date(args.date_from, "--from"), _date(args.date_to, "--to")
     if b < a:
         raise ValidationError("--to", "早于 --from", b)
-    db = kit.open_db(args)
+    db = kit.session(args, may="ledger.view").db
     if args.out:
         path = ledger_xlsx.export(db, Path(args.out), a, b)
         kit.out(f"已导出资金收支表和发放统计：{path}")
@@ -68,7 +68,7 @@ def cmd_statement(args: argparse.Namespace) -> int:
 
 
 def cmd_payable(args: argparse.Namespace) -> int:
-    items = payroll.payable(kit.open_db(args))
+    items = payroll.payable(kit.session(args, may="decisions.pay").db)
     if args.json:
         kit.out(json.dumps([{k: v for k, v in i.items() if k not in ("bank_account", "approved_bank_account")}
                          for i in items], ensure_ascii=False, indent=2))
@@ -81,7 +81,7 @@ def cmd_payable(args: argparse.Namespace) -> int:
 
 
 def cmd_loans(args: argparse.Namespace) -> int:
-    found = loans.list_loans(kit.open_db(args), overdue_only=args.overdue)
+    found = loans.list_loans(kit.session(args, may="ledger.view").db, overdue_only=args.overdue)
     if args.json:
         kit.out(json.dumps(found, ensure_ascii=False, indent=2, default=str))
         return 0

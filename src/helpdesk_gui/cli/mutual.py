@@ -11,7 +11,8 @@
     helpdesk mutual-bankfile JS2026Q4-01 --out 代发.xlsx                    the bank's transfer list (finance)
     helpdesk mutual-report members|contributions|claims|fund --year Y [--from D --to D] [--json | --out F.xlsx [--all]]
 
-Writing commands act as HELPDESK_USER (password in HELPDESK_PASSWORD), with that user's permissions.
+Every command runs as the user who logged in (``kit.session``: HELPDESK_USER and HELPDESK_PASSWORD), with
+that user's permissions.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _unit(db: Any, name: str) -> int:
 
 
 def cmd_plans(args: argparse.Namespace) -> int:
-    db = kit.open_db(args)
+    db = kit.session(args, may="mutual.view").db
     plans = mutual_plans.list_plans(db)
     if args.json:
         kit.print_json([{**p, "rehab_bands": list(mutual_plans.bands_of(p))} for p in plans])
@@ -57,15 +58,15 @@ def cmd_plans(args: argparse.Namespace) -> int:
 
 
 def cmd_plan_new(args: argparse.Namespace) -> int:
-    db = kit.open_db(args, readonly=False)
-    actor = kit.acting_user(db)
+    s = kit.session(args, writes=True)
+    db, actor = s.db, s.actor
     plan_id = mutual_plans.create_plan(db, actor, mutual_plans.default_draft(db, args.year))
     kit.out(f"已新建 {args.year} 年度医疗互助方案：{mutual_plans.describe_rule(mutual_plans.get_plan(db, plan_id))}")
     return 0
 
 
 def cmd_members(args: argparse.Namespace) -> int:
-    db = kit.open_db(args)
+    db = kit.session(args, may="mutual.view").db
     plan = mutual_plans.plan_by_period(db, args.year)
     found = mutual_members.list_members(db, plan_id=plan["id"], unit_id=_unit(db, args.unit) if args.unit else None,
                                         unpaid_only=args.unpaid, enrolled_only=True, limit=args.limit)
@@ -81,8 +82,8 @@ def cmd_members(args: argparse.Namespace) -> int:
 
 
 def cmd_contribute(args: argparse.Namespace) -> int:
-    db = kit.open_db(args, readonly=False)
-    actor = kit.acting_user(db)
+    s = kit.session(args, writes=True)
+    db, actor = s.db, s.actor
     plan = mutual_plans.plan_by_period(db, args.year)
     posted = mutual_contributions.receive_contribution(db, actor, plan["id"], _unit(db, args.unit),
                                                        on=kit.date_arg(args.date, "--date"), ref_no=args.ref or "")
@@ -91,7 +92,7 @@ def cmd_contribute(args: argparse.Namespace) -> int:
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    db = kit.open_db(args)
+    db = kit.session(args, may="mutual.view").db
     book = codes.load(db)
     plan = mutual_plans.plan_by_period(db, args.year)
     found = mutual_claims.list_claims(db, plan_id=plan["id"], status=args.status, limit=args.limit)
@@ -124,14 +125,14 @@ def _show_claim(db: Any, c: dict[str, Any], as_json: bool) -> None:
 
 
 def cmd_claim(args: argparse.Namespace) -> int:
-    db = kit.open_db(args)
+    db = kit.session(args, may="mutual.view").db
     _show_claim(db, mutual_claims.claim_by_no(db, args.claim_no), args.json)
     return 0
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    db = kit.open_db(args, readonly=False)
-    actor = kit.acting_user(db)
+    s = kit.session(args, writes=True)
+    db, actor = s.db, s.actor
     c = mutual_claims.claim_by_no(db, args.claim_no)
     r = mutual_claims.approve_claim(db, actor, c["id"])
     kit.out(f"已批准 {c['claim_no']}：补助 {kit.yuan(r.subsidy_fen)} 元，康复金 {kit.yuan(r.rehab_fen)} 元，冲抵预付 {kit.yuan(r.offset_fen)} 元，"
@@ -140,8 +141,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_reject(args: argparse.Namespace) -> int:
-    db = kit.open_db(args, readonly=False)
-    actor = kit.acting_user(db)
+    s = kit.session(args, writes=True)
+    db, actor = s.db, s.actor
     c = mutual_claims.claim_by_no(db, args.claim_no)
     mutual_claims.reject_claim(db, actor, c["id"], args.reason)
     kit.out(f"{c['claim_no']} 不予报销：{args.reason}")
@@ -150,7 +151,8 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 def cmd_settle(args: argparse.Namespace) -> int:
     quarter = args.quarter or mutual_settle.quarter_of(_dt.date.today())
-    db = kit.open_db(args, readonly=not args.post)
+    session = kit.session(args, writes=args.post, may="mutual.view")
+    db = session.db
     if not args.post:
         found = mutual_settle.pending(db, quarter)
         total = sum(int(c["payable_fen"]) for c in found)
@@ -160,7 +162,7 @@ def cmd_settle(args: argparse.Namespace) -> int:
             kit.out(f"{mutual_settle.quarter_label(quarter)}待结算 {len(found)} 件，合计 {kit.yuan(total)} 元"
                 "（加 --post 生成结算并记账支付）")
         return 0
-    actor = kit.acting_user(db)
+    actor = session.actor
     sid = mutual_settle.create_settlement(db, actor, quarter)
     posted = mutual_settle.post_settlement(db, actor, sid, paid_date=kit.date_arg(args.date, "--date"),
                                            bank_batch=args.batch or "")
@@ -176,8 +178,8 @@ def cmd_settle(args: argparse.Namespace) -> int:
 
 def cmd_bankfile(args: argparse.Namespace) -> int:
     from helpdesk_gui.core.mutual import xlsx as mutual_xlsx
-    db = kit.open_db(args, readonly=False)
-    actor = kit.acting_user(db)
+    session = kit.session(args, writes=True)
+    db, actor = session.db, session.actor
     s = mutual_settle.settlement_by_no(db, args.settle_no)
     n, total = mutual_xlsx.bank_file(db, actor, int(s["id"]), Path(args.out))
     kit.out(f"银行代发清单 {s['settle_no']}：{n} 笔，合计 {kit.yuan(total)} 元 → {args.out}")
@@ -186,7 +188,7 @@ def cmd_bankfile(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from helpdesk_gui.core.mutual import xlsx as mutual_xlsx
-    db = kit.open_db(args)
+    db = kit.session(args, may="mutual.view").db
     plan = mutual_plans.plan_by_period(db, args.year)
     first = kit.date_arg(args.date_from, "--from") or _dt.date.fromisoformat(plan["start_date"])
     last = kit.date_arg(args.date_to, "--to") or _dt.date.fromisoformat(plan["end_date"])

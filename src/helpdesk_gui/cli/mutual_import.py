@@ -6,8 +6,8 @@
 The header row is found and the columns proposed as in the window (``--mapping`` gives a mapping
 as JSON instead, the same shape ``helpdesk sheet map`` prints, with this list's column names).
 Rows without a unit of their own belong to ``--unit`` (created on import when it is new). The
-import acts as HELPDESK_USER (password in HELPDESK_PASSWORD); ``--dry-run`` only checks and needs
-no user. Exit status: 0 imported (or checked without errors), 1 the list has errors (each printed
+command runs as the user who logged in (``kit.session``); ``--dry-run`` only checks and writes
+nothing. Exit status: 0 imported (or checked without errors), 1 the list has errors (each printed
 with sheet, row and column; nothing written) or the import was refused, 2 usage error or
 unreadable file.
 """
@@ -52,7 +52,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise kit.UsageError(f"文件不存在：{path}")
     if path.is_dir():
         raise kit.UsageError(f"这是一个文件夹，不是文件：{path}")
-    db = kit.open_db(args, readonly=False)
+    session = kit.session(args, writes=not args.dry_run, may="mutual.view" if args.dry_run else "mutual.enrol")
+    db = session.db
     try:
         plan = mutual_plans.plan_by_period(db, args.year)
         unit_id: int | None = None
@@ -71,7 +72,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         status = "rejected" if preview.problems.errors else ("checked" if args.dry_run else "imported")
         result = None
         if status == "imported":
-            actor = kit.acting_user(db)
+            actor = session.actor
             result = mutual_list.import_list(db, actor, int(plan["id"]), unit_id, path, chosen, unit_name=unit_name)
     finally:
         dbm.close(db)
@@ -102,5 +103,5 @@ def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], 
     sp.add_argument("--unit", metavar="单位名", help="名单中没有写单位的行归入此单位（新单位在导入时建立）")
     sp.add_argument("--sheet", metavar="NAME", help="工作表名称（默认第一张有数据的表）")
     sp.add_argument("--mapping", metavar="MAPPING.json", help="列对应关系（JSON，默认按表头自动对应）")
-    sp.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入（不需要用户）")
+    sp.add_argument("--dry-run", action="store_true", help="只检查并列出问题，不写入")
     sp.add_argument("--json", action="store_true", help="输出 JSON")

@@ -2,26 +2,25 @@
 
     helpdesk print --list
     helpdesk print FORM (--household ARCHIVE_NO ... | --project ID | --from DATE --to DATE) --out FILE.pdf
-                   [--operator USER] [--reveal] [--place TEXT]
+                   [--reveal] [--place TEXT]
     helpdesk print mutual_roster --settlement JS2026Q4-01 --out FILE.pdf      (职工医疗互助)
     helpdesk print mutual_claim --claim HZ2026-0001[,HZ2026-0002 ...] --out FILE.pdf
 
 FORM is a form's key (its file name in ``forms/`` without ``.toml``) or its name. ``--project``
 is ``PROJECT[:PERIOD]`` (``送温暖:2026-01``, ``3:2026``, ``2:2026-Q3``,
-``1:2026-01-01..2026-03-31``) or ``records:NO,NO,...`` (帮扶记录编号).
+``1:2026-01-01..2026-03-31``) or ``records:NO,NO,...`` (帮扶记录编号). The operator printed on the form is
+the user who logged in; ``--reveal`` needs that user's right to see full numbers.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from helpdesk_gui.cli import kit
 from helpdesk_gui.core import db as dbm
-from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.ledger import rosters
@@ -42,6 +41,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
     user_dir = user_forms_dir(args)
     if args.list:
+        kit.session(args, may="register.view")
         broken = 0
         forms = template.list_forms(user_dir)
         kit.out(f"可打印的表格（模板目录 {template.bundled_dir()}；本单位修改的模板放在 {user_dir}）：")
@@ -61,9 +61,9 @@ def cmd_print(args: argparse.Namespace) -> int:
     if bool(args.date_from) != bool(args.date_to) and not args.project and not args.household:
         raise _usage("--from 与 --to 要一起给出。")
     form = template.find(args.form, user_dir)
-    db = kit.open_db(args, readonly=False)
+    s = kit.session(args, writes=True, may="register.view")
+    db, actor = s.db, s.actor
     try:
-        actor = _operator(db, args.operator)
         book = codes.load(db)
         household_ids: tuple[int, ...] = ()
         if args.household:
@@ -108,13 +108,6 @@ def _mutual_selection(db: Any, form: Any, args: argparse.Namespace) -> tuple[int
     return settlement, claims
 
 
-def _operator(db: Any, username: str | None) -> auth.Actor:
-    name = username or os.environ.get("HELPDESK_USER")
-    if not name:
-        return auth.SYSTEM
-    return auth.get_actor(db, name)
-
-
 def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], Any]) -> None:
     sp = add("print", "打印表格到 PDF（档案表、审批表、入户调查表、公示名单、发放花名册、统计月报……）", cmd_print)
     sp.add_argument("form", nargs="?", metavar="FORM", help="表格名（forms/ 中的文件名，不含 .toml）或表格标题")
@@ -126,7 +119,6 @@ def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], 
     sp.add_argument("--from", dest="date_from", metavar="DATE", help="起始日期 YYYY-MM-DD（统计期间、发放日期、公示期）")
     sp.add_argument("--to", dest="date_to", metavar="DATE", help="截止日期 YYYY-MM-DD")
     sp.add_argument("--out", metavar="FILE.pdf", help="输出的 PDF 文件")
-    sp.add_argument("--operator", metavar="USER", help="打印人（用户名，印在表格上；默认 HELPDESK_USER 或“系统”）")
     sp.add_argument("--reveal", action="store_true",
                     help="打印完整的身份证号、电话和银行账号（须有查看权限，记入审计日志；公示名单始终遮蔽）")
     sp.add_argument("--place", metavar="TEXT", help="公示地点（默认取系统设置）")

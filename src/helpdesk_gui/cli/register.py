@@ -16,7 +16,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from helpdesk_gui.core.demo import households as demo
     if args.households < 1:
         raise kit.UsageError("--households 应为正整数。")
-    db = kit.open_db(args, readonly=False)
+    db = kit.session(args, writes=True, may="settings.edit").db
     started = time.perf_counter()
     counts = demo.generate(db, auth.SYSTEM, args.households, seed=args.seed)
     took = time.perf_counter() - started
@@ -27,7 +27,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from helpdesk_gui.core.reports import stats
-    db = kit.open_db(args)
+    db = kit.session(args, may="reports.view").db
     summary = stats.summary(db)
     if args.json:
         kit.out(json.dumps(summary, ensure_ascii=False, indent=2))

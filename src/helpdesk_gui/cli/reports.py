@@ -4,14 +4,11 @@ printed monthly form (``printing.reports``)."""
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from helpdesk_gui.cli import kit
-from helpdesk_gui.core import db as dbm
-from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.reports import figures as reports
 from helpdesk_gui.printing.reports import export
 
@@ -24,13 +21,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not out.parent.exists():
         raise kit.UsageError(f"输出文件夹 {out.parent} 不存在。")
     period = reports.Period.parse(kit.date_arg(args.date_from, "--from"), kit.date_arg(args.date_to, "--to"))
-    db = kit.open_db(args, readonly=False)
-    try:
-        name = args.operator or os.environ.get("HELPDESK_USER")
-        actor = auth.get_actor(db, name) if name else auth.SYSTEM
-        _path, report = export(db, period, out, actor=actor, user_dir=Path(args.folder) / "forms")
-    finally:
-        dbm.close(db)
+    s = kit.session(args, writes=True, may="reports.view")
+    _path, report = export(s.db, period, out, actor=s.actor, user_dir=Path(args.folder) / "forms")
     fig = report.now
     kit.out(f"已导出 {period.text()} 的统计报表 → {out}\n"
          f"接待来信来电来访 {fig['reception_total']:,} 件次；帮扶困难职工 {fig['assisted_households']:,} 户、"
@@ -45,4 +37,3 @@ def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], 
     sp.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help="统计期间的第一天")
     sp.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help="统计期间的最后一天")
     sp.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.pdf", help="输出文件：.xlsx 或 .pdf")
-    sp.add_argument("--operator", metavar="USER", help="填表人（用户名，印在报表上；默认 HELPDESK_USER 或“系统”）")

@@ -7,7 +7,8 @@
     helpdesk review-tasks --year Y [--seed S]                             create the yearly review tasks
     helpdesk holidays [--year Y] [--add YYYY-MM-DD --name N [--work]]     the calendar for 公示 working days
 
-Writing commands act as HELPDESK_USER (password in HELPDESK_PASSWORD), with that user's permissions.
+Every command runs as the user who logged in (``kit.session``: HELPDESK_USER and HELPDESK_PASSWORD), with
+that user's permissions.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from helpdesk_gui.core.workflow import applications, approval, caps, review
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    db = kit.open_db(args)
+    db = kit.session(args, may="register.view").db
     book = codes.load(db)
     found = applications.list_applications(db, applications.Query(status=args.status, kind=args.kind, text=args.text),
                                            limit=args.limit)
@@ -42,7 +43,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    db = kit.open_db(args)
+    db = kit.session(args, may="register.view").db
     d = applications.detail(db, applications.id_by_app_no(db, args.app_no))
     if args.json:
         kit.print_json(d)
@@ -58,7 +59,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_decisions(args: argparse.Namespace) -> int:
-    db = kit.open_db(args)
+    db = kit.session(args, may="decisions.pay" if args.payable else "register.view").db
     if args.payable:
         found = approval.payable_decisions(db, year=args.year)
     else:
@@ -75,7 +76,7 @@ def cmd_decisions(args: argparse.Namespace) -> int:
 
 
 def cmd_caps(args: argparse.Namespace) -> int:
-    db = kit.open_db(args)
+    db = kit.session(args, may="register.view").db
     book = codes.load(db)
     table = caps.rules_table(db)
     if args.json:
@@ -88,8 +89,8 @@ def cmd_caps(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    db = kit.open_db(args, readonly=False)
-    counts = review.create_tasks(db, kit.acting_user(db), args.year, seed=args.seed)
+    s = kit.session(args, writes=True, may="review.manage")
+    counts = review.create_tasks(s.db, s.actor, args.year, seed=args.seed)
     kit.out(f"{args.year} 年复核任务：新建 {counts['tasks']} 户，测算提示不符 {counts['flagged']} 户，"
          f"抽中入户核查 {counts['sampled']} 户。")
     return 0
@@ -97,15 +98,15 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def cmd_holidays(args: argparse.Namespace) -> int:
     if args.add:
-        db = kit.open_db(args, readonly=False)
+        s = kit.session(args, writes=True, may="settings.edit")
         try:
             day = _dt.date.fromisoformat(args.add)
         except ValueError:
             raise ValidationError("--add", "日期应写成 YYYY-MM-DD", args.add) from None
-        workdays.put_holidays(db, kit.acting_user(db), [(day, "work" if args.work else "off", args.name or "")])
+        workdays.put_holidays(s.db, s.actor, [(day, "work" if args.work else "off", args.name or "")])
         kit.out(f"已登记 {day}：{'调休上班' if args.work else '放假'} {args.name or ''}")
         return 0
-    db = kit.open_db(args)
+    db = kit.session(args, may="register.view").db
     for h in workdays.list_holidays(db, args.year):
         kit.out(f"{h['day']}  {'放假' if h['kind'] == 'off' else '调休上班'}  {h['name']}")
     return 0

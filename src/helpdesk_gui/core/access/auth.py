@@ -115,10 +115,8 @@ def verify_password(password: str, stored: str) -> bool:
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise ValidationError("密码", f"至少 {MIN_PASSWORD} 位")
-    kinds = sum([any(c.isdigit() for c in password), any(c.isalpha() for c in password),
-                 any(not c.isalnum() for c in password)])
-    if kinds < 2:
-        raise ValidationError("密码", "须同时包含字母和数字（或符号）")
+    if not (any(c.isdigit() for c in password) and any(c.isalpha() for c in password)):
+        raise ValidationError("密码", "须同时包含字母和数字")
 
 
 def create_user(db: Database, actor: Actor, username: str, display_name: str, roles: list[str],
@@ -149,34 +147,50 @@ def _actor(r: dict[str, object]) -> Actor:
                  int(r["id"]))  # type: ignore[call-overload]
 
 
+_DUMMY: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of the current cost, so that checking an unknown user's password takes as long as a known one's."""
+    if SCRYPT_N not in _DUMMY:
+        _DUMMY[SCRYPT_N] = hash_password(secrets.token_urlsafe(12))
+    return _DUMMY[SCRYPT_N]
+
+
+def _locked(r: dict[str, object], now: _dt.datetime) -> bool:
+    return bool(r["locked_until"]) and _dt.datetime.fromisoformat(str(r["locked_until"])) > now
+
+
 def login(db: Database, username: str, password: str, *, now: _dt.datetime | None = None) -> Actor:
-    """Check the password; lock the account for a while after repeated failures."""
+    """Check the password; lock the account for a while after repeated failures. The window and the command
+    line both come in here. Failures are counted inside the write transaction (an atomic increment), so
+    parallel tries cannot overwrite each other's count; an unknown user costs the same time as a known one."""
     now = now or _dt.datetime.now().astimezone()
     r = row(db, "SELECT * FROM users WHERE username = ?", [username.strip()])
     if r is None or not r["active"]:
+        verify_password(password, _dummy_hash())
         raise AuthError("用户名或密码不正确。")
-    if r["locked_until"] and _dt.datetime.fromisoformat(r["locked_until"]) > now:
+    if _locked(r, now):
         raise AuthError(f"密码连续输错 {MAX_FAILED} 次，账号已暂时锁定，请 {LOCK_MINUTES} 分钟后再试或联系管理员。")
-    locked: str | None = None
+    right = verify_password(password, r["password_hash"])
     with write(db):
-        if not verify_password(password, r["password_hash"]):
-            failed = r["failed_logins"] + 1
-            locked = (now + _dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds") \
-                if failed >= MAX_FAILED else None
-            db.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                       [0 if locked else failed, locked, r["id"]])
-            audit.record(db, r["username"], "login_failed", "user", r["id"])
-            failed_ok = False
-        else:
+        current = row(db, "SELECT failed_logins, locked_until FROM users WHERE id = ?", [r["id"]]) or r
+        if right and not _locked(current, now):
             db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [r["id"]])
             audit.record(db, r["username"], "login", "user", r["id"])
-            failed_ok = True
-    if not failed_ok:
-        if locked:  # this failure locked the account: say so now, not only at the next attempt
-            raise AuthError(f"用户名或密码不正确。密码连续输错 {MAX_FAILED} 次，账号已暂时锁定，"
-                            f"请 {LOCK_MINUTES} 分钟后再试或联系管理员。")
-        raise AuthError("用户名或密码不正确。")
-    return _actor(r)
+            return _actor(r)
+        locked_now = False
+        if not right:
+            db.execute("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?", [r["id"]])
+            if int(scalar(db, "SELECT failed_logins FROM users WHERE id = ?", [r["id"]]) or 0) >= MAX_FAILED:
+                db.execute("UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?",
+                           [(now + _dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds"), r["id"]])
+                locked_now = True
+            audit.record(db, r["username"], "login_failed", "user", r["id"])
+    if right or locked_now:   # locked meanwhile by parallel failures, or this failure locked it: say so now
+        raise AuthError(("用户名或密码不正确。" if locked_now else "")
+                        + f"密码连续输错 {MAX_FAILED} 次，账号已暂时锁定，请 {LOCK_MINUTES} 分钟后再试或联系管理员。")
+    raise AuthError("用户名或密码不正确。")
 
 
 def check_own_password(db: Database, actor: Actor, password: str) -> None:

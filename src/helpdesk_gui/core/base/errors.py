@@ -71,3 +71,7 @@ class DatabaseRefused(HelpdeskError):
 
 class AuthError(HelpdeskError):
     pass
+
+
+class DatabaseBusy(HelpdeskError):
+    """Another program holds the database's write lock longer than the busy timeout."""

@@ -11,6 +11,7 @@ import getpass
 import json
 import os
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -55,7 +56,16 @@ class InstanceLock:
         self.path = folder / LOCK_FILE
         self._fh: IO[bytes] | None = None
 
-    def acquire(self) -> bool:
+    def acquire(self, wait_seconds: float = 0.0) -> bool:
+        """Take the lock; if another program holds it, try again for up to ``wait_seconds``."""
+        deadline = time.monotonic() + wait_seconds
+        while not self._try():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.2)
+        return True
+
+    def _try(self) -> bool:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fh = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
         if not _lock(fh):

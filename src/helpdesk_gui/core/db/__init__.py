@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from helpdesk_gui.core.base.errors import DatabaseRefused
+from helpdesk_gui.core.base.errors import DatabaseBusy, DatabaseRefused
 from helpdesk_gui.core.migrations import MIGRATIONS, SCHEMA_VERSION
 
 #: PRAGMA application_id marking a file as ours ("HDSK").
@@ -154,7 +154,12 @@ def write(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
-    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e) or "busy" in str(e):
+            raise DatabaseBusy("另一个程序正在写入数据库，请稍候再试（若一直如此，请关闭其他打开此数据文件夹的程序）。") from None
+        raise
     try:
         yield db
     except BaseException:
