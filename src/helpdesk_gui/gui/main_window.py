@@ -300,6 +300,7 @@ class MainWindow(QMainWindow):
         self.exit_backup = False  # the connection is gone; the restored database needs a fresh start
         for editor in list(self.editors.values()):
             editor.dirty = False
+        self.close()        # nothing more can be clicked over the closed connection
         QApplication.quit()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -10,7 +10,6 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +25,7 @@ from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.admin import backup, retention, settings
 from helpdesk_gui.core.base.netshare import warning as network_warning
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.worker import Task, run_task, with_db
 from helpdesk_gui.gui.page import Page
@@ -200,9 +200,9 @@ class BackupPage(Page):
         QMessageBox.information(self, self.tr("已保存"), self.tr("以后的备份会同时复制到：{d}").format(d=value or "（不复制）"))
 
     def _choose_dir(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("选择第二个备份位置"))
-        if chosen:
-            self.copy_dir.setText(chosen)
+        chosen = files.choose_folder(self, self.tr("选择第二个备份位置"))
+        if chosen is not None:
+            self.copy_dir.setText(str(chosen))
 
     def restore_selected(self) -> bool:
         r = self.table.currentRow()
@@ -212,9 +212,8 @@ class BackupPage(Page):
         return self.restore_from(self.paths[r])
 
     def restore_file(self) -> bool:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择备份文件"), str(Path.home()),
-                                              self.tr("数据库备份 (*.db)"))
-        return bool(path) and self.restore_from(Path(path))
+        path = files.open_file(self, self.tr("选择备份文件"), self.tr("数据库备份 (*.db)"))
+        return path is not None and self.restore_from(path)
 
     def restore_from(self, source: Path) -> bool:
         self.ctx.actor.require("backup.manage")

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,7 @@ from helpdesk_gui.exchange import export, keys
 from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.exchange.safety import Cancelled as ExchangeCancelled
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.worker import Cancelled, Task, run_task
 
@@ -66,7 +66,7 @@ class ExportDialog(QDialog):
         key = keys.load_key(ctx.folder)
         self.signing = QLabel(self.tr("将用双方约定的交换密钥签名。") if key else
                               self.tr("没有配置交换密钥（数据文件夹中的 exchange.key）：批次只带校验值，不签名。"))
-        self.path_edit = QLineEdit(str(Path.home() / export.suggested_name(ctx.db)))
+        self.path_edit = QLineEdit(str(files.start_folder() / export.suggested_name(ctx.db)))
         browse = QPushButton(self.tr("浏览…"))
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
@@ -116,14 +116,14 @@ class ExportDialog(QDialog):
             h=f"{counts['households']:,}", m=f"{counts['members']:,}", r=f"{counts['records']:,}"))
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出到"), self.path_edit.text(),
-                                              self.tr("Excel 工作簿 (*.xlsx)"))
-        if path:
-            self.path_edit.setText(path)
+        path = files.save_file(self, self.tr("导出到"), Path(self.path_edit.text()).name, self.tr("Excel 工作簿 (*.xlsx)"))
+        if path is not None:
+            self.path_edit.setText(str(path))
 
     def start(self) -> Task | None:
         """Write the batch on a worker thread (progress, cancel); the dialog closes when it is done."""
         out = Path(self.path_edit.text().strip())
+        files.remember(out.parent)
         code, full = self.receiver_code(), self.full.isChecked()
         ctx = self.ctx
         if out.exists() and QMessageBox.question(

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -30,6 +29,7 @@ from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import templates
 from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import hint, row_of_buttons
 from helpdesk_gui.gui.kit.models import Row, RowsModel
@@ -109,11 +109,11 @@ class ExchangePage(Page):
         self.import_button.clicked.connect(lambda: self.open_wizard("batch"))
         self.sheet_button.clicked.connect(lambda: self.open_wizard("sheet"))
         self.export_button.clicked.connect(self.open_export)
-        self.template_button.clicked.connect(self.save_templates)
+        self.template_button.clicked.connect(lambda: self.save_templates())
         self.key_button.clicked.connect(self.open_key)
         self.resolve_button.clicked.connect(self.resolve_selected)
         self.conflicts.doubleClicked.connect(lambda _i: self.resolve_selected())
-        self.handle_flag_button.clicked.connect(self.handle_selected_flag)
+        self.handle_flag_button.clicked.connect(lambda: self.handle_selected_flag())
         self.open_flag_button.clicked.connect(self.open_selected_flag)
         QShortcut(QKeySequence("Ctrl+I"), self, lambda: self.import_button.isEnabled() and self.open_wizard("batch"))
         QShortcut(QKeySequence("Ctrl+E"), self, lambda: self.export_button.isEnabled() and self.open_export())
@@ -242,9 +242,10 @@ class ExchangePage(Page):
 
     def save_templates(self, folder: str | None = None) -> None:
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self, self.tr("空白模板保存到哪个文件夹"), str(Path.home()))
-            if not folder:
+            chosen = files.choose_folder(self, self.tr("空白模板保存到哪个文件夹"))
+            if chosen is None:
                 return
+            folder = str(chosen)
         paths = guarded(self, templates.write_all, Path(folder))
         if paths:
             QMessageBox.information(self, self.tr("空白模板"), self.tr("已在 {folder} 生成 {n} 个模板：\n{names}").format(

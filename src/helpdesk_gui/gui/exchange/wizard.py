@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +40,7 @@ from helpdesk_gui.exchange.safety import Cancelled as ExchangeCancelled
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.exchange.conflicts import shown_col
 from helpdesk_gui.gui.exchange.mapping_table import show_mapping
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.models import Row, RowsModel
 from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
@@ -163,7 +163,7 @@ class ImportWizard(QDialog):
         self.problem_table = QTableView()
         setup_table(self.problem_table, self.problem_model, "problems")
         self.report_button = QPushButton(self.tr("保存标注副本（含错误清单）… (&S)"))
-        self.report_button.clicked.connect(self.save_report)
+        self.report_button.clicked.connect(lambda: self.save_report())
         self.accept_unsigned = QCheckBox(self.tr("我已核对内容，确认作为未签名的批次导入"))
         row = QHBoxLayout()
         row.addWidget(self.accept_unsigned)
@@ -230,10 +230,9 @@ class ImportWizard(QDialog):
         return None
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择要导入的文件"), str(Path.home()),
-                                              self.tr("Excel 工作簿 (*.xlsx);;所有文件 (*)"))
-        if path:
-            self.path_edit.setText(path)
+        path = files.open_file(self, self.tr("选择要导入的文件"), self.tr("Excel 工作簿 (*.xlsx);;所有文件 (*)"))
+        if path is not None:
+            self.path_edit.setText(str(path))
 
     # ---- mapping (stations' sheets)
     def propose(self, path: Path) -> bool:
@@ -368,11 +367,11 @@ class ImportWizard(QDialog):
             return None
         source = self.analysis.batch.path
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("保存标注副本"),
-                                                  str(source.with_name(source.stem + "_错误清单.xlsx")),
-                                                  self.tr("Excel 工作簿 (*.xlsx)"))
-            if not path:
+            chosen = files.save_file(self, self.tr("保存标注副本"), source.stem + "_错误清单.xlsx",
+                                     self.tr("Excel 工作簿 (*.xlsx)"))
+            if chosen is None:
                 return None
+            path = str(chosen)
         out = guarded(self, write_report, source, self.analysis.problems, Path(path))
         if out is not None:
             QMessageBox.information(self, self.tr("标注副本"), self.tr("已保存：{p}").format(p=out))

@@ -10,7 +10,6 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register.draft import FIELDS
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.fields import CodeCombo, hint_label
 
@@ -136,10 +136,11 @@ class AttachmentsTab(QWidget):
         if self.household_id is None:
             return False
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("选择扫描件"), str(Path.home()),
-                                                  self.tr("扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"))
-            if not path:
+            chosen = files.open_file(self, self.tr("选择扫描件"),
+                                     self.tr("扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"))
+            if chosen is None:
                 return False
+            path = str(chosen)
         source = Path(path)
 
         def do() -> bool:

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import show_error
 
 if TYPE_CHECKING:
@@ -160,9 +161,10 @@ def save_in_background(parent: QWidget, ctx: AppContext, write: Callable[[Databa
     box titled ``box_title``. None when the clerk cancels the file dialog. The texts come translated."""
     if path is None:
         file_filter = file_filter or QCoreApplication.translate("worker", "Excel 工作簿 (*.xlsx)")
-        path, _ = QFileDialog.getSaveFileName(parent, caption, str(Path.home() / default_name), file_filter)
-        if not path:
+        chosen = files.save_file(parent, caption, default_name, file_filter)
+        if chosen is None:
             return None
+        path = str(chosen)
     target = Path(path)
     return run_task(parent, title or QCoreApplication.translate("worker", "正在导出…"),
                     with_db(ctx, lambda db, progress, _cancelled: write(db, target, progress)),

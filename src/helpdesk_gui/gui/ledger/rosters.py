@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -22,6 +21,7 @@ from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id
 from helpdesk_gui.core.ledger import payroll
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import confirm, master_detail, row_of_buttons
 from helpdesk_gui.gui.kit.models import Row, RowsModel
@@ -239,10 +239,11 @@ class RostersTab(QWidget):
         if rid is None:
             return False
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("选择签收花名册扫描件"), str(Path.home()),
-                                                  self.tr("扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff)"))
-            if not path:
+            chosen = files.open_file(self, self.tr("选择签收花名册扫描件"),
+                                     self.tr("扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff)"))
+            if chosen is None:
                 return False
+            path = str(chosen)
         return guarded(self, payroll.attach_scan, self.ctx.db, self.ctx.actor, self.ctx.folder, rid, Path(path)) is not None
 
     def open_voucher(self) -> None:

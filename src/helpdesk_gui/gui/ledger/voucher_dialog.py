@@ -10,7 +10,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.base.money import to_chinese_upper, yuan
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import row_of_buttons
 from helpdesk_gui.gui.kit.models import Row, RowsModel
@@ -97,10 +97,11 @@ class VoucherDialog(QDialog):
 
     def attach(self, path: str | None = None, title: str = "") -> int | None:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("选择扫描件"), str(Path.home()),
-                                                  self.tr("扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"))
-            if not path:
+            chosen = files.open_file(self, self.tr("选择扫描件"),
+                                     self.tr("扫描件 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff);;所有文件 (*)"))
+            if chosen is None:
                 return None
+            path = str(chosen)
         done: int | None = guarded(self, ledger.attach, self.ctx.db, self.ctx.actor, self.ctx.folder, self.voucher_id,
                                    Path(path), title or Path(path).stem)
         if done is not None:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -45,6 +44,7 @@ from helpdesk_gui.exchange.mutual_rows import ListDraft
 from helpdesk_gui.exchange.problems import ERROR, LEVEL_LABELS
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.exchange.mapping_table import show_mapping
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import ERROR_STYLE, HINT_STYLE
 from helpdesk_gui.gui.kit.models import Row, RowsModel
@@ -195,10 +195,9 @@ class ImportListDialog(QDialog):
             self.check()
 
     def browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择单位报来的参加名单"), str(Path.home()),
-                                              self.tr("Excel 工作簿 (*.xlsx);;所有文件 (*)"))
-        if path:
-            self.load(Path(path))
+        path = files.open_file(self, self.tr("选择单位报来的参加名单"), self.tr("Excel 工作簿 (*.xlsx);;所有文件 (*)"))
+        if path is not None:
+            self.load(path)
 
     def load(self, path: Path | str) -> Task | None:
         """Read ``path``: propose the mapping, then check every row (returns the checking task)."""

@@ -73,7 +73,7 @@ class PrintingPage(Page):
         self.list.currentRowChanged.connect(self._choose)
         self.list.itemActivated.connect(lambda _i: self.preview())
         self.preview_button.clicked.connect(self.preview)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         self.print_button.clicked.connect(self.print)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.preview)
         QShortcut(QKeySequence("Ctrl+Enter"), self, self.preview)

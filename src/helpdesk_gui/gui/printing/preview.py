@@ -16,7 +16,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.printing.pageview import GAP, PageView
 from helpdesk_gui.gui.printing.pdfpages import PdfPages
@@ -175,10 +175,10 @@ class PreviewDialog(QDialog):
         if not self.save_button.isEnabled():
             return None
         if path is None:
-            default = str(Path.home() / self.suggested_name)
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("另存为 PDF"), default, self.tr("PDF 文件 (*.pdf)"))
-            if not path:
+            chosen = files.save_file(self, self.tr("另存为 PDF"), self.suggested_name, self.tr("PDF 文件 (*.pdf)"))
+            if chosen is None:
                 return None
+            path = str(chosen)
         target = Path(path)
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")

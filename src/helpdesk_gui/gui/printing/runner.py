@@ -14,11 +14,12 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlite_utils import Database
 
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.worker import Cancelled, Task, run_task, with_db
 from helpdesk_gui.gui.printing.pdfpages import PdfPages
 from helpdesk_gui.gui.printing.preview import PreviewDialog
@@ -187,11 +188,10 @@ class PrintRunner(QObject):
     def save(self, key: str, selection: Selection, *, reveal: bool = False, path: str | None = None) -> Task | None:
         form = self.check(key, selection)
         if path is None:
-            default = str(Path.home() / default_name(form))
-            path, _ = QFileDialog.getSaveFileName(self.widget, self.tr("另存为 PDF"), default,
-                                                  self.tr("PDF 文件 (*.pdf)"))
-            if not path:
+            chosen = files.save_file(self.widget, self.tr("另存为 PDF"), default_name(form), self.tr("PDF 文件 (*.pdf)"))
+            if chosen is None:
                 return None
+            path = str(chosen)
         target = Path(path)
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")

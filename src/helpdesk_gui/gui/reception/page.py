@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.casework import reception
 from helpdesk_gui.core.casework.reception import DeadlineRule, EntryFilter
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import FormDialog, row_of_buttons
 from helpdesk_gui.gui.kit.models import Col, Record, RecordModel
@@ -279,10 +279,11 @@ class ReceptionPage(Page):
         today = _dt.date.today()
         period = Period.parse(f.date_from or today.replace(day=1).isoformat(), f.date_to or today.isoformat())
         if path is None:
-            default = str(Path.home() / f"接待登记表_{period.start:%Y%m%d}-{period.end:%Y%m%d}.pdf")
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("打印接待登记表"), default, self.tr("PDF 文件 (*.pdf)"))
-            if not path:
+            chosen = files.save_file(self, self.tr("打印接待登记表"),
+                                     f"接待登记表_{period.start:%Y%m%d}-{period.end:%Y%m%d}.pdf", self.tr("PDF 文件 (*.pdf)"))
+            if chosen is None:
                 return None
+            path = str(chosen)
         printed = guarded(self, print_reception_sheet, self.ctx.db, period, Path(path), actor=self.ctx.actor,
                           user_dir=self.ctx.folder / "forms")
         if printed is not None:

@@ -106,7 +106,7 @@ class RegisterPage(Page):
         self.new_button.clicked.connect(self.new_household_requested.emit)
         self.open_button.clicked.connect(self.open_selected)
         self.life_button.clicked.connect(self._life_selected)
-        self.export_button.clicked.connect(self.export_view)
+        self.export_button.clicked.connect(lambda: self.export_view())
         self.reveal_button.clicked.connect(self.reveal_selected)
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
