@@ -10,11 +10,13 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from PySide6.QtGui import QImage, qGray
+from PySide6.QtPrintSupport import QPrinter
 
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.worker import wait
+from helpdesk_gui.gui.printing.printer import print_pages, setup_printer
 from helpdesk_gui.gui.register.page import RegisterPage
 from helpdesk_gui.printing.layout import Layout
 
@@ -82,6 +84,19 @@ def test_page_one_shows_while_the_rest_is_made(qtbot, ctx, gate, tmp_path):
     dialog.view.scroll_to_page(last)
     dialog.view.render_visible()
     assert ink(dialog.view.image(last)) > 500 and dialog.view.rendered <= 8
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)     # 打印: page by page, across the parts
+    setup_printer(printer, dialog.pages, "档案表")
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setResolution(72)
+    printer.setFromTo(2, 3)                                      # page 2 ends the first part, 3 begins the next
+    assert print_pages(printer, dialog.pages) == 2
+    out = pdfium.PdfDocument(str(tmp_path / "printed.pdf"))
+    assert len(out) == 2
+    for i in range(2):                                           # both printed pages carry the form
+        assert sum(out[i].render(scale=0.5).to_pil().convert("L").histogram()[:128]) > 500
+    out.close()
 
     saved = dialog.save_as(str(tmp_path / "全部档案"))            # the parts become one PDF
     pdf = pdfium.PdfDocument(str(saved))

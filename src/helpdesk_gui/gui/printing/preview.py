@@ -169,6 +169,7 @@ class PreviewDialog(QDialog):
         if not self._shown:
             self._shown = True
             self.fit_width()
+            self.view.setFocus()          # Page Up/Down and the arrow keys scroll the pages at once
 
     # ---- actions
     def save_as(self, path: str | None = None) -> Path | None:
