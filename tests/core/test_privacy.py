@@ -6,10 +6,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_name, mask_phone
+from helpdesk_gui.core.base.privacy import (
+    MASKED_DATE,
+    mask_bank,
+    mask_birth_date,
+    mask_id,
+    mask_name,
+    mask_phone,
+)
 
 PROP = settings(max_examples=150, deadline=None)
-MASKS = [mask_id, mask_phone, mask_bank, mask_name]
+MASKS = [mask_id, mask_phone, mask_bank, mask_name, mask_birth_date]
 
 
 @pytest.mark.parametrize("mask", MASKS)
@@ -42,6 +49,10 @@ def test_mask_id_hides_birth_date() -> None:
     masked = mask_id("530122199001011234")
     assert "19900101" not in masked
     assert len(masked) == 18
+
+
+def test_mask_birth_date_hides_every_digit() -> None:
+    assert mask_birth_date("1990-01-01") == MASKED_DATE == "****-**-**"
 
 
 @PROP

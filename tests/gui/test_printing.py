@@ -67,18 +67,19 @@ def test_roster_preview_save_and_close(qtbot, ctx, tmp_path):
     assert page.runner.last is not None and page.runner.last.pages >= 1
     dialog = page.runner.dialogs[-1]
     qtbot.addWidget(dialog)
-    assert len(dialog.labels) == page.runner.last.pages
-    dialog.render_visible()
-    assert dialog.labels[0].pixmap() is not None and not dialog.labels[0].pixmap().isNull()
-    before = dialog.zoom
+    assert len(dialog.pages) == page.runner.last.pages
+    assert dialog.info.text().startswith(f"第 1 页，共 {page.runner.last.pages} 页")
+    dialog.view.render_visible()
+    assert dialog.view.image(0) is not None and not dialog.view.image(0).isNull()
+    before = dialog.view.zoom
     dialog.set_zoom(+1)
-    assert dialog.zoom > before
+    assert dialog.view.zoom > before
     saved = dialog.save_as(str(tmp_path / "花名册"))
     assert saved == tmp_path / "花名册.pdf" and "资金发放花名册" in text_of(saved)
-    temp = dialog.pdf
-    assert temp.exists() and temp.parent == ctx.folder / "print-tmp"
+    temps = list(dialog.parts)
+    assert temps and all(t.exists() and t.parent == ctx.folder / "print-tmp" for t in temps)
     dialog.close()
-    assert not temp.exists()                                      # personal data does not linger
+    assert not any(t.exists() for t in temps)                     # personal data does not linger
 
 
 def test_monthly_report_saved_directly(qtbot, ctx, tmp_path, message_boxes):
@@ -125,7 +126,7 @@ def test_editor_print_button_previews_this_household(qtbot, ctx):
     wait(task)
     dialog = button.runner.dialogs[-1]
     qtbot.addWidget(dialog)
-    assert editor.household["name"] in text_of(dialog.pdf)
+    assert editor.household["name"] in text_of(dialog.parts[0])
     dialog.close()
 
 
@@ -143,7 +144,7 @@ def test_register_prints_the_current_list_into_one_pdf(qtbot, ctx):
     assert printed.documents == n and printed.pages >= n
     dialog = page.print_button.runner.dialogs[-1]
     qtbot.addWidget(dialog)
-    assert len(dialog.labels) == printed.pages
+    assert len(dialog.pages) == printed.pages
     dialog.close()
 
 

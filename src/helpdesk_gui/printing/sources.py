@@ -3,7 +3,8 @@
 Each source declares the data items a template may use (so a typo in a template is caught when
 it is loaded, naming the file and the key) and builds one data dictionary per printed document.
 Sensitive numbers (ID numbers, phones, bank accounts) arrive masked unless the caller may and
-asks to reveal them; public forms (公示名单) are always masked.
+asks to reveal them; public forms (公示名单) are always masked. A birth date is the hidden middle of
+an ID number, so it is masked with it (as the household editor shows it); ``age`` is printed instead.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.admin import policy, settings
-from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base import codes, ids
 from helpdesk_gui.core.base.errors import ValidationError
-from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
+from helpdesk_gui.core.base.privacy import mask_bank, mask_birth_date, mask_id, mask_phone
 from helpdesk_gui.core.casework import reception
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.ledger import rosters
@@ -76,7 +77,7 @@ HOUSEHOLD_COLUMNS = frozenset({
     "income_from", "income_to", "annual_income_fen", "rigid_expense_fen", "per_capita_month_fen", "created_date",
     "exit_date", "last_review_date", "remarks", "created_at", "updated_at",
     "employer_name", "employer_nature", "employer_condition", "org_unit_name"})
-MEMBER_KEYS = frozenset({"id", "household_id", "ord", "name", "relation", "id_number", "birth_date", "gender",
+MEMBER_KEYS = frozenset({"id", "household_id", "ord", "name", "relation", "id_number", "birth_date", "age", "gender",
                          "health", "identity", "school_or_employer", "monthly_income_fen", "has_income_proof"})
 RECORD_KEYS = frozenset({"id", "sender_code", "record_no", "household_id", "project", "fund_source", "amount_fen",
                          "paid_date", "method", "approver", "remarks", "origin", "created_at"})
@@ -108,11 +109,22 @@ def _mask(item: dict[str, Any], reveal: bool) -> None:
     if reveal:
         return
     if item.get("id_number"):
+        if item.get("birth_date"):       # the digits the masked number hides: hidden with it
+            item["birth_date"] = mask_birth_date(item["birth_date"])
         item["id_number"] = mask_id(item["id_number"])
     if item.get("phone"):
         item["phone"] = mask_phone(item["phone"])
     if item.get("bank_account"):
         item["bank_account"] = mask_bank(item["bank_account"])
+
+
+def _age(item: dict[str, Any], today: _dt.date) -> None:
+    """``age`` (whole years today) from the birth date, before the date is masked: the age gives no digit away."""
+    born = item.get("birth_date")
+    try:
+        item["age"] = ids.age_on(_dt.date.fromisoformat(str(born)[:10]), today) if born else None
+    except ValueError:
+        item["age"] = None
 
 
 # ----------------------------------------------------------------------------- household
@@ -127,9 +139,9 @@ def _household_docs(db: Database, book: codes.CodeBook, sel: Selection, common: 
         if region not in dibao_cache:
             dibao_cache[region] = policy.lookup(db, region, common.today).dibao_month_fen
         members = _number(h["members"])
-        for m in members:
-            _mask(m, common.reveal)
-        _mask(h, common.reveal)
+        for item in (*members, h):
+            _age(item, common.today)
+            _mask(item, common.reveal)
         records = _number(rosters.household_records(db, hid))
         h.update(base)
         h["members"] = members
@@ -151,7 +163,7 @@ def _household_docs(db: Database, book: codes.CodeBook, sel: Selection, common: 
 
 
 HOUSEHOLD_KEYS = HOUSEHOLD_COLUMNS | COMMON_KEYS | {
-    "assistance_total_fen", "income_total_fen", "expense_total_fen", "illness_expense_fen", "member_income_month_fen",
+    "age", "assistance_total_fen", "income_total_fen", "expense_total_fen", "illness_expense_fen", "member_income_month_fen",
     "dibao_month_fen", "member_count", "student_count", "app_no", "review_opinion", "review_by", "review_date",
     "publicity_from", "publicity_to", "publicity_text", "approve_opinion", "approve_by", "approve_date"}
 
@@ -194,6 +206,7 @@ def _cn_date(iso: str | None) -> str:
 def _publicity_docs(db: Database, book: codes.CodeBook, sel: Selection, common: Common) -> Iterator[dict[str, Any]]:
     items = _number(rosters.publicity_households(db, list(sel.household_ids) if sel.household_ids else None))
     for r in items:
+        _age(r, common.today)
         _mask(r, False)  # a public list: always masked
     days = int(settings.get(db, "publicity_days"))
     start = sel.date_from or common.today
@@ -207,7 +220,7 @@ def _publicity_docs(db: Database, book: codes.CodeBook, sel: Selection, common: 
     yield doc
 
 
-PUBLICITY_ROW_KEYS = frozenset({"id", "archive_no", "name", "gender", "birth_date", "id_number", "township",
+PUBLICITY_ROW_KEYS = frozenset({"id", "archive_no", "name", "gender", "birth_date", "age", "id_number", "township",
                                 "address", "category", "category_suggested", "archive_type", "cause_main",
                                 "family_size", "per_capita_month_fen", "status", "employer_name", "org_unit_name"})
 

@@ -12,6 +12,18 @@ def mask_id(value: str | None) -> str:
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
+#: how a hidden birth date reads, on screen and on paper
+MASKED_DATE = "****-**-**"
+
+
+def mask_birth_date(value: str | None) -> str:
+    """``1990-01-01`` → ``****-**-**``. A birth date is the hidden middle of an 18-digit ID number, so it is
+    hidden wherever that number is masked (the household editor, a print without the reveal right)."""
+    if not value:
+        return ""
+    return MASKED_DATE
+
+
 def mask_phone(value: str | None) -> str:
     """``13812345678`` → ``138****5678``."""
     if not value:

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from helpdesk_gui.core.admin import centre
 from helpdesk_gui.core.base import codes, ids
 from helpdesk_gui.core.base.errors import ValidationError
-from helpdesk_gui.core.base.privacy import mask_id, mask_phone
+from helpdesk_gui.core.base.privacy import mask_birth_date, mask_id, mask_phone
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register import lookup
 from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
@@ -167,7 +167,8 @@ class BasicTab(QWidget):
             return False
         self.gender.setText(self.book.label("gender", parsed.sex))
         # while the number is masked its birth date stays hidden too (it is the masked part)
-        self.birth.setText("****-**-**" if self.id_number.is_masked() else parsed.birth_date.isoformat())
+        born = parsed.birth_date.isoformat()
+        self.birth.setText(mask_birth_date(born) if self.id_number.is_masked() else born)
         other = register.find_active_person(self.db, parsed.value, exclude_household=self.household_id)
         if other:
             self.id_hint.setText(self.tr("此号码已在有效档案 {no} 中登记为{role}").format(no=other[0], role=other[1]))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QVBoxLayo
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
 from helpdesk_gui.core.base.money import format_yuan, parse_yuan, to_chinese_upper, yuan
+from helpdesk_gui.core.base.privacy import MASKED_DATE, mask_birth_date
 
 RED = "#b3261e"
 GREEN = "#1d6b2f"
@@ -144,9 +145,6 @@ class AmountEdit(QLineEdit):
         self.setText("" if not fen else format_yuan(int(fen)))
 
 
-MASKED_DATE = "****-**-**"
-
-
 class DateEdit(QLineEdit):
     """A date typed as YYYY-MM-DD (also 1975.03.12 or 1975年3月12日). A birth date that would give away a
     masked ID number (its hidden middle) can be held masked: ``load_masked``, then ``unmask``."""
@@ -161,7 +159,7 @@ class DateEdit(QLineEdit):
     def load_masked(self, value: Any) -> None:
         self._stored = str(value)[:10] if value else None
         self.setReadOnly(self._stored is not None)
-        self.setText(MASKED_DATE if self._stored else "")
+        self.setText(mask_birth_date(self._stored))
 
     def unmask(self, *, show: bool) -> None:
         """The ID number was revealed (``show``) or is being retyped (the date is cleared to be typed too)."""

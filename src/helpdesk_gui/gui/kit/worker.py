@@ -99,6 +99,8 @@ class Task(QObject):
         return self
 
     def _on_progress(self, done: int, total: int) -> None:
+        if self.quiet:     # QProgressDialog.setValue would show the dialog itself once it takes > 0.5 s
+            return
         self.dialog.setMaximum(total)
         self.dialog.setValue(done)
 
