@@ -26,7 +26,7 @@ from helpdesk_gui.core.base import logs, netshare, paths
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.base.instance import InstanceLock
 from helpdesk_gui.core.register import households as register
-from helpdesk_gui.gui import fonts
+from helpdesk_gui.gui import fonts, translations
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit import errors
 from helpdesk_gui.gui.kit.worker import run_task, with_db
@@ -50,6 +50,7 @@ def make_app() -> QApplication:
     app.setApplicationName("帮扶中心工作台")
     app.setOrganizationName("helpdesk")
     fonts.install(app)
+    translations.install(app)
     return app
 
 
