@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.exchange.listing import export_audit
 from helpdesk_gui.gui.context import AppContext, Events
 from helpdesk_gui.gui.kit.errors import guarded
@@ -117,7 +118,7 @@ class AuditPage(Page):
                                  + (self.tr("（显示最新 {m} 条，导出可得全部）").format(m=SHOWN) if total > SHOWN else ""))
         self.table.setRowCount(len(self.items))
         for r, it in enumerate(self.items):
-            values = [str(it["at"]).replace("T", " ")[:19], it["username"],
+            values = [local_time(str(it["at"])), it["username"],
                       audit.ACTION_LABELS.get(str(it["action"]), str(it["action"])),
                       audit.ENTITY_LABELS.get(str(it["entity"]), str(it["entity"])), it["entity_id"]]
             for c, v in enumerate(values):

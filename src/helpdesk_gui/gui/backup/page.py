@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.admin import backup, retention, settings
 from helpdesk_gui.core.base.netshare import warning as network_warning
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.worker import Task, run_task, with_db
@@ -123,7 +124,7 @@ class BackupPage(Page):
         self.paths = paths
         self.table.setRowCount(len(items))
         for r, b in enumerate(items):
-            values = [b.created.strftime("%Y-%m-%d %H:%M:%S"), b.kind_label, f"{b.size / 1_048_576:.1f} MB",
+            values = [local_time(b.created), b.kind_label, f"{b.size / 1_048_576:.1f} MB",
                       "…", "…", b.path.name]
             for c, v in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(v))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core import db as dbm
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import foreign, importer, keys, mapping
 from helpdesk_gui.exchange.annotate import write_report
@@ -309,7 +310,7 @@ class ImportWizard(QDialog):
         assert a is not None
         book = self.ctx.codebook()
         if a.already is not None:
-            text = self.tr("这个文件已于 {t} 导入过，不会再次导入。").format(t=importer.when(a.already["exchanged_at"]))
+            text = self.tr("这个文件已于 {t} 导入过，不会再次导入。").format(t=local_time(a.already["exchanged_at"]))
         elif a.problems.errors:
             text = self.tr("发现 {n} 个错误，不能导入（红色的行有错误，详见下一步“问题”）。").format(n=a.problems.errors)
         elif a.batch.kind == "sheet":

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.register import attachments, derive, lookup
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register.draft import FIELDS
@@ -129,7 +130,7 @@ class AttachmentsTab(QWidget):
         items = lookup.attachments_of(self.ctx.db, household_id)
         self.files = [it["file_name"] for it in items]
         _fill(self.table, [[self.book.label("material_type", it["material_type"]), it["title"],
-                            str(it["added_at"])[:19].replace("T", " "), it["added_by"], it["file_name"]]
+                            local_time(it["added_at"]), it["added_by"], it["file_name"]]
                            for it in items])
 
     def add_file(self, path: str | None = None) -> bool:
@@ -215,6 +216,6 @@ class HistoryTab(QWidget):
                 text = f"{book.label('material_type', after.get('material_type'))} {after.get('title', '')}"
             else:
                 text = ""
-            data.append([str(it["at"])[:19].replace("T", " "), it["username"],
+            data.append([local_time(it["at"]), it["username"],
                          self.ACTIONS.get(it["action"], it["action"]), text])
         _fill(self.table, data)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.base.money import yuan
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.ledger import loans, periods
 from helpdesk_gui.core.ledger import reports as ledger_reports
 from helpdesk_gui.core.sync import allocations as sync_allocations
@@ -133,7 +134,7 @@ class OverviewTab(QWidget):
         allocations = sync_allocations.unposted_allocations(self.ctx.db)
         book = self.ctx.codebook()
         self.alloc_model.set_rows([Row([str(a["year"]), book.label("fund_source", a["fund_source"]) or a["fund_source"],
-                                        yuan(a["amount_fen"]), a["sender_code"], str(a["received_at"])[:16].replace("T", " ")],
+                                        yuan(a["amount_fen"]), a["sender_code"], local_time(a["received_at"])],
                                        int(a["id"]))
                                    for a in allocations])
         fit_columns(self.alloc_table)
