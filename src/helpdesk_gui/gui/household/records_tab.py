@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.access import audit_labels
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank
@@ -217,5 +218,5 @@ class HistoryTab(QWidget):
             else:
                 text = ""
             data.append([local_time(it["at"]), it["username"],
-                         self.ACTIONS.get(it["action"], it["action"]), text])
+                         self.ACTIONS.get(it["action"]) or audit_labels.action_label(it["action"]), text])
         _fill(self.table, data)
