@@ -115,7 +115,7 @@ class BackupPage(Page):
         self.due = guarded(self, retention.due, self.ctx.db) or []
         years = settings.get(self.ctx.db, "retention_years")
         self.retention_label.setText(self.tr("保存期限：脱困或注销满 {y} 年的档案应清除个人信息（帮扶记录保留）。"
-                                             "现有 {n} 户已到期。").format(y=years, n=len(self.due)))
+                                             "现有 {n} 户已到期。").format(y=years, n=f"{len(self.due):,}"))
         self.purge_button.setVisible(bool(self.due))
         items = backup.list_backups(self.ctx.folder)
         paths = [b.path for b in items]
@@ -184,7 +184,7 @@ class BackupPage(Page):
         answer = QMessageBox.question(
             self, self.tr("确认清除"),
             self.tr("将清除 {n} 户已过保存期限档案的姓名、身份证号、联系方式、地址、银行账号、家庭成员和附件，"
-                    "只保留档案编号、类别和帮扶记录。此操作不能撤销（恢复备份除外）。继续吗？").format(n=len(self.due)))
+                    "只保留档案编号、类别和帮扶记录。此操作不能撤销（恢复备份除外）。继续吗？").format(n=f"{len(self.due):,}"))
         if answer != QMessageBox.StandardButton.Yes:
             return 0
         done = guarded(self, retention.deidentify, self.ctx.db, self.ctx.actor, [int(r["id"]) for r in self.due],

@@ -170,8 +170,8 @@ class ExchangePage(Page):
             for a in allocations])
         for table in (self.history, self.conflicts, self.flags, self.allocations):
             fit_columns(table)
-        self.tabs.setTabText(1, self.tr("待处理冲突（{n}）").format(n=len(conflicts)))
-        self.tabs.setTabText(2, self.tr("核查结果（{n}）").format(n=len(flags)))
+        self.tabs.setTabText(1, self.tr("待处理冲突（{n}）").format(n=f"{len(conflicts):,}"))
+        self.tabs.setTabText(2, self.tr("核查结果（{n}）").format(n=f"{len(flags):,}"))
         unposted = sum(1 for a in allocations if not a["posted_at"])
         self.tabs.setTabText(3, self.tr("下拨资金（{n}）").format(n=unposted))
         sent = next((r for r in lines if r["direction"] == "out" and r["result"] == "sent"), None)
@@ -179,7 +179,7 @@ class ExchangePage(Page):
         parts = [self.tr("最近发出：{t}").format(t=local_time(sent["exchanged_at"])) if sent else self.tr("还没有发出过批次"),
                  self.tr("最近导入：{t}").format(t=local_time(got["exchanged_at"])) if got else self.tr("还没有导入过批次")]
         if conflicts or flags:
-            parts.append(self.tr("待处理：冲突 {c} 项，核查结果 {f} 项").format(c=len(conflicts), f=len(flags)))
+            parts.append(self.tr("待处理：冲突 {c} 项，核查结果 {f} 项").format(c=f"{len(conflicts):,}", f=f"{len(flags):,}"))
         self.summary.setText("；".join(parts) + "。")
 
     @staticmethod
@@ -248,7 +248,7 @@ class ExchangePage(Page):
         paths = guarded(self, templates.write_all, Path(folder))
         if paths:
             QMessageBox.information(self, self.tr("空白模板"), self.tr("已在 {folder} 生成 {n} 个模板：\n{names}").format(
-                folder=folder, n=len(paths), names="\n".join(p.name for p in paths)))
+                folder=folder, n=f"{len(paths):,}", names="\n".join(p.name for p in paths)))
 
     def resolve_selected(self) -> QWidget | None:
         conflict_id = self.conflict_model.key(self.conflicts.currentIndex().row())

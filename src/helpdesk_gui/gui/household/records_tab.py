@@ -182,7 +182,7 @@ class RecordsTab(QWidget):
                             yuan(it["amount_fen"]), book.label("pay_method", it["method"]),
                             it["approver"], it["remarks"]] for it in items])
         total = sum(int(it["amount_fen"]) for it in items)
-        self.total.setText(self.tr("共 {n} 次，合计 {amount} 元").format(n=len(items), amount=yuan(total)))
+        self.total.setText(self.tr("共 {n} 次，合计 {amount} 元").format(n=f"{len(items):,}", amount=yuan(total)))
 
 
 class HistoryTab(QWidget):

@@ -110,7 +110,7 @@ class PreviewDialog(QDialog):
             label.setFixedSize(int(w * self.scale() / ratio), int(h * self.scale() / ratio))
         self.rendered.clear()
         n = len(self.pages)
-        self.info.setText(self.tr("共 {n} 页　{zoom}%").format(n=n, zoom=int(self.zoom * 100)))
+        self.info.setText(self.tr("共 {n} 页　{zoom}%").format(n=f"{n:,}", zoom=int(self.zoom * 100)))
         self._render_timer.start()
 
     def render_visible(self) -> int:
