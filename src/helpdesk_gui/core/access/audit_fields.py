@@ -82,7 +82,7 @@ FIELD_LABELS: dict[str, str] = {
     # ---- ledger
     "purpose": "用途", "account_name": "账户名称", "restrict_projects": "限用帮扶项目",
     "restrict_categories": "限用困难类别", "restrict_archive_types": "限用档案类型",
-    "restrict_campaign_id": "限用帮扶活动", "earmark": "专款说明", "fund_id": "资金（内部编号）",
+    "restrict_campaign_id": "限用帮扶活动", "earmark": "专款说明", "fund_id": "资金",
     "balance_fen": "余额", "voucher_id": "凭证（内部编号）", "line": "行号", "entry_date": "记账日期",
     "memo": "摘要", "counterparty": "对方单位或个人", "pay_method": "发放方式", "record_no": "帮扶记录编号",
     "roster_id": "花名册（内部编号）", "loan_id": "借款（内部编号）", "allocation_id": "下拨资金（内部编号）",

@@ -9,7 +9,7 @@ cannot reach a person as ``workflow.file`` or ``exchange_out_sent``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from helpdesk_gui.core.access.audit_fields import (
@@ -125,8 +125,11 @@ def field_label(key: str) -> str:
 class _Shown:
     """How one audit row's values read: the code book of the database, the row's entity and action."""
 
-    def __init__(self, book: CodeBook, entity: str, action: str) -> None:
-        self.book, self.entity, self.action = book, entity, action
+    def __init__(self, book: CodeBook, entity: str, action: str, funds: Mapping[str, str]) -> None:
+        self.book, self.entity, self.action, self.funds = book, entity, action, funds
+
+    def fund(self, fund_id: object) -> str:
+        return self.funds.get(str(fund_id)) or f"资金 {fund_id}"
 
     def code_list(self, key: str, parent: str) -> str | None:
         return (NESTED_CODED.get((parent, key)) or ACTION_CODED.get((self.action, key))
@@ -140,6 +143,8 @@ class _Shown:
             return "是" if value else "否"
         if money and isinstance(value, int | float | str) and str(value).lstrip("-").isdigit():
             return f"{yuan(int(value))} 元"
+        if key == "fund_id":
+            return self.fund(value)
         if key == "fields" and isinstance(value, str):
             return field_label(value)
         listed = self.code_list(key, parent)
@@ -154,7 +159,7 @@ class _Shown:
 
     def lines(self, key: str, value: Any, depth: int, parent: str = "") -> list[str]:
         pad = "  " * depth
-        label = (f"资金 {key}" if parent in MONEY_KEYS and key.isdigit() else field_label(key))
+        label = self.fund(key) if parent in MONEY_KEYS and key.isdigit() else field_label(key)
         if isinstance(value, dict):
             if not value:
                 return [f"{pad}{label}：—"]
@@ -181,16 +186,18 @@ def _ordered(value: dict[str, Any]) -> list[tuple[str, Any]]:
     return sorted(value.items(), key=lambda kv: _ORDER.get(str(kv[0]), len(_ORDER)))
 
 
-def describe(raw: str | None, *, entity: str = "", action: str = "", book: CodeBook | None = None) -> list[str]:
+def describe(raw: str | None, *, entity: str = "", action: str = "", book: CodeBook | None = None,
+             funds: Mapping[str, str] | None = None) -> list[str]:
     """The before or after of an audit row (its JSON text) as lines people read: ``状态：已记账``,
-    ``合计金额：1,234.00 元``; nested parts indented. Empty: no lines. Text that is not JSON stays as it is."""
+    ``合计金额：1,234.00 元``; nested parts indented. Empty: no lines. Text that is not JSON stays as it is.
+    ``funds`` (fund id as text → name) names the funds a voucher or a closing lists by id."""
     if not raw:
         return []
     try:
         value = json.loads(raw)
     except ValueError:
         return [raw]
-    shown = _Shown(book or _DEFAULTS, entity, action)
+    shown = _Shown(book or _DEFAULTS, entity, action, funds or {})
     if isinstance(value, dict):
         return [ln for k, v in _ordered(value) for ln in shown.lines(str(k), v, 0)]
     if isinstance(value, list) and any(isinstance(v, dict) for v in value):

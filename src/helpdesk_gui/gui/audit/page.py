@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.access import audit, audit_labels
 from helpdesk_gui.core.base.timefmt import local_time
+from helpdesk_gui.core.ledger import funds
 from helpdesk_gui.exchange.listing import export_audit
 from helpdesk_gui.gui.context import AppContext, Events
 from helpdesk_gui.gui.kit.errors import guarded
@@ -38,6 +39,7 @@ class AuditPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.items: list[dict[str, object]] = []
+        self.fund_names: dict[str, str] | None = None   # read when a row's details are first shown
         title = QLabel(self.tr("审计日志"))
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
         self.user_box = QComboBox()
@@ -67,14 +69,14 @@ class AuditPage(Page):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for i, width in enumerate((160, 90, 100, 80)):
+        for i, width in enumerate((130, 90, 130, 110)):
             self.table.setColumnWidth(i, width)
         self.detail = QTextEdit()
         self.detail.setReadOnly(True)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = QSplitter(Qt.Orientation.Horizontal)   # the details beside the list: a voucher's run long
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        splitter.setSizes([500, 200])
+        splitter.setSizes([640, 480])
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(filters)
@@ -118,6 +120,7 @@ class AuditPage(Page):
             QMessageBox.warning(self, self.tr("日期格式不对"), self.tr("日期请写成 YYYY-MM-DD，如 2026-11-01。"))
             return
         self.items = guarded(self, audit.query, self.ctx.db, flt, limit=SHOWN) or []
+        self.fund_names = None   # a fund may have been added or renamed
         total = guarded(self, audit.count, self.ctx.db, flt) or 0
         self.count_label.setText(self.tr("共 {n} 条").format(n=f"{total:,}")
                                  + (self.tr("（显示最新 {m} 条，导出可得全部）").format(m=f"{SHOWN:,}") if total > SHOWN else ""))
@@ -139,9 +142,13 @@ class AuditPage(Page):
         it = self.items[row]
         book = self.ctx.codebook()
         entity, action = str(it["entity"]), str(it["action"])
+        if self.fund_names is None:
+            self.fund_names = {str(f["id"]): str(f["name"]) for f in guarded(self, funds.list_funds, self.ctx.db) or []}
+        names = self.fund_names
 
         def section(raw: object) -> str:
-            lines = audit_labels.describe(str(raw) if raw else None, entity=entity, action=action, book=book)
+            lines = audit_labels.describe(str(raw) if raw else None, entity=entity, action=action, book=book,
+                                          funds=names)
             return "\n".join("  " + line for line in lines) if lines else "  —"
         head = self.tr("{at}　{user}　{action}　{entity} {eid}").format(
             at=local_time(str(it["at"])), user=it["username"], action=audit_labels.action_label(action),
