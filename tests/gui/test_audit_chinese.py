@@ -14,6 +14,7 @@ from helpdesk_gui.core.ledger import funds
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.workflow import steps as workflow
+from helpdesk_gui.gui import app as gui_app
 from helpdesk_gui.gui.audit.page import AuditPage
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.main_window import MainWindow
@@ -74,6 +75,7 @@ def test_details_show_fields_by_name_money_in_yuan_and_local_times(page):
     text = select(page, "记账")
     assert "12,345.00 元" in text and "摘要：县总拨款" in text and "文号/批次：县工发〔2026〕1号" in text
     assert "类别：收款" in text and "类别：拨款收入" in text            # voucher kind, entry kind
+    assert "  本级工会帮扶经费：12,345.00 元" in text and "资金：本级工会帮扶经费" in text   # funds by name, not id
     assert "_fen" not in text and "1234500" not in text
     text = select(page, "受理")
     assert "状态：已受理" in text and "帮扶项目：生活救助" in text and "申请金额：1,000.00 元" in text
@@ -95,3 +97,12 @@ def test_the_action_filter_lists_each_label_once_and_filters_by_it(page):
     page.refresh()
     assert cells(page, 2) == ["记账"] and cells(page, 3) == ["凭证"]
     assert "12,345.00 元" in page.detail.toPlainText()       # the newest row shows at once
+
+
+def test_screenshot_selects_a_row_and_shows_its_details(qtbot, page, tmp_path):
+    window = page.window()
+    target = tmp_path / "audit.png"
+    gui_app.screenshot(window, "audit", target, row=cells(page, 2).index("记账") + 1)
+    assert target.stat().st_size > 20_000
+    assert page.table.currentRow() == cells(page, 2).index("记账")
+    assert "12,345.00 元" in page.detail.toPlainText()
