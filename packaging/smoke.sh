@@ -19,6 +19,11 @@ unset HELPDESK_DATA_DIR
 
 step() { printf '\n== %s\n' "$*"; }
 
+step "Qt's Chinese texts (qtbase_zh_CN.qm) in the bundle"
+QM="$(find "$BUNDLE" -name qtbase_zh_CN.qm -print -quit)"
+[[ -n "$QM" ]] || { echo "smoke: qtbase_zh_CN.qm missing: standard buttons would be English" >&2; exit 1; }
+echo "$QM"
+
 step "helpdesk --version"
 "$CLI" --version
 

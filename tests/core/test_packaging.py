@@ -36,3 +36,4 @@ def test_spec_bundles_what_resource_looks_for() -> None:
     assert '(str(ROOT / "forms"), "forms")' in spec
     for name in ('name="helpdesk-gui"', 'name="helpdesk"', "console=False", "console=True", '"QtQml"', '"QtNetwork"'):
         assert name in spec
+    assert '"qtbase_zh_CN.qm"' in spec and '"PySide6/Qt/translations"' in spec  # gui/translations.py loads it

@@ -41,7 +41,7 @@ def test_audit_page_filters_and_exports(qtbot, folder, database, admin, clerk, t
     page.refresh()
     assert page.table.rowCount() == 4 and {page.table.item(r, 2).text() for r in range(4)} == {"新建"}
     page.table.setCurrentCell(0, 0)
-    assert "修改后" in page.detail.toPlainText() and "roles" in page.detail.toPlainText()
+    assert "修改后" in page.detail.toPlainText() and "角色：" in page.detail.toPlainText()   # fields by Chinese name
     target = tmp_path / "audit.xlsx"
     wait(page.export(str(target)))
     ws = load_workbook(target).active

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import backup
 from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.sync import state
 from helpdesk_gui.core.sync.apply import ConflictIn, ImportResult, ImportWrite, apply_import
@@ -75,7 +76,7 @@ class Outcome:
         else:
             head = f"批次 {b.manifest.batch_id or '（无编号）'}（{b.manifest.sender_name or b.manifest.sender}）"
         if self.status == ALREADY and a.already is not None:
-            return f"{head}已于 {when(a.already['exchanged_at'])} 导入过，本次没有做任何修改。"
+            return f"{head}已于 {local_time(a.already['exchanged_at'])} 导入过，本次没有做任何修改。"
         if self.status == REJECTED:
             return f"{head}未导入：{a.problems.summary()}。请按错误清单修改后重新发送。"
         if self.status == UNCONFIRMED:
@@ -95,14 +96,6 @@ class Outcome:
         extra = "".join(f"；{t}" for t in (f"低保标准 {r.standards} 条" if r.standards else "",
                                            f"下拨资金 {r.allocations} 笔（待资金台账入账）" if r.allocations else "") if t)
         return f"{head}已导入：{a.plan.summary()}{members}{extra}{notes}。"
-
-
-def when(stamp: str) -> str:
-    """An ISO time as the clerk reads it (``2026-11-22 10:30``)."""
-    try:
-        return _dt.datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
 
 
 def analyse(db: Database, actor: Actor, path: Path, *, key: bytes | None = None, today: _dt.date | None = None,

@@ -15,7 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from sqlite_utils import Database
 
-from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.access import audit, audit_labels
 from helpdesk_gui.core.base import codes, paths
 from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.base.privacy import mask_id, mask_phone
@@ -106,8 +106,8 @@ def export_audit(db: Database, path: Path, flt: Any, *, progress: Callable[[int,
             break
         for r in chunk:
             ws.append([r["id"], r["at"], safe_text(ws, r["username"]),
-                       audit.ACTION_LABELS.get(r["action"], r["action"]),
-                       audit.ENTITY_LABELS.get(r["entity"], r["entity"]), safe_text(ws, r["entity_id"]),
+                       audit_labels.action_label(r["action"]),
+                       audit_labels.entity_label(r["entity"]), safe_text(ws, r["entity_id"]),
                        safe_text(ws, r["before"] or ""), safe_text(ws, r["after"] or "")])
         done += len(chunk)
         if progress:

@@ -2,7 +2,8 @@
 
 ``--screenshot FILE.png [--page NAME]`` logs in as HELPDESK_USER / HELPDESK_PASSWORD, opens the
 page (any key of ``main_window.PAGES``: home, register, ledger, reports … or household:<档案编号>), lets it
-load (its background work too), renders it to FILE.png and exits 0.
+load (its background work too), renders it to FILE.png and exits 0; ``--row N`` first selects row N of the page's
+list (the audit page then shows that row's details).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QMessageBox, QWidget
 
 from helpdesk_gui import __version__
 from helpdesk_gui.core import db as dbm
@@ -26,7 +27,7 @@ from helpdesk_gui.core.base import logs, netshare, paths
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.base.instance import InstanceLock
 from helpdesk_gui.core.register import households as register
-from helpdesk_gui.gui import fonts
+from helpdesk_gui.gui import fonts, translations
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit import errors
 from helpdesk_gui.gui.kit.worker import run_task, with_db
@@ -40,6 +41,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--screenshot", metavar="FILE.png", help="登录后把指定页面保存为图片并退出")
     p.add_argument("--page", default="home", help="页面：" + "、".join(spec.key for spec in PAGES)
                    + "，或 household:<档案编号>")
+    p.add_argument("--row", type=int, metavar="N", help="截图前选中页面列表的第 N 行（从 1 起，如审计日志的一条）")
     p.add_argument("--version", action="version", version=f"helpdesk-gui {__version__}")
     return p.parse_args(argv)
 
@@ -50,6 +52,7 @@ def make_app() -> QApplication:
     app.setApplicationName("帮扶中心工作台")
     app.setOrganizationName("helpdesk")
     fonts.install(app)
+    translations.install(app)
     return app
 
 
@@ -108,7 +111,18 @@ def settle(window: MainWindow, timeout_s: float = 60.0) -> bool:
             return False
 
 
-def screenshot(window: MainWindow, page: str, target: Path) -> None:
+def select_row(widget: QWidget, row: int) -> None:
+    """Make row ``row`` (from 1) of the first visible list of ``widget`` current (its details then show)."""
+    for view in widget.findChildren(QAbstractItemView):
+        model = view.model()
+        if view.isVisible() and model is not None and model.rowCount() >= row:
+            view.setCurrentIndex(model.index(row - 1, 0))
+            view.scrollTo(model.index(row - 1, 0))
+            return
+    raise HelpdeskError(f"页面上没有第 {row} 行")
+
+
+def screenshot(window: MainWindow, page: str, target: Path, row: int | None = None) -> None:
     widget = open_page(window, page)
     window.resize(1360, 820)
     window.show()
@@ -118,6 +132,9 @@ def screenshot(window: MainWindow, page: str, target: Path) -> None:
     for _ in range(5):
         QApplication.processEvents()
     settle(window)
+    if row is not None:
+        select_row(window.pages.built.get(window.current_page_key()) or widget if widget is window else widget, row)
+        settle(window)
     target.parent.mkdir(parents=True, exist_ok=True)
     if not widget.grab().save(str(target)):
         raise HelpdeskError(f"无法保存图片 {target}")
@@ -181,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(ctx)
     if args.screenshot:
         try:
-            screenshot(window, args.page, Path(args.screenshot))
+            screenshot(window, args.page, Path(args.screenshot), args.row)
         except HelpdeskError as e:
             sys.stderr.write(str(e) + "\n")
             return 1

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.admin import settings as core_settings
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.page import Page
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(w)
         before = guarded(self, auth.previous_login, ctx.db, ctx.actor)
         if before:
-            self.statusBar().showMessage(self.tr("上次登录：{t}").format(t=str(before)[:16].replace("T", " ")), 15000)
+            self.statusBar().showMessage(self.tr("上次登录：{t}").format(t=local_time(before)), 15000)
         self.update_status()
         ctx.events.settings_changed.connect(self.update_status)   # the union's name, the county code
         self._size_timer = QTimer(self)

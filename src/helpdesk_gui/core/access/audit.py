@@ -62,26 +62,10 @@ def verify_chain(db: Database) -> str | None:
     return None
 
 
-ACTION_LABELS = {
-    "init": "初始化", "create": "新建", "update": "修改", "status": "状态变更", "attach": "添加附件",
-    "login": "登录", "login_failed": "登录失败", "change_password": "修改密码", "put": "设置", "delete": "删除",
-    "demo": "生成演示数据", "reveal": "查看完整信息", "purge": "清除个人信息",
-    "print_reveal": "打印完整信息",
-    "post": "记账", "approve": "批准", "reject": "不予批准", "revoke": "撤销批准", "cancel": "作废", "close": "关闭",
-    "reopen": "重新打开", "enrol": "登记参加", "withdraw": "撤销参加", "return": "退回", "reverse": "冲销",
-    "remove": "移出", "set": "设置", "export_bank": "导出银行代发清单",
-}
-ENTITY_LABELS = {"household": "档案", "user": "用户", "database": "数据库", "policy_standard": "低保标准",
-                 "setting": "系统设置", "form": "打印表格", "voucher": "凭证", "exchange_key": "交换密钥", "payment_roster": "发放花名册",
-                 "mutual_plan": "医疗互助方案", "mutual_unit": "互助参加单位", "mutual_member": "互助会员",
-                 "mutual_claim": "互助报销", "mutual_advance": "特殊救助预付", "mutual_settlement": "互助季度结算",
-                 "mutual_contribution": "互助金缴费"}
-
-
 @dataclass(frozen=True)
 class AuditFilter:
     username: str = ""
-    action: str = ""
+    action: str | tuple[str, ...] = ""   # one action, or any of several (a label of audit_labels.action_choices)
     entity: str = ""
     entity_id: str = ""
     date_from: str = ""   # YYYY-MM-DD
@@ -90,8 +74,12 @@ class AuditFilter:
 
 def _where(f: AuditFilter) -> tuple[str, list[Any]]:
     w = Where()
-    for column, value in (("username", f.username), ("action", f.action), ("entity", f.entity)):
+    for column, value in (("username", f.username), ("entity", f.entity)):
         w.equal(column, value)
+    if isinstance(f.action, tuple):
+        w.one_of("action", f.action)
+    else:
+        w.equal("action", f.action)
     if f.entity_id:
         w.add("entity_id GLOB ?", glob_prefix(f.entity_id))
     w.at_least("at", f.date_from)
@@ -116,6 +104,11 @@ def trail(db: Database, entity: str, entity_id: object) -> list[dict[str, Any]]:
 def count(db: Database, f: AuditFilter = AuditFilter()) -> int:
     where, params = _where(f)
     return int(db.execute(f"SELECT count(*) FROM audit_log{where}", params).fetchone()[0])
+
+
+def actions(db: Database) -> list[str]:
+    """The actions the trail holds (an older database may hold some the code no longer writes)."""
+    return [r[0] for r in db.execute("SELECT DISTINCT action FROM audit_log ORDER BY action")]
 
 
 def usernames(db: Database) -> list[str]:

@@ -152,8 +152,8 @@ class CampaignsTab(QWidget):
             c = campaigns.get(self.ctx.db, cid)
             over = sum(1 for r in self.rows.records() if r["over_cap"])
             self.info.setText(self.tr("“{name}”：{rule}。名单 {n} 行{over}。").format(
-                name=c["name"], rule=campaigns.ProposalRule(**c["rule"]).describe(self.ctx.codebook()), n=len(self.rows.records()),
-                over=self.tr("，其中 {k} 行超过上限（审批时须写明超限理由或改为例外）").format(k=over) if over else ""))
+                name=c["name"], rule=campaigns.ProposalRule(**c["rule"]).describe(self.ctx.codebook()), n=f"{len(self.rows.records()):,}",
+                over=self.tr("，其中 {k} 行超过上限（审批时须写明超限理由或改为例外）").format(k=f"{over:,}") if over else ""))
         else:
             self.info.setText(self.tr("还没有帮扶活动。点“新建活动…”按条件选出名单。"))
         self._update_buttons()
@@ -212,7 +212,7 @@ class CampaignsTab(QWidget):
         result = guarded(self, campaigns.close_publicity, self.ctx.db, self.ctx.actor, cid, today=common.today())
         if result is not None:
             QMessageBox.information(self, self.tr("公示期满"), self.tr("{p} 行已提交审批；{w} 行有未处理的异议，处理后再提交。")
-                                    .format(p=result["pending"], w=result["waiting"]))
+                                    .format(p=f'{result["pending"]:,}', w=f'{result["waiting"]:,}'))
             self.refresh()
             self.changed.emit()
 
@@ -224,7 +224,7 @@ class CampaignsTab(QWidget):
         n = sum(1 for r in self.rows.records() if r["status"] == "pending")
         asked: dict[str, str] = {}
         dialog = StepDialog(self.tr("一次审批"), [Field("info", "名单", "info", default=self.tr(
-            "待审批 {n} 行，其中例外 {e} 行。超过上限又没有超限理由的行会使审批整体不能完成。").format(n=n, e=len(self.exceptions))),
+            "待审批 {n} 行，其中例外 {e} 行。超过上限又没有超限理由的行会使审批整体不能完成。").format(n=f"{n:,}", e=f"{len(self.exceptions):,}")),
             Field("opinion", "审批意见", "lines", default="同意")], lambda v: asked.update(opinion=v["opinion"]),
             self.ctx.codebook(), self, ok_text="批准名单")
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -134,7 +134,7 @@ class ApplicationsTab(QWidget):
         self.model.set_rows(found)
         total = guarded(self, applications.count, self.ctx.db, q) or 0
         self.count_label.setText(self.tr("共 {n} 件").format(n=f"{total:,}") + (
-            self.tr("，显示最近的 {m} 件，请用筛选缩小范围").format(m=LIMIT) if total > LIMIT else ""))
+            self.tr("，显示最近的 {m} 件，请用筛选缩小范围").format(m=f"{LIMIT:,}") if total > LIMIT else ""))
         self._update_counts()
         row = self.model.row_of(keep) if keep is not None else -1
         if row < 0 and self.model.rowCount():

@@ -104,8 +104,8 @@ class ReviewTab(QWidget):
         s = guarded(self, review.summary, self.ctx.db, year) or {}
         self.summary.setText(self.tr("{y} 年：复核任务 {t} 户，测算提示不符 {f} 户，抽中入户核查 {s} 户（已核查 {c} 户），"
                                      "审批中 {a} 户，已办结 {d} 户。").format(
-            y=year, t=s.get("tasks", 0), f=s.get("flagged", 0), s=s.get("sampled", 0), c=s.get("checked", 0),
-            a=s.get("approval", 0), d=s.get("done", 0)))
+            y=year, t=f'{s.get("tasks", 0):,}', f=f'{s.get("flagged", 0):,}', s=f'{s.get("sampled", 0):,}', c=f'{s.get("checked", 0):,}',
+            a=f'{s.get("approval", 0):,}', d=f'{s.get("done", 0):,}'))
         self._update_buttons()
 
     def selected(self) -> dict[str, Any] | None:

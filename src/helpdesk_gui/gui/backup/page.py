@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.admin import backup, retention, settings
 from helpdesk_gui.core.base.netshare import warning as network_warning
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
@@ -114,7 +115,7 @@ class BackupPage(Page):
         self.due = guarded(self, retention.due, self.ctx.db) or []
         years = settings.get(self.ctx.db, "retention_years")
         self.retention_label.setText(self.tr("保存期限：脱困或注销满 {y} 年的档案应清除个人信息（帮扶记录保留）。"
-                                             "现有 {n} 户已到期。").format(y=years, n=len(self.due)))
+                                             "现有 {n} 户已到期。").format(y=years, n=f"{len(self.due):,}"))
         self.purge_button.setVisible(bool(self.due))
         items = backup.list_backups(self.ctx.folder)
         paths = [b.path for b in items]
@@ -123,7 +124,7 @@ class BackupPage(Page):
         self.paths = paths
         self.table.setRowCount(len(items))
         for r, b in enumerate(items):
-            values = [b.created.strftime("%Y-%m-%d %H:%M:%S"), b.kind_label, f"{b.size / 1_048_576:.1f} MB",
+            values = [local_time(b.created), b.kind_label, f"{b.size / 1_048_576:.1f} MB",
                       "…", "…", b.path.name]
             for c, v in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(v))
@@ -183,7 +184,7 @@ class BackupPage(Page):
         answer = QMessageBox.question(
             self, self.tr("确认清除"),
             self.tr("将清除 {n} 户已过保存期限档案的姓名、身份证号、联系方式、地址、银行账号、家庭成员和附件，"
-                    "只保留档案编号、类别和帮扶记录。此操作不能撤销（恢复备份除外）。继续吗？").format(n=len(self.due)))
+                    "只保留档案编号、类别和帮扶记录。此操作不能撤销（恢复备份除外）。继续吗？").format(n=f"{len(self.due):,}"))
         if answer != QMessageBox.StandardButton.Yes:
             return 0
         done = guarded(self, retention.deidentify, self.ctx.db, self.ctx.actor, [int(r["id"]) for r in self.due],

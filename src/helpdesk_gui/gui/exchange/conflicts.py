@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.money import yuan
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.sync import conflicts as exchange_conflicts
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import spec
-from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import row_of_buttons
@@ -106,7 +106,7 @@ class ConflictDialog(QDialog):
         self.setWindowTitle(self.tr("处理交换冲突：{what} {key}").format(what=what, key=c["key"]))
         head = QLabel(self.tr("{what} {key}：发送单位 {sender} 的批次（{time} 收到）与本库不同。"
                               "黄色是不同之处；请逐项选择采用哪一方。").format(
-            what=what, key=c["key"], sender=c["sender_code"], time=when(c["created_at"])))
+            what=what, key=c["key"], sender=c["sender_code"], time=local_time(c["created_at"])))
         head.setWordWrap(True)
         self.fields = [f for f in self.incoming if f not in ("archive_no", "updated_at")]
         self.table = QTableWidget(len(self.fields) + (1 if self.is_household else 0), 5)

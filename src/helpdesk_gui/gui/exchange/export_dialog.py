@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.admin import settings
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import export, keys
-from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.exchange.safety import Cancelled as ExchangeCancelled
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit import files
@@ -107,7 +107,7 @@ class ExportDialog(QDialog):
         since = previous.get("last_sent_at") if previous and self.incremental.isChecked() else None
         counts = exchange_state.export_counts(self.ctx.db, get_meta(self.ctx.db, "county_code"), since)
         if since:
-            head = self.tr("上次发给 {code}：{t}。本次将发送此后的变化：").format(code=code, t=when(since))
+            head = self.tr("上次发给 {code}：{t}。本次将发送此后的变化：").format(code=code, t=local_time(since))
         elif self.incremental.isChecked():
             head = self.tr("还没有发给 {code} 过批次，本次为完整批次：").format(code=code)
         else:

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.base.money import format_yuan, yuan
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import templates
-from helpdesk_gui.exchange.importer import when
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
@@ -146,7 +146,7 @@ class ExchangePage(Page):
         book = self.ctx.codebook()
         lines = exchange_state.history(db)
         self.history_model.set_rows([Row([
-            when(r["exchanged_at"]), book.label("exchange_direction", r["direction"]),
+            local_time(r["exchanged_at"]), book.label("exchange_direction", r["direction"]),
             " ".join(x for x in (r["counterpart_code"], r["counterpart_name"]) if x),
             "基层报表" if r["kind"] == "sheet" else ("完整" if r["mode"] == "full" else "增量" if r["mode"] else "批次"),
             f"{sum(r['rows'].values()):,}", book.label("exchange_result", r["result"]),
@@ -156,30 +156,30 @@ class ExchangePage(Page):
                   5: str(r["summary"].get("first_error", ""))}) for r in lines])
         conflicts = exchange_state.open_conflicts(db)
         self.conflict_model.set_rows([Row([
-            when(c["created_at"]), "档案" if c["kind"] == "household" else "帮扶记录", c["key"], c["sender_code"],
+            local_time(c["created_at"]), "档案" if c["kind"] == "household" else "帮扶记录", c["key"], c["sender_code"],
             c["batch_id"][:8], self._difference(c)], c["id"]) for c in conflicts])
         flags = exchange_state.open_flags(db)
         self.flag_model.set_rows([Row([
-            when(f["created_at"]), f["archive_no"], f["household_name"] or "", book.label("verify_result", f["result"]),
+            local_time(f["created_at"]), f["archive_no"], f["household_name"] or "", book.label("verify_result", f["result"]),
             f["note"], f["keep_archive_no"]], f["id"]) for f in flags])
         allocations = exchange_state.allocations(db)
         self.allocation_model.set_rows([Row([
-            when(a["received_at"]), a["region_code"], str(a["year"]), book.label("fund_source", a["fund_source"]),
+            local_time(a["received_at"]), a["region_code"], str(a["year"]), book.label("fund_source", a["fund_source"]),
             yuan(a["amount_fen"]), format_yuan(a["dibao_month_fen"]),
             f"已入账 {a['posted_ref']}" if a["posted_at"] else "待入账"], a["id"], muted=bool(a["posted_at"]))
             for a in allocations])
         for table in (self.history, self.conflicts, self.flags, self.allocations):
             fit_columns(table)
-        self.tabs.setTabText(1, self.tr("待处理冲突（{n}）").format(n=len(conflicts)))
-        self.tabs.setTabText(2, self.tr("核查结果（{n}）").format(n=len(flags)))
+        self.tabs.setTabText(1, self.tr("待处理冲突（{n}）").format(n=f"{len(conflicts):,}"))
+        self.tabs.setTabText(2, self.tr("核查结果（{n}）").format(n=f"{len(flags):,}"))
         unposted = sum(1 for a in allocations if not a["posted_at"])
         self.tabs.setTabText(3, self.tr("下拨资金（{n}）").format(n=unposted))
         sent = next((r for r in lines if r["direction"] == "out" and r["result"] == "sent"), None)
         got = next((r for r in lines if r["direction"] == "in" and r["result"] == "imported"), None)
-        parts = [self.tr("最近发出：{t}").format(t=when(sent["exchanged_at"])) if sent else self.tr("还没有发出过批次"),
-                 self.tr("最近导入：{t}").format(t=when(got["exchanged_at"])) if got else self.tr("还没有导入过批次")]
+        parts = [self.tr("最近发出：{t}").format(t=local_time(sent["exchanged_at"])) if sent else self.tr("还没有发出过批次"),
+                 self.tr("最近导入：{t}").format(t=local_time(got["exchanged_at"])) if got else self.tr("还没有导入过批次")]
         if conflicts or flags:
-            parts.append(self.tr("待处理：冲突 {c} 项，核查结果 {f} 项").format(c=len(conflicts), f=len(flags)))
+            parts.append(self.tr("待处理：冲突 {c} 项，核查结果 {f} 项").format(c=f"{len(conflicts):,}", f=f"{len(flags):,}"))
         self.summary.setText("；".join(parts) + "。")
 
     @staticmethod
@@ -249,7 +249,7 @@ class ExchangePage(Page):
         paths = guarded(self, templates.write_all, Path(folder))
         if paths:
             QMessageBox.information(self, self.tr("空白模板"), self.tr("已在 {folder} 生成 {n} 个模板：\n{names}").format(
-                folder=folder, n=len(paths), names="\n".join(p.name for p in paths)))
+                folder=folder, n=f"{len(paths):,}", names="\n".join(p.name for p in paths)))
 
     def resolve_selected(self) -> QWidget | None:
         conflict_id = self.conflict_model.key(self.conflicts.currentIndex().row())

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core import db as dbm
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import foreign, importer, keys, mapping
 from helpdesk_gui.exchange.annotate import write_report
@@ -308,11 +309,11 @@ class ImportWizard(QDialog):
         assert a is not None
         book = self.ctx.codebook()
         if a.already is not None:
-            text = self.tr("这个文件已于 {t} 导入过，不会再次导入。").format(t=importer.when(a.already["exchanged_at"]))
+            text = self.tr("这个文件已于 {t} 导入过，不会再次导入。").format(t=local_time(a.already["exchanged_at"]))
         elif a.problems.errors:
-            text = self.tr("发现 {n} 个错误，不能导入（红色的行有错误，详见下一步“问题”）。").format(n=a.problems.errors)
+            text = self.tr("发现 {n} 个错误，不能导入（红色的行有错误，详见下一步“问题”）。").format(n=f"{a.problems.errors:,}")
         elif a.batch.kind == "sheet":
-            text = self.tr("将新增“申请中”的档案 {n} 户。").format(n=len(a.plan.new))
+            text = self.tr("将新增“申请中”的档案 {n} 户。").format(n=f"{len(a.plan.new):,}")
         else:
             m = a.batch.manifest
             text = self.tr("批次 {id}，来自 {sender}（{name}），生成于 {t}。将：{plan}。").format(
@@ -386,7 +387,7 @@ class ImportWizard(QDialog):
                                        a.already else self.tr("请先在“问题”一步勾选确认。"))
         elif a.batch.kind == "sheet":
             self.confirm_label.setText(self.tr("确认导入：新增“申请中”的档案 {n} 户。导入前自动备份数据库；"
-                                               "全部写入或全不写入。").format(n=len(a.plan.new)))
+                                               "全部写入或全不写入。").format(n=f"{len(a.plan.new):,}"))
         else:
             self.confirm_label.setText(self.tr("确认导入：{plan}。\n导入前自动备份数据库；全部写入或全不写入。"
                                                "双方都修改过的档案会留作“待处理冲突”。").format(plan=a.plan.summary()))

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.access import audit_labels
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.base.privacy import mask_bank
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.register import attachments, derive, lookup
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register.draft import FIELDS
@@ -129,7 +131,7 @@ class AttachmentsTab(QWidget):
         items = lookup.attachments_of(self.ctx.db, household_id)
         self.files = [it["file_name"] for it in items]
         _fill(self.table, [[self.book.label("material_type", it["material_type"]), it["title"],
-                            str(it["added_at"])[:19].replace("T", " "), it["added_by"], it["file_name"]]
+                            local_time(it["added_at"]), it["added_by"], it["file_name"]]
                            for it in items])
 
     def add_file(self, path: str | None = None) -> bool:
@@ -181,7 +183,7 @@ class RecordsTab(QWidget):
                             yuan(it["amount_fen"]), book.label("pay_method", it["method"]),
                             it["approver"], it["remarks"]] for it in items])
         total = sum(int(it["amount_fen"]) for it in items)
-        self.total.setText(self.tr("共 {n} 次，合计 {amount} 元").format(n=len(items), amount=yuan(total)))
+        self.total.setText(self.tr("共 {n} 次，合计 {amount} 元").format(n=f"{len(items):,}", amount=yuan(total)))
 
 
 class HistoryTab(QWidget):
@@ -216,6 +218,6 @@ class HistoryTab(QWidget):
                 text = f"{book.label('material_type', after.get('material_type'))} {after.get('title', '')}"
             else:
                 text = ""
-            data.append([str(it["at"])[:19].replace("T", " "), it["username"],
-                         self.ACTIONS.get(it["action"], it["action"]), text])
+            data.append([local_time(it["at"]), it["username"],
+                         self.ACTIONS.get(it["action"]) or audit_labels.action_label(it["action"]), text])
         _fill(self.table, data)

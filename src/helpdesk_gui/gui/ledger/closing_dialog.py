@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.ledger import periods
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded, show_error
@@ -81,7 +82,7 @@ class ClosingDialog(QDialog):
         rows = []
         for m in periods.year_status(self.ctx.db, year):
             rows.append(Row([periods.label(m.period), f"{m.entries:,}", self.tr("已结账") if m.closed else self.tr("未结账"),
-                             m.closed_by, m.closed_at[:16].replace("T", " ")], m.period, muted=not m.closed))
+                             m.closed_by, local_time(m.closed_at)], m.period, muted=not m.closed))
         closed_year = periods.is_closed(self.ctx.db, f"{year:04d}")
         rows.append(Row([self.tr("{y}年度").format(y=year), "", self.tr("已结账") if closed_year else self.tr("未结账"),
                          "", ""], f"{year:04d}", muted=not closed_year))

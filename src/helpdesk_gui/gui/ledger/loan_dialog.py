@@ -89,7 +89,7 @@ class LoanDialog(FormDialog):
             return
         plan = loans.schedule(fen, self.installments.value(), day_of(self.first_due))
         self.plan.setText(self.tr("{n} 期，{first} 起每月 {each} 元，末期 {last}（{last_amt} 元）").format(
-            n=len(plan), first=plan[0][0], each=yuan(plan[0][1]), last=plan[-1][0], last_amt=yuan(plan[-1][1])))
+            n=f"{len(plan):,}", first=plan[0][0], each=yuan(plan[0][1]), last=plan[-1][0], last_amt=yuan(plan[-1][1])))
 
     def submit(self) -> None:
         if self.household_id is None:

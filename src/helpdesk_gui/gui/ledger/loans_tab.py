@@ -76,7 +76,7 @@ class LoansTab(QWidget):
         fit_columns(self.table)
         overdue = [x for x in all_loans if x["overdue_fen"]]
         self.summary.setText(self.tr("借款 {n} 笔，尚欠合计 {o} 元；逾期 {k} 笔，逾期金额 {a} 元").format(
-            n=len(all_loans), o=yuan(sum(x["outstanding_fen"] for x in all_loans)), k=len(overdue),
+            n=f"{len(all_loans):,}", o=yuan(sum(x["outstanding_fen"] for x in all_loans)), k=f"{len(overdue):,}",
             a=yuan(sum(x["overdue_fen"] for x in overdue))))
         if self.model.rowCount():
             self.table.selectRow(0)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.base.money import yuan
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.ledger import loans, periods
 from helpdesk_gui.core.ledger import reports as ledger_reports
 from helpdesk_gui.core.sync import allocations as sync_allocations
@@ -129,11 +130,11 @@ class OverviewTab(QWidget):
             "<b>资金余额合计 {bal} 元</b>{g}{y} 年收入 {r} 元，支出 {p} 元{g}待发放的审批决定 {u} 元{g}"
             "下一个待结账月份：{n}{g}逾期周转金借款 {o} 笔").format(g=gap,
             bal=yuan(ov.balance_fen), y=year, r=yuan(ov.year_receipts_fen), p=yuan(ov.year_payments_fen),
-            u=yuan(unpaid), n=periods.label(nxt) if nxt else "—", o=len(overdue)))
+            u=yuan(unpaid), n=periods.label(nxt) if nxt else "—", o=f"{len(overdue):,}"))
         allocations = sync_allocations.unposted_allocations(self.ctx.db)
         book = self.ctx.codebook()
         self.alloc_model.set_rows([Row([str(a["year"]), book.label("fund_source", a["fund_source"]) or a["fund_source"],
-                                        yuan(a["amount_fen"]), a["sender_code"], str(a["received_at"])[:16].replace("T", " ")],
+                                        yuan(a["amount_fen"]), a["sender_code"], local_time(a["received_at"])],
                                        int(a["id"]))
                                    for a in allocations])
         fit_columns(self.alloc_table)

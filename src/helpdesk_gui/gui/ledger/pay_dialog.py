@@ -28,7 +28,7 @@ class PayDialog(FormDialog):
         about = QLabel(self.tr("花名册 <b>{no}</b> {title}<br>支出资金：{fund}　发放方式：{method}<br>"
                                "共 <b>{n}</b> 户，合计 <b>{total}</b> 元（人民币{upper}）").format(
             no=r["roster_no"], title=r["title"], fund=r["fund_name"],
-            method=ctx.codebook().label("pay_method", r["pay_method"]), n=len(lines), total=yuan(total),
+            method=ctx.codebook().label("pay_method", r["pay_method"]), n=f"{len(lines):,}", total=yuan(total),
             upper=to_chinese_upper(total)))
         about.setWordWrap(True)
         changed = sum(1 for x in lines if x.get("bank_changed"))
@@ -39,7 +39,7 @@ class PayDialog(FormDialog):
         self.form.addRow(self.tr("发放日期"), self.paid_on)
         self.form.addRow(self.tr("银行批次号"), self.batch)
         if changed:
-            warn = QLabel(self.tr("注意：有 {n} 户的银行账号与审批时不同，将发放到档案中现在的账号。").format(n=changed))
+            warn = QLabel(self.tr("注意：有 {n} 户的银行账号与审批时不同，将发放到档案中现在的账号。").format(n=f"{changed:,}"))
             warn.setStyleSheet("color: #b3261e;")
             self.form.addRow(warn)
         self.form.addRow(hint(self.tr("确认后记一张付款凭证（每户一行），审批决定登记为已发放，并写入帮扶记录；"

@@ -161,7 +161,7 @@ class RosterDialog(FormDialog):
 
     def _total(self) -> None:
         self.total_label.setText(self.tr("已选 {d}　　共 {n} 项待发放").format(
-            d=payroll.describe_total(self.chosen()), n=len(self.items)))
+            d=payroll.describe_total(self.chosen()), n=f"{len(self.items):,}"))
 
     def submit(self) -> None:
         chosen = self.chosen()

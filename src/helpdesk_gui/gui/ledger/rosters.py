@@ -219,7 +219,7 @@ class RostersTab(QWidget):
             caption=self.tr("导出银行代发清单"), default_name=f"银行代发清单_{r['roster_no']}.xlsx",
             box_title=self.tr("已导出"), path=path,
             saved=lambda result, target: self.tr("已导出 {n} 笔，合计 {total} 元：{path}").format(
-                n=result[0], total=yuan(result[1]), path=target))
+                n=f"{result[0]:,}", total=yuan(result[1]), path=target))
 
     def print_roster(self) -> object:
         from helpdesk_gui.gui.printing.runner import PrintRunner

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.base.money import to_chinese_upper, yuan
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.ledger import posting as ledger
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit import files
@@ -74,7 +75,7 @@ class VoucherDialog(QDialog):
             "<b style='font-size:14pt'>凭证 {no}</b>　{kind}　记账日期 {date}<br>摘要：{summary}<br>"
             "文号/批次：{ref}　对方：{cp}　记账人：{who}（{at}）<br>金额：{total} 元（人民币{upper}）{extra}").format(
             no=v["voucher_no"], kind=book.label("voucher_kind", v["kind"]), date=v["entry_date"], summary=v["summary"],
-            ref=v["ref_no"] or "—", cp=v["counterparty"] or "—", who=v["posted_by"], at=str(v["posted_at"])[:16],
+            ref=v["ref_no"] or "—", cp=v["counterparty"] or "—", who=v["posted_by"], at=local_time(v["posted_at"]),
             total=yuan(total), upper=to_chinese_upper(abs(total)), extra=extra))
         rows = []
         for ln in v["lines"]:

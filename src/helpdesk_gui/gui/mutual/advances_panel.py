@@ -85,7 +85,7 @@ class AdvancesPanel(QWidget):
         self.widths.fit()
         opened = [a for a in shown if a["open_fen"] > 0]
         self.summary.setText(self.tr("预付 {n} 笔，合计 {total} 元；未冲抵完 {k} 笔，未冲抵 {open} 元").format(
-            n=len(shown), total=yuan(sum(int(a["amount_fen"]) for a in shown)), k=len(opened),
+            n=f"{len(shown):,}", total=yuan(sum(int(a["amount_fen"]) for a in shown)), k=f"{len(opened):,}",
             open=yuan(sum(int(a["open_fen"]) for a in opened))))
         row = self.model.row_of(current) if current is not None else -1
         if self.model.rowCount():

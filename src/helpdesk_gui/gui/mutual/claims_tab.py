@@ -146,10 +146,10 @@ class ClaimsTab(QWidget):
                                  tips={13: c["reason"] or ""}) for c in found])
         self.widths.fit()
         granted = [c for c in found if c["payable_fen"] is not None]
-        text = self.tr("共 {n} 笔").format(n=len(found))
+        text = self.tr("共 {n} 笔").format(n=f"{len(found):,}")
         if granted:
             text += self.tr("，其中已批准 {k} 笔，核定应付 {amount} 元").format(
-                k=len(granted), amount=yuan(sum(int(c["payable_fen"]) for c in granted)))
+                k=f"{len(granted):,}", amount=yuan(sum(int(c["payable_fen"]) for c in granted)))
         self.count_label.setText(text if plan_id is not None else self.tr("请先在“互助方案”中新建本年度方案。"))
         row = self.model.row_of(current) if current is not None else -1
         if self.model.rowCount():

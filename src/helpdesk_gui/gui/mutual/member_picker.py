@@ -102,7 +102,7 @@ class MemberPicker(QWidget):
         elif not m["paid"]:
             parts.append(f"<span style='color:{RED}'>{self.tr('所在单位尚未缴纳本年度互助金，缴费入账后才能报销')}</span>")
         if m["advances"]:
-            parts.append(self.tr("未冲抵的特殊救助预付 {n} 笔共 {amount} 元").format(n=len(m["advances"]),
+            parts.append(self.tr("未冲抵的特殊救助预付 {n} 笔共 {amount} 元").format(n=f'{len(m["advances"]):,}',
                                                                               amount=yuan(m["open_fen"])))
         self.summary.setText("；".join(parts))
         self.member_id = member_id

@@ -274,7 +274,7 @@ class MembersTab(QWidget):
         self._fit_contribs()
         live = [c for c in found if not c["reversed"]]
         self.contrib_label.setText(self.tr("本年度已收互助金 {n} 笔，{m} 人，合计 {t} 元").format(
-            n=len(live), m=f"{sum(int(c['members']) for c in live):,}", t=yuan(sum(int(c['amount_fen']) for c in live))))
+            n=f"{len(live):,}", m=f"{sum(int(c['members']) for c in live):,}", t=yuan(sum(int(c['amount_fen']) for c in live))))
         self._enable()
 
     def selected_member_ids(self) -> list[int]:
@@ -364,7 +364,7 @@ class MembersTab(QWidget):
             return 0
         names = "、".join(m["name"] for m in unpaid[:5]) + ("等" if len(unpaid) > 5 else "")
         if not confirm(self, self.tr("撤销参加"), self.tr(
-                "撤销 {names} 共 {n} 人的本年度参加登记？（只能撤销未缴费的登记）").format(names=names, n=len(unpaid))):
+                "撤销 {names} 共 {n} 人的本年度参加登记？（只能撤销未缴费的登记）").format(names=names, n=f"{len(unpaid):,}")):
             return 0
         def run(member_id: int) -> bool:
             mutual_enrolment.withdraw(self.ctx.db, self.ctx.actor, pid, member_id)

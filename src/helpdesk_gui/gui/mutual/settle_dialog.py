@@ -68,7 +68,7 @@ class NewSettlementDialog(FormDialog):
         total = sum(int(c["payable_fen"]) for c in found)
         if found:
             self.total.setText(self.tr("将纳入 <b>{n}</b> 笔已批准待结算的报销，合计 <b>{total}</b> 元（人民币{upper}）").format(
-                n=len(found), total=yuan(total), upper=to_chinese_upper(total)))
+                n=f"{len(found):,}", total=yuan(total), upper=to_chinese_upper(total)))
         else:
             self.total.setText(self.tr("{q}没有已批准待结算的报销。").format(q=mutual_settle.quarter_label(q)))
         self.buttons.button(self.buttons.StandardButton.Ok).setEnabled(bool(found))

@@ -32,8 +32,8 @@ class PostSettlementDialog(FormDialog):
         self.settle_no = str(s["settle_no"])
         about = QLabel(self.tr("结算单 <b>{no}</b>　{quarter}<br>支出资金：{fund}<br>"
                                "共 <b>{n}</b> 人次（其中 {paid} 人次需要支付），合计 <b>{total}</b> 元<br>人民币{upper}").format(
-            no=s["settle_no"], quarter=mutual_settle.quarter_label(s["quarter"]), fund=s["fund_name"], n=len(lines),
-            paid=paid, total=yuan(self.total_fen), upper=to_chinese_upper(self.total_fen)))
+            no=s["settle_no"], quarter=mutual_settle.quarter_label(s["quarter"]), fund=s["fund_name"], n=f"{len(lines):,}",
+            paid=f"{paid:,}", total=yuan(self.total_fen), upper=to_chinese_upper(self.total_fen)))
         about.setObjectName("about")
         about.setWordWrap(True)
         self.paid_on = date_edit()
@@ -50,7 +50,7 @@ class PostSettlementDialog(FormDialog):
     def accept(self) -> None:
         text = self.tr("从“{fund}”支付结算单 {no}：{n} 人次，合计 {total} 元（人民币{upper}）。\n\n记账后不能修改，"
                        "退回的款项要逐笔登记退回。确定记账？").format(
-            fund=self.fund_name, no=self.settle_no, n=self.count, total=yuan(self.total_fen),
+            fund=self.fund_name, no=self.settle_no, n=f"{self.count:,}", total=yuan(self.total_fen),
             upper=to_chinese_upper(self.total_fen))
         if not confirm(self, self.tr("记账支付"), text):
             return

@@ -100,7 +100,7 @@ class SettlementsTab(QWidget):
         waiting = [s for s in found if s["status"] == "draft"]
         paid = [s for s in found if s["status"] == "posted"]
         self.summary.setText(self.tr("结算单 {n} 张：待记账 {w} 张（{wt} 元），已记账 {p} 张（{pt} 元）").format(
-            n=len(found), w=len(waiting), wt=yuan(sum(int(s["total_fen"]) for s in waiting)), p=len(paid),
+            n=f"{len(found):,}", w=f"{len(waiting):,}", wt=yuan(sum(int(s["total_fen"]) for s in waiting)), p=f"{len(paid):,}",
             pt=yuan(sum(int(s["total_fen"]) for s in paid))))
         row = self.model.row_of(current) if current is not None else -1
         if self.model.rowCount():
@@ -147,10 +147,10 @@ class SettlementsTab(QWidget):
         total = sum(int(x["payable_fen"]) for x in lines)
         text = self.tr("{no}　{quarter}　{state}：{n} 人次，应付合计 {total} 元").format(
             no=s["settle_no"], quarter=mutual_settle.quarter_label(s["quarter"]),
-            state=self.states.get(s["status"], s["status"]), n=len(lines), total=yuan(total))
+            state=self.states.get(s["status"], s["status"]), n=f"{len(lines):,}", total=yuan(total))
         if returned:
             text += self.tr("；另有 {k} 笔已退回，合计 {amount} 元，等下次结算").format(
-                k=len(returned), amount=yuan(sum(int(x["amount_fen"]) for x in returned)))
+                k=f"{len(returned):,}", amount=yuan(sum(int(x["amount_fen"]) for x in returned)))
         self.lines_label.setText(text)
         if self.lines_model.rowCount():
             self.lines.selectRow(0)
@@ -207,7 +207,7 @@ class SettlementsTab(QWidget):
         dialog = ReasonDialog(
             self.tr("作废结算单"), self.tr("作废"),
             self.tr("作废结算单 <b>{no}</b>（{n} 人次，{total} 元）。其中的报销回到已批准待结算，可编入新的结算单。").format(
-                no=s["settle_no"], n=s["claims"], total=yuan(s["total_fen"])),
+                no=s["settle_no"], n=f'{s["claims"]:,}', total=yuan(s["total_fen"])),
             lambda why, _d: mutual_settle.cancel_settlement(self.ctx.db, self.ctx.actor, sid, why), self,
             reason_label=self.tr("作废原因"), confirm_text=self.tr("确定作废结算单 {no}？").format(no=s["settle_no"]))
         return dialog.ask(reason) and self._done()
@@ -269,7 +269,7 @@ class SettlementsTab(QWidget):
             caption=self.tr("导出银行代发清单"), default_name=f"银行代发清单_{s['settle_no']}.xlsx",
             box_title=self.tr("已导出"), path=path,
             saved=lambda result, target: self.tr("已导出 {n} 笔，合计 {total} 元：{path}").format(
-                n=result[0], total=yuan(result[1]), path=target))
+                n=f"{result[0]:,}", total=yuan(result[1]), path=target))
 
     def open_voucher(self) -> None:
         from helpdesk_gui.gui.ledger.voucher_dialog import VoucherDialog

@@ -197,7 +197,7 @@ class PrintRunner(QObject):
             target = target.with_suffix(".pdf")
         def saved(p: Printed) -> None:
             QMessageBox.information(self.widget, self.tr("已保存"), self.tr("已生成 {n} 份、共 {pages} 页：\n{path}").format(
-                n=p.documents, pages=p.pages, path=p.path))
+                n=f"{p.documents:,}", pages=f"{p.pages:,}", path=p.path))
 
         return self.make(key, selection, target, reveal=reveal, then=saved)
 

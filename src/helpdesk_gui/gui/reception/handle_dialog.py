@@ -185,13 +185,13 @@ class HandleDialog(QDialog):
         self.entry = e
         b = self.book
         state = self.tr("已办结") if e["status"] == "closed" else (
-            self.tr("逾期 {n} 天").format(n=e["overdue_days"]) if e["overdue_days"] else self.tr("办理中"))
+            self.tr("逾期 {n} 天").format(n=f'{e["overdue_days"]:,}') if e["overdue_days"] else self.tr("办理中"))
         self.title.setText(f"{e['entry_no']}　{state}")
         self.title.setStyleSheet("font-size: 13pt; font-weight: bold;" + (" color: #9b1c1c;" if e["overdue_days"] else ""))
         v = self.values
         v["what"].setText(f"{b.label('reception_channel', e['channel'])}·{b.label('reception_kind', e['kind'])}")
         v["when"].setText(f"{e['received_date']} {e['received_time']}")
-        people = self.tr("（{n} 人）").format(n=e["visitors"]) if e["visitors"] > 1 else ""
+        people = self.tr("（{n} 人）").format(n=f'{e["visitors"]:,}') if e["visitors"] > 1 else ""
         idn = mask_id(e["visitor_id_number"]) if e["visitor_id_number"] else ""
         v["who"].setText(f"{e['visitor_name']}{people}　{idn}")
         v["phone"].setText(mask_phone(e["visitor_phone"]) or "—")

@@ -288,6 +288,6 @@ class ReceptionPage(Page):
                           user_dir=self.ctx.folder / "forms")
         if printed is not None:
             QMessageBox.information(self, self.tr("打印"), self.tr("已生成 {p}（{n} 页）").format(p=printed.path,
-                                                                                             n=printed.pages))
+                                                                                             n=f"{printed.pages:,}"))
             return Path(printed.path)
         return None

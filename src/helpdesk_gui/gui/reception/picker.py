@@ -68,8 +68,8 @@ class HouseholdPicker(QDialog):
         if self.statuses:
             found = [r for r in found if r["status"] in self.statuses]
         self.model.set_rows(found)
-        self.count.setText(self.tr("显示前 {n} 户（最多 50 户），请输入更多文字缩小范围").format(n=len(found))
-                           if len(found) >= 50 else self.tr("找到 {n} 户").format(n=len(found)))
+        self.count.setText(self.tr("显示前 {n} 户（最多 50 户），请输入更多文字缩小范围").format(n=f"{len(found):,}")
+                           if len(found) >= 50 else self.tr("找到 {n} 户").format(n=f"{len(found):,}"))
         if found:
             self.table.selectRow(0)
 

@@ -114,9 +114,9 @@ class ServicesPage(Page):
             return
         self.model.set_rows(found)
         recovered = sum(int(r["amount_fen"]) for r in found)
-        more = self.tr("（只显示前 {n} 件）").format(n=LIMIT) if len(found) >= LIMIT else ""
+        more = self.tr("（只显示前 {n} 件）").format(n=f"{LIMIT:,}") if len(found) >= LIMIT else ""
         self.count_label.setText(self.tr("共 {n} 件，办理中 {o} 件，追回（挽回）金额 {m} 元").format(
-            n=f"{len(found):,}", o=sum(r["status"] == "open" for r in found), m=yuan(recovered))
+            n=f"{len(found):,}", o=f'{sum(r["status"] == "open" for r in found):,}', m=yuan(recovered))
             + more)
         if found:
             self.table.selectRow(0)

@@ -94,7 +94,7 @@ class _ListTab(QWidget):
 
     def show_rows(self, rows: list[Record], limit: int) -> None:
         self.model.set_rows(rows)
-        more = self.tr("（只显示前 {n} 条，请缩小范围）").format(n=limit) if len(rows) >= limit else ""
+        more = self.tr("（只显示前 {n} 条，请缩小范围）").format(n=f"{limit:,}") if len(rows) >= limit else ""
         self.count_label.setText(self.tr("共 {n} 条").format(n=f"{len(rows):,}") + more)
         if rows:
             self.table.selectRow(0)

@@ -207,6 +207,6 @@ class RegisterPage(Page):
         return save_in_background(
             self, self.ctx, lambda db, target, progress: export_households(db, target, ids, reveal=False, progress=progress),
             caption=self.tr("导出到 Excel"), default_name=f"档案列表_{_dt.date.today():%Y%m%d}.xlsx",
-            box_title=self.tr("导出完成"), saved=lambda n, p: self.tr("已导出 {n} 户到\n{path}").format(n=n, path=p),
+            box_title=self.tr("导出完成"), saved=lambda n, p: self.tr("已导出 {n} 户到\n{path}").format(n=f"{n:,}", path=p),
             path=path)
 

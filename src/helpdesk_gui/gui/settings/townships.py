@@ -101,7 +101,7 @@ class TownshipsTab(QWidget):
         item = QListWidgetItem(name)
         count = self._counts.get(name, 0)
         if count:
-            item.setToolTip(self.tr("{0} 户档案登记在这里").replace("{0}", str(count)))
+            item.setToolTip(self.tr("{0} 户档案登记在这里").replace("{0}", f"{count:,}"))
         return item
 
     def refresh(self) -> None:
@@ -154,7 +154,7 @@ class TownshipsTab(QWidget):
             QMessageBox.information(
                 self, self.tr("不能删除"),
                 self.tr("有 {0} 户档案登记在“{1}”，不能删除。请先修改这些档案的乡镇（街道）。")
-                .replace("{0}", str(count)).replace("{1}", name))
+                .replace("{0}", f"{count:,}").replace("{1}", name))
             return
         self.list.takeItem(row)
         self._update_buttons()
