@@ -64,8 +64,8 @@ def verify_chain(db: Database) -> str | None:
 
 ACTION_LABELS = {
     "init": "初始化", "create": "新建", "update": "修改", "status": "状态变更", "attach": "添加附件",
-    "login": "登录", "login_failed": "登录失败", "change_password": "修改密码", "put": "设置", "delete": "删除",
-    "demo": "生成演示数据", "reveal": "查看完整信息", "purge": "清除个人信息",
+    "login": "登录", "logout": "退出登录", "login_failed": "登录失败", "change_password": "修改密码", "put": "设置",
+    "delete": "删除", "demo": "生成演示数据", "reveal": "查看完整信息", "purge": "清除个人信息",
     "print_reveal": "打印完整信息",
     "post": "记账", "approve": "批准", "reject": "不予批准", "revoke": "撤销批准", "cancel": "作废", "close": "关闭",
     "reopen": "重新打开", "enrol": "登记参加", "withdraw": "撤销参加", "return": "退回", "reverse": "冲销",
