@@ -153,10 +153,13 @@ def fake_exec(dialog):
 
 LoginDialog.exec = fake_exec
 code = gui_app.main(["--data-dir", str(folder)])
+wal = folder / "helpdesk.db-wal"
+wal_after = wal.stat().st_size if wal.exists() else 0
 db = dbm.open_db(folder / "helpdesk.db", readonly=True)
 actions = [list(r) for r in db.execute("SELECT username, action FROM audit_log WHERE entity = 'user' "
                                        "AND action IN ('login', 'logout') ORDER BY id")]
-print(json.dumps({"code": code, "seen": seen, "exit_backups": exit_backups(), "actions": actions}))
+print(json.dumps({"code": code, "seen": seen, "exit_backups": exit_backups(), "actions": actions,
+                  "wal_after": wal_after}))
 """
 
 
@@ -180,3 +183,4 @@ def test_the_program_keeps_its_lock_across_switches_and_backs_up_only_at_its_end
     assert all(s["exit_backups"] == [] for s in result["seen"])          # a switch is not an exit
     assert len(result["exit_backups"]) == 1                               # the real exit is
     assert result["actions"] == [["admin", "login"], ["admin", "logout"], ["clerk", "login"], ["clerk", "logout"]]
+    assert result["wal_after"] == 0                                       # helpdesk.db alone is complete

@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     window.show()
     QTimer.singleShot(0, window.raise_)
-    QTimer.singleShot(500, lambda: start_checks(window))
+    QTimer.singleShot(500, window, lambda: start_checks(window))   # not if a switch has deleted it by then
     session.ended.connect(app.quit)   # the login after 切换用户 cancelled
     code = app.exec()
     QThreadPool.globalInstance().waitForDone(30_000)  # a running backup or export finishes first
