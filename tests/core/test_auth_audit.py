@@ -129,6 +129,14 @@ def test_login_success(database):
     assert (a["username"], a["action"], a["entity"]) == ("clerk", "login", "user")
 
 
+def test_logout_is_recorded_as_the_login_is(database):
+    actor = auth.login(database, "clerk", "passw0rd!", now=NOW)
+    auth.logout(database, actor)
+    a = row(database, "SELECT * FROM audit_log ORDER BY id DESC LIMIT 1")
+    assert (a["username"], a["action"], a["entity"], a["entity_id"]) == ("clerk", "logout", "user", str(actor.user_id))
+    assert audit.ACTION_LABELS["logout"] == "退出登录" and audit.verify_chain(database) is None
+
+
 def test_login_failure(database):
     for name, password in [("clerk", "wrong-password1"), ("nobody", "passw0rd!"), ("clerk", "")]:
         with pytest.raises(AuthError) as info:

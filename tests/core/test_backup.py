@@ -147,3 +147,56 @@ def test_a_second_backup_place_is_an_audited_setting(database, folder, clerk, ad
     assert (tmp_path / "usb" / info.path.name).is_file()
     backup.set_copy_dir(database, admin, "")
     assert settings.get(database, "backup_copy_dir") == ""
+
+
+def test_exits_on_one_day_keep_the_days_first_backup_and_the_latest(database, folder, clerk):
+    """Each exit used to push out the day's earlier backup, and with it the data as the day began."""
+    morning = dt.datetime(2026, 3, 2, 8, 30)
+    first = backup.create(database, folder, "daily", now=morning)              # the program's first start
+    register.create_household(database, clerk, HouseholdDraft(fields={
+        "name": "上午录的", "id_number": ids.make("530122", dt.date(1980, 2, 2), 3), "cause_main": "3"}))
+    noon = backup.create(database, folder, "exit", now=morning.replace(hour=12))
+    register.create_household(database, clerk, HouseholdDraft(fields={
+        "name": "下午录的", "id_number": ids.make("530122", dt.date(1982, 3, 3), 7), "cause_main": "3"}))
+    evening = backup.create(database, folder, "exit", now=morning.replace(hour=17, minute=45))
+    kept = backup.list_backups(folder)
+    assert [b.path for b in kept] == [evening.path, first.path] and not noon.path.exists()
+    assert [b.label for b in kept] == ["退出时（当天最新）", "每日自动（当天第一份）"]
+    assert backup.counts(first.path)["households"] == 0 and backup.counts(evening.path)["households"] == 2
+    # the next days: each keeps its own first and latest, for 7 days; the oldest day then keeps one
+    for day in range(1, 9):
+        at = morning + dt.timedelta(days=day)
+        backup.create(database, folder, "daily", now=at)
+        backup.create(database, folder, "exit", now=at.replace(hour=18))
+    kept = backup.list_backups(folder)
+    recent = [b for b in kept if b.created.date() > (morning + dt.timedelta(days=1)).date()]
+    assert len(recent) == 14 and {b.of_day for b in recent} == {"first", "latest"}
+    assert len(kept) <= 2 * backup.KEEP_DAILY + backup.KEEP_WEEKLY + backup.KEEP_MONTHLY
+
+
+def test_a_day_with_one_routine_backup_is_labelled_by_its_kind_only(database, folder):
+    made = backup.create(database, folder, "daily", now=dt.datetime(2026, 3, 2, 8, 0))
+    backup.create(database, folder, "manual", now=dt.datetime(2026, 3, 2, 9, 0))
+    assert [b.label for b in backup.list_backups(folder)] == ["手动", "每日自动"] and made.of_day == ""
+
+
+def test_after_a_normal_close_the_database_file_alone_has_the_last_write(database, folder, clerk, tmp_path):
+    # another connection stays open (as a worker's may): SQLite's own last-close checkpoint would not run
+    other = dbm.connect(folder / "helpdesk.db")
+    register.create_household(database, clerk, HouseholdDraft(fields={
+        "name": "最后一笔", "id_number": ids.make("530122", dt.date(1979, 4, 4), 1), "cause_main": "3"}))
+    wal = folder / "helpdesk.db-wal"
+    assert wal.exists() and wal.stat().st_size > 0
+    assert dbm.checkpoint(database)
+    dbm.close(database)
+    assert not wal.exists() or wal.stat().st_size == 0
+    alone = tmp_path / "copied" / "helpdesk.db"
+    alone.parent.mkdir()
+    alone.write_bytes((folder / "helpdesk.db").read_bytes())                 # the file alone, no -wal beside it
+    assert not alone.with_name("helpdesk.db-wal").exists()
+    conn = sqlite3.connect(alone.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        assert conn.execute("SELECT name FROM households").fetchall() == [("最后一笔",)]
+    finally:
+        conn.close()
+    other.conn.close()

@@ -8,7 +8,7 @@ from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.gui.backup.page import BackupPage
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.worker import wait
-from helpdesk_gui.gui.main_window import MainWindow
+from helpdesk_gui.gui.session import Session
 
 
 def test_backup_now_lists_it_and_restore_asks_first(qtbot, folder, database, admin, message_boxes):
@@ -30,11 +30,15 @@ def test_backup_now_lists_it_and_restore_asks_first(qtbot, folder, database, adm
     assert restored and [b.kind for b in backup.list_backups(folder)].count("before_restore") == 1
 
 
-def test_clerk_has_no_backup_page_and_closing_backs_up(qtbot, folder, database, clerk):
-    window = MainWindow(AppContext(folder=folder, db=database, actor=clerk))
+def test_clerk_has_no_backup_page_and_the_programs_end_backs_up(qtbot, folder, database, clerk):
+    session = Session(folder, database)
+    window = session.start(clerk)
     qtbot.addWidget(window)
     assert "backup" not in window.pages
+    qtbot.waitUntil(lambda: not window.pages["home"].busy(), timeout=5000)   # its counts in, as at a real exit
     window.close()
+    assert backup.list_backups(folder) == []          # the exit backup is the program's end, not the window's
+    session.end()                                     # what gui/app.py does when the event loop has ended
     assert [b.kind for b in backup.list_backups(folder)] == ["exit"]
 
 

@@ -1,5 +1,8 @@
 """``helpdesk-gui``: builds the application, opens the database, logs in, shows the main window.
 
+The instance lock is taken once and held until the program ends, across 切换用户 (``gui/session.py``); the
+exit backup and the checkpoint run once, at that end (``Session.end``).
+
 ``--screenshot FILE.png [--page NAME]`` logs in as HELPDESK_USER / HELPDESK_PASSWORD, opens the
 page (any key of ``main_window.PAGES``: home, register, ledger, reports … or household:<档案编号>), lets it
 load (its background work too), renders it to FILE.png and exits 0; ``--row N`` first selects row N of the page's
@@ -28,11 +31,11 @@ from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.base.instance import InstanceLock
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui import fonts, translations
-from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit import errors
 from helpdesk_gui.gui.kit.worker import run_task, with_db
 from helpdesk_gui.gui.login import FirstRunDialog, LoginDialog
 from helpdesk_gui.gui.main_window import PAGES, MainWindow
+from helpdesk_gui.gui.session import Session
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -192,10 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
             return 0
         actor = login.actor
-    if readonly:
-        actor = auth.read_only(actor)
-    ctx = AppContext(folder=folder, db=db, actor=actor, readonly=readonly)
-    window = MainWindow(ctx)
+    session = Session(folder, db, readonly=readonly)
+    window = session.start(actor)
     if args.screenshot:
         try:
             screenshot(window, args.page, Path(args.screenshot), args.row)
@@ -205,9 +206,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     window.show()
     QTimer.singleShot(0, window.raise_)
-    QTimer.singleShot(500, lambda: start_checks(window))
+    QTimer.singleShot(500, window, lambda: start_checks(window))   # not if a switch has deleted it by then
+    session.ended.connect(app.quit)   # the login after 切换用户 cancelled
     code = app.exec()
     QThreadPool.globalInstance().waitForDone(30_000)  # a running backup or export finishes first
+    session.end()
     lock.release()
     return code
 

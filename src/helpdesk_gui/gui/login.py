@@ -79,9 +79,10 @@ class FirstRunDialog(QDialog):
 
 
 class LoginDialog(QDialog):
-    """Log in; in ``lock`` mode the user name is fixed and the title says the screen is locked."""
+    """Log in; in ``lock`` mode the user name is fixed and the title says the screen is locked. ``note``: a line
+    above the form (切换用户 says who just left)."""
 
-    def __init__(self, db: Database, union_name: str, *, locked_user: str | None = None,
+    def __init__(self, db: Database, union_name: str, *, locked_user: str | None = None, note: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
@@ -104,8 +105,11 @@ class LoginDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         if locked_user:
-            note = QLabel(self.tr("长时间未操作，屏幕已锁定。请输入密码继续。"))
-            layout.addWidget(note)
+            note = self.tr("长时间未操作，屏幕已锁定。请输入密码继续。")
+        if note:
+            label = QLabel(note)
+            label.setWordWrap(True)
+            layout.addWidget(label)
         layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(self.error)

@@ -1,13 +1,18 @@
-"""The main window: navigation, pages, status bar, idle lock. Kept small: pages live in their modules."""
+"""The main window: navigation, pages, status bar, the user menu, idle lock. Kept small: pages live in their modules.
+
+One window is one user's session: 切换用户 (``switch_user``) ends it as closing would and ``signed_off`` lets
+``gui/session.py`` ask who is next; the exit backup and the rest of a real exit are the session's, not the window's.
+"""
 
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,6 +37,8 @@ from helpdesk_gui.gui.page import Page
 
 if TYPE_CHECKING:
     from helpdesk_gui.gui.household.editor import HouseholdEditor
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -103,10 +110,19 @@ _INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type
 
 
 class MainWindow(QMainWindow):
+    #: 切换用户 went through: the open archives are closed, the logout is in the audit (the window is still shown)
+    signed_off = Signal()
+    #: a restore replaced the database file: this connection is gone, the program quits without its exit work
+    database_replaced = Signal()
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        #: signed off (切换用户, or closing): the window has nothing left to do but go
+        self.session_over = False
+        self._database_gone = False  # a restore closed the connection
         self.editors: dict[int, HouseholdEditor] = {}
+        self._new_editors: set[HouseholdEditor] = set()   # new archives, not saved yet (no id to key them by)
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
         self.nav.setStyleSheet("QListWidget { font-size: 12pt; } QListWidget::item { padding: 10px 8px; }")
@@ -129,8 +145,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(scroller, 1)
         self.setCentralWidget(central)
 
-        self.exit_backup = not ctx.readonly
-
         self.user_label = QLabel()
         self.county_label = QLabel()
         self.size_label = QLabel()
@@ -140,6 +154,7 @@ class MainWindow(QMainWindow):
         self.password_button.setEnabled(not ctx.readonly)
         for w in (self.user_label, self.county_label, self.size_label, self.password_button):
             self.statusBar().addPermanentWidget(w)
+        self._build_menu()
         before = guarded(self, auth.previous_login, ctx.db, ctx.actor)
         if before:
             self.statusBar().showMessage(self.tr("上次登录：{t}").format(t=local_time(before)), 15000)
@@ -222,15 +237,29 @@ class MainWindow(QMainWindow):
         editor: HouseholdEditor | None = guarded(self, HouseholdEditor, self.ctx, household_id, self)
         if editor is None:
             return None
-        editor.closed.connect(lambda hid: self.editors.pop(hid, None))
-        editor.saved.connect(lambda hid, e=editor: self.editors.setdefault(hid, e))
+        editor.closed.connect(lambda hid, e=editor: self._editor_gone(hid, e))
+        editor.saved.connect(lambda hid, e=editor: self._editor_saved(hid, e))
         if household_id is not None:
             self.editors[household_id] = editor
+        else:
+            self._new_editors.add(editor)
         editor.show()
         return editor
 
+    def _editor_saved(self, household_id: int, editor: HouseholdEditor) -> None:
+        self.editors.setdefault(household_id, editor)
+        self._new_editors.discard(editor)
+
+    def _editor_gone(self, household_id: int, editor: HouseholdEditor) -> None:
+        self.editors.pop(household_id, None)
+        self._new_editors.discard(editor)
+
     def new_household(self) -> HouseholdEditor | None:
         return self.open_household(None)
+
+    def open_editors(self) -> list[HouseholdEditor]:
+        """Every archive open in an editor, new ones not saved yet included."""
+        return [*self.editors.values(), *self._new_editors]
 
     def archive_life(self, household_id: int) -> None:
         from helpdesk_gui.gui.household.life import ArchiveLifeDialog
@@ -242,6 +271,54 @@ class MainWindow(QMainWindow):
         from helpdesk_gui.gui.password import PasswordDialog
         dialog = PasswordDialog(self.ctx, self)
         return dialog.exec() == QDialog.DialogCode.Accepted
+
+    # ---- the user menu
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("用户(&U)"))
+        password = menu.addAction(self.tr("修改密码…"))
+        password.setEnabled(not self.ctx.readonly)
+        password.triggered.connect(lambda: self.change_password())
+        #: Ctrl+Shift+L: L as in the lock screen; nothing else uses it (Ctrl+0…9 are the pages)
+        self.switch_action = menu.addAction(self.tr("切换用户…"))
+        self.switch_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.switch_action.setStatusTip(self.tr("退出当前用户的登录，换另一位用户登录（程序不关闭）"))
+        self.switch_action.triggered.connect(lambda: self.switch_user())
+        menu.addSeparator()
+        leave = menu.addAction(self.tr("退出程序"))
+        leave.setShortcut(QKeySequence("Ctrl+Q"))
+        leave.triggered.connect(self.close)
+
+    def switch_user(self) -> bool:
+        """切换用户 on a shared desk: as closing would, each open archive closes (asking first about unsaved
+        changes), the pages and the window's place are remembered and the logout goes in the audit; then
+        ``signed_off``. False, and nothing changed, if the user kept an archive open."""
+        if self.session_over or not self._sign_off():
+            return False
+        self.signed_off.emit()
+        return True
+
+    def _sign_off(self) -> bool:
+        """What closing and 切换用户 share. False if an editor with unsaved changes was kept open."""
+        for editor in self.open_editors():
+            if not editor.close():
+                return False
+        for page in self.pages.built.values():
+            guarded(self, page.save_state)
+        s = self.ctx.qsettings()
+        s.setValue("main/geometry", self.saveGeometry())
+        s.setValue("main/state", self.saveState())
+        self.session_over = True
+        self.idle_timer.stop()
+        self._size_timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        if not (self._database_gone or self.ctx.readonly):
+            try:
+                auth.logout(self.ctx.db, self.ctx.actor)
+            except Exception:  # noqa: BLE001 - bookkeeping: never keeps a user from leaving, logged instead
+                log.warning("logout not recorded", exc_info=True)
+        return True
 
     # ---- status bar
     def update_status(self) -> None:
@@ -269,7 +346,7 @@ class MainWindow(QMainWindow):
         self.locked = True
         self.stack.setVisible(False)
         self.nav.setVisible(False)
-        for editor in list(self.editors.values()):
+        for editor in self.open_editors():
             editor.setVisible(False)
         from helpdesk_gui.gui.login import LoginDialog
         dialog = LoginDialog(self.ctx.db, self.ctx.union_name(), locked_user=self.ctx.actor.username, parent=self)
@@ -279,7 +356,7 @@ class MainWindow(QMainWindow):
             return False
         self.stack.setVisible(True)
         self.nav.setVisible(True)
-        for editor in self.editors.values():
+        for editor in self.open_editors():
             editor.setVisible(True)
         self.locked = False
         self.idle_timer.start()
@@ -298,26 +375,16 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def _after_restore(self) -> None:
-        self.exit_backup = False  # the connection is gone; the restored database needs a fresh start
-        for editor in list(self.editors.values()):
+        self._database_gone = True  # no logout, no exit backup: the restored file starts afresh
+        for editor in self.open_editors():
             editor.dirty = False
+        self.database_replaced.emit()
         self.close()        # nothing more can be clicked over the closed connection
         QApplication.quit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        for editor in list(self.editors.values()):
-            if not editor.close():
-                event.ignore()
-                return
-        for page in self.pages.built.values():
-            guarded(self, page.save_state)
-        s = self.ctx.qsettings()
-        s.setValue("main/geometry", self.saveGeometry())
-        s.setValue("main/state", self.saveState())
-        if self.exit_backup:
-            from helpdesk_gui.core.admin import backup
-            self.statusBar().showMessage(self.tr("正在备份…"))
-            guarded(self, backup.create, self.ctx.db, self.ctx.folder, "exit")
-            self.exit_backup = False
+        if not self.session_over and not self._sign_off():
+            event.ignore()
+            return
         event.accept()
 

@@ -193,6 +193,14 @@ def login(db: Database, username: str, password: str, *, now: _dt.datetime | Non
     raise AuthError("用户名或密码不正确。")
 
 
+def logout(db: Database, actor: Actor) -> None:
+    """The user leaves the desk (切换用户, or the program closes): in the audit trail as the login is."""
+    if actor.user_id is None:
+        return
+    with write(db):
+        audit.record(db, actor.username, "logout", "user", actor.user_id)
+
+
 def check_own_password(db: Database, actor: Actor, password: str) -> None:
     """Raise ``AuthError`` unless ``password`` is the acting user's own (asked again before a change of it,
     an administrator's too: ``change_password`` lets an administrator set any password without it)."""

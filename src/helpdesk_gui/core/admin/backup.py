@@ -2,7 +2,9 @@
 
 A backup is written to ``backups/<name>.db.part``, checked with ``integrity_check``, fsynced and
 only then renamed, so a half-written file never looks like a backup. Routine backups (daily, on
-exit) are rotated: the newest per day for 7 days, per week for 4 weeks, per month for 12 months.
+exit) are rotated: for each of the last 7 days the day's first and its newest (the data as the day began
+and as it ended: a day's later exits no longer wipe out the morning's state), then the newest per week
+for 4 weeks and per month for 12 months.
 Safety backups (before an import, a restore or an upgrade) keep the newest 10 of each kind.
 Manual backups are never deleted; ``helpdesk backup OUT.db`` writes where it is told.
 """
@@ -14,7 +16,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -31,6 +33,8 @@ KINDS = {"daily": "每日自动", "exit": "退出时", "before_import": "导入�
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 KEEP_SAFETY = 10
 ROUTINE = frozenset({"daily", "exit"})
+#: a routine backup's place in its day, when the day has more than one (both are kept for 7 days)
+OF_DAY = {"first": "当天第一份", "latest": "当天最新"}
 
 
 @dataclass(frozen=True)
@@ -39,10 +43,17 @@ class BackupInfo:
     kind: str
     created: _dt.datetime
     size: int
+    #: "first" or "latest" among the routine backups of its day (set by ``list_backups``), else ""
+    of_day: str = ""
 
     @property
     def kind_label(self) -> str:
         return KINDS.get(self.kind, self.kind)
+
+    @property
+    def label(self) -> str:
+        """What the backup page shows: the kind, and for a routine backup its place in the day."""
+        return f"{self.kind_label}（{OF_DAY[self.of_day]}）" if self.of_day else self.kind_label
 
 
 def set_copy_dir(db: Database, actor: Actor, folder: str) -> None:
@@ -122,10 +133,20 @@ def info(path: Path) -> BackupInfo:
 
 
 def list_backups(folder: Path) -> list[BackupInfo]:
+    """Newest first; on a day with several routine backups the first and the newest are marked (``of_day``)."""
     d = backups_dir(folder)
     if not d.is_dir():
         return []
-    return sorted((info(p) for p in d.glob("helpdesk-*.db")), key=lambda b: b.created, reverse=True)
+    found = sorted((info(p) for p in d.glob("helpdesk-*.db")), key=lambda b: b.created, reverse=True)
+    days: dict[_dt.date, list[int]] = {}
+    for i, b in enumerate(found):
+        if b.kind in ROUTINE:
+            days.setdefault(b.created.date(), []).append(i)
+    for at in days.values():
+        if len(at) > 1:
+            found[at[0]] = replace(found[at[0]], of_day="latest")
+            found[at[-1]] = replace(found[at[-1]], of_day="first")
+    return found
 
 
 def counts(path: Path) -> dict[str, int]:
@@ -144,9 +165,9 @@ def counts(path: Path) -> dict[str, int]:
 
 
 def rotate(folder: Path, *, today: _dt.date | None = None) -> list[Path]:
-    """Delete routine backups (daily, on exit) outside 7 daily / 4 weekly / 12 monthly, and safety
-    backups (before an import, restore or upgrade) beyond the newest ``KEEP_SAFETY`` of each kind.
-    Manual backups are never deleted. Returns what was deleted."""
+    """Delete routine backups (daily, on exit) outside 7 days (each day's first and newest) / 4 weekly /
+    12 monthly, and safety backups (before an import, restore or upgrade) beyond the newest ``KEEP_SAFETY``
+    of each kind. Manual backups are never deleted. Returns what was deleted."""
     today = today or _dt.date.today()
     keep: set[Path] = set()
     everything = list_backups(folder)  # newest first
@@ -156,14 +177,17 @@ def rotate(folder: Path, *, today: _dt.date | None = None) -> list[Path]:
         if b.kind not in ROUTINE and b.kind != "manual":
             safety.setdefault(b.kind, []).append(b)
     day_seen: dict[_dt.date, Path] = {}
+    day_first: dict[_dt.date, Path] = {}
     week_seen: dict[tuple[int, int], Path] = {}
     month_seen: dict[tuple[int, int], Path] = {}
     for b in backups:
         d = b.created.date()
         day_seen.setdefault(d, b.path)
+        day_first[d] = b.path  # newest first: the last one seen is the day's first
         week_seen.setdefault(d.isocalendar()[:2], b.path)
         month_seen.setdefault((d.year, d.month), b.path)
-    keep.update(list(day_seen.values())[:KEEP_DAILY])
+    for d in list(day_seen)[:KEEP_DAILY]:
+        keep.update((day_seen[d], day_first[d]))
     keep.update(list(week_seen.values())[:KEEP_WEEKLY])
     keep.update(list(month_seen.values())[:KEEP_MONTHLY])
     doomed = [b for b in backups if b.path not in keep]

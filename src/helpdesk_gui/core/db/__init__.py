@@ -118,6 +118,16 @@ def close(db: Database) -> None:
     db.conn.close()
 
 
+def checkpoint(db: Database) -> bool:
+    """Fold the write-ahead log into the database file and empty it (``wal_checkpoint(TRUNCATE)``).
+
+    Done at a normal exit, so that ``helpdesk.db`` alone is complete: a copy of only that file (to a USB
+    stick, by hand) misses nothing. False when another connection's open read kept it from finishing;
+    nothing is lost then, the log stays beside the file and SQLite folds it in at the next open."""
+    busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    return int(busy) == 0
+
+
 def pending_migrations(db: Database) -> list[str]:
     return [m.name for m in _migrations.pending(db)]
 

@@ -47,8 +47,9 @@ class BackupPage(Page):
         self._counted_paths: list[Path] = []                       # the listing it counts
         title = QLabel(self.tr("数据备份"))
         title.setStyleSheet("font-size: 15pt; font-weight: bold;")
-        note = QLabel(self.tr("程序每天第一次启动和每次退出时自动备份，导入和恢复前也会先备份；自动备份保留最近 7 天、"
-                              "4 周、12 个月各一份。备份用 SQLite 联机备份并做完整性校验。"))
+        note = QLabel(self.tr("程序每天第一次启动和每次退出时自动备份，导入和恢复前也会先备份。自动备份最近 7 天每天保留"
+                              "两份：当天第一份（当天工作开始前的数据）和当天最新一份；更早的按周保留 4 份、按月保留 12 份。"
+                              "备份用 SQLite 联机备份并做完整性校验。"))
         note.setWordWrap(True)
         self.share_warning = QLabel(network_warning(ctx.folder))
         self.share_warning.setStyleSheet("color: #b00020;")
@@ -61,7 +62,7 @@ class BackupPage(Page):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for i, width in enumerate((150, 90, 90, 90, 90)):
+        for i, width in enumerate((150, 170, 90, 90, 90)):
             self.table.setColumnWidth(i, width)
         self.backup_button = QPushButton(self.tr("立即备份"))
         self.restore_button = QPushButton(self.tr("从所选备份恢复…"))
@@ -124,7 +125,7 @@ class BackupPage(Page):
         self.paths = paths
         self.table.setRowCount(len(items))
         for r, b in enumerate(items):
-            values = [local_time(b.created), b.kind_label, f"{b.size / 1_048_576:.1f} MB",
+            values = [local_time(b.created), b.label, f"{b.size / 1_048_576:.1f} MB",
                       "…", "…", b.path.name]
             for c, v in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(v))
