@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
 from helpdesk_gui.core.admin import centre
@@ -17,6 +17,7 @@ from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register import lookup
 from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
 from helpdesk_gui.gui.kit.fields import CodeCombo, DateEdit, YesNoCombo, hint_label
+from helpdesk_gui.gui.kit.forms import form_layout
 
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
 
@@ -84,7 +85,7 @@ class BasicTab(QWidget):
         self.archive_type = CodeCombo(book, "archive_type", blank=None)
         self.remarks = QLineEdit()
 
-        left = QFormLayout()
+        left = form_layout()
         left.addRow(self.tr("姓名 *"), self.name)
         left.addRow("", self.name_hint)
         left.addRow(self.tr("公民身份号码 *"), with_change_button(self.id_number))
@@ -101,7 +102,7 @@ class BasicTab(QWidget):
         left.addRow(self.tr("手机号码"), with_change_button(self.phone))
         left.addRow("", self.phone_hint)
         left.addRow(self.tr("其他联系方式"), self.other_contact)
-        right = QFormLayout()
+        right = form_layout()
         right.addRow(self.tr("档案类型"), self.archive_type)
         right.addRow(self.tr("工作状态"), self.work_status)
         right.addRow(self.tr("劳模类型"), self.model_worker)
@@ -116,7 +117,7 @@ class BasicTab(QWidget):
         right.addRow(self.tr("乡镇（街道）"), self.township)
         right.addRow(self.tr("家庭住址"), self.address)
         right.addRow(self.tr("户口所在地区划"), self.hukou_region)
-        third = QFormLayout()
+        third = form_layout()
         third.addRow(self.tr("住房类型"), self.housing_type)
         third.addRow(self.tr("建筑面积"), self.housing_area)
         third.addRow(self.tr("医保状况"), self.medical)

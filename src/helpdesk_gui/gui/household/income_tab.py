@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +26,7 @@ from helpdesk_gui.core.base.money import format_yuan, yuan
 from helpdesk_gui.core.register.derive import Derived
 from helpdesk_gui.gui.household.tables import AmountTable
 from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, hint_label
+from helpdesk_gui.gui.kit.forms import form_layout
 
 
 class IncomeTab(QWidget):
@@ -53,7 +53,7 @@ class IncomeTab(QWidget):
         self.total_income.textChanged.connect(self._emit_changed)
         self.total_rigid.textChanged.connect(self._emit_changed)
         totals = QGroupBox(self.tr("没有逐项明细时：全年合计（元）"))
-        totals_form = QFormLayout(totals)
+        totals_form = form_layout(totals)
         totals_form.addRow(self.tr("家庭年收入"), self.total_income)
         totals_form.addRow(self.tr("刚性支出"), self.total_rigid)
         self.result = QLabel()
@@ -138,7 +138,7 @@ class CausesTab(QWidget):
         self.suggested = QLabel("—")
         self.legacy = QLabel()
         self.hint = hint_label()
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(self.tr("主要致困原因 *"), self.cause_main)
         form.addRow(sec)
         form.addRow(self.tr("其他致困原因说明"), self.other_text)
