@@ -1,5 +1,6 @@
 """Dialogs as a clerk reads them: no label is cut off (the 上限 rule that grows after the dialog opens, the
-editor's long form labels), a refusal about a field goes as soon as the field is corrected."""
+editor's long form labels), a refusal about a field goes as soon as the field is corrected, and a family
+member's ID number is checked as it is typed, as the head's is, with 出生日期 and 性别 read from it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from helpdesk_gui.gui.reception.entry_dialog import EntryDialog
 pytestmark = pytest.mark.usefixtures("own_settings")
 
 HEAD = ids.make("530122", dt.date(1975, 5, 6), 123)
+SPOUSE = ids.make("530122", dt.date(1980, 1, 2), 24)
 
 
 def cut_off(window: QWidget) -> list[str]:
@@ -126,3 +128,30 @@ def test_a_refused_amount_goes_once_it_reads_as_an_amount(qtbot, ctx, household)
     qtbot.keyClicks(dialog.requested, "3000")
     assert dialog.error.text() == "" and not dialog.error.isVisible()
     assert dialog.apply() and dialog.application_id is not None
+
+
+def test_a_members_id_number_is_checked_as_typed_and_gives_birth_date_and_sex(qtbot, ctx, database):
+    editor = HouseholdEditor(ctx, None)
+    qtbot.addWidget(editor)
+    members = editor.members
+    r = members.add_row()
+    members.cell(r, members.NAME).insert("李秀英")
+    wrong = SPOUSE[:-1] + ("0" if SPOUSE[-1] != "0" else "1")
+    qtbot.keyClicks(members.cell(r, members.ID), wrong)
+    assert members.hint.text() == "第 1 位家庭成员“李秀英”的公民身份号码：校验位不正确，请逐位核对号码"
+    assert members.cell(r, members.BIRTH).text() == ""
+    members.cell(r, members.ID).clear()
+    qtbot.keyClicks(members.cell(r, members.ID), SPOUSE)
+    assert members.hint.text() == ""
+    assert members.cell(r, members.BIRTH).text() == "1980-01-02"
+    assert members.cell(r, members.GENDER).currentText() == "女" and not members.cell(r, members.GENDER).isEnabled()
+    # the same check as the head's: a person already in another active archive is named as typed
+    taken = ids.make("530122", dt.date(1970, 3, 3), 55)
+    register.create_household(database, ctx.actor, HouseholdDraft(fields={"name": "王五", "id_number": taken,
+                                                                         "cause_main": "3"}))
+    r2 = members.add_row()
+    qtbot.keyClicks(members.cell(r2, members.ID), taken)
+    assert "第 2 位家庭成员的公民身份号码：此号码已在有效档案" in members.hint.text()
+    qtbot.keyClicks(editor.basic.id_number, taken)
+    assert editor.basic.id_hint.text().startswith("此号码已在有效档案")
+    editor.dirty = False

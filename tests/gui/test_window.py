@@ -108,7 +108,7 @@ def test_create_household_with_two_members_validate_fix_save_reopen(qtbot, clerk
         editor.members.cell(r, 0).insert(name)
         editor.members.cell(r, 1).set_code(relation)
         qtbot.keyClicks(editor.members.cell(r, 2), idn)
-        editor.members.cell(r, 5).set_code(identity)
+        editor.members.cell(r, editor.members.IDENTITY).set_code(identity)
     r = editor.income.income.add_row()
     editor.income.income.cell(r, 0).set_code("wages")
     qtbot.keyClicks(editor.income.income.cell(r, 1), "18,000")

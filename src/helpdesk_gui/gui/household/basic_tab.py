@@ -10,12 +10,10 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLa
 from sqlite_utils import Database
 
 from helpdesk_gui.core.admin import centre
-from helpdesk_gui.core.base import codes, ids
-from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.privacy import mask_id, mask_phone
-from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register import lookup
-from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
+from helpdesk_gui.gui.household.secret import SecretEdit, show_id_check, with_change_button
 from helpdesk_gui.gui.kit.fields import CodeCombo, DateEdit, YesNoCombo, hint_label
 from helpdesk_gui.gui.kit.forms import form_layout
 
@@ -155,27 +153,20 @@ class BasicTab(QWidget):
         self.name_hint.setText("" if self.name.text().strip() else self.tr("姓名不能为空"))
 
     def check_id(self) -> bool:
+        """The live check (``lookup.check_id_number``, the members' too); 性别 and 出生日期 come from the number."""
         text = self.id_number.value()
         if not text.strip():
-            self.id_hint.setText(self.tr("公民身份号码不能为空"))
+            show_id_check(self.id_hint, lookup.IdCheck(None, self.tr("公民身份号码不能为空")))
             return False
-        try:
-            parsed = ids.parse(text)
-        except ValidationError as e:
-            self.id_hint.setText(e.reason)
-            self.gender.setText("—")
-            self.birth.setText("—")
-            return False
-        self.gender.setText(self.book.label("gender", parsed.sex))
+        check = lookup.check_id_number(self.db, text, exclude_household=self.household_id)
+        show_id_check(self.id_hint, check)
+        parsed = check.parsed
+        self.gender.setText(self.book.label("gender", parsed.sex) if parsed else "—")
         # while the number is masked its birth date stays hidden too (it is the masked part)
-        self.birth.setText("****-**-**" if self.id_number.is_masked() else parsed.birth_date.isoformat())
-        other = register.find_active_person(self.db, parsed.value, exclude_household=self.household_id)
-        if other:
-            self.id_hint.setText(self.tr("此号码已在有效档案 {no} 中登记为{role}").format(no=other[0], role=other[1]))
+        self.birth.setText("—" if parsed is None else "****-**-**" if self.id_number.is_masked()
+                           else parsed.birth_date.isoformat())
+        if parsed is None or check.problem:
             return False
-        self.id_hint.setStyleSheet("color: #b36b00; font-size: 9pt;" if parsed.warnings else
-                                   "color: #b00020; font-size: 9pt;")
-        self.id_hint.setText("；".join(parsed.warnings))
         self.id_parsed.emit()
         return True
 

@@ -52,7 +52,7 @@ class HouseholdEditor(QWidget):
         self.header = QLabel()
         self.header.setStyleSheet("font-size: 13pt; font-weight: bold; padding: 4px;")
         self.basic = BasicTab(ctx.db, book, admin.list_townships(ctx.db))
-        self.members = MembersTable(book)
+        self.members = MembersTable(book, ctx.db)
         self.income = IncomeTab(book)
         self.causes = CausesTab(book)
         self.bank = BankTab()
@@ -117,7 +117,7 @@ class HouseholdEditor(QWidget):
             masked = self.household_id is not None and not self.revealed
             can_change = self._editable()
             self.basic.load(h, masked=masked, can_change=can_change)
-            self.members.load(h["members"], masked=masked, can_change=can_change)
+            self.members.load(h["members"], masked=masked, can_change=can_change, household_id=self.household_id)
             self.income.load(h)
             self.causes.load(h)
             self.bank.load(h, masked=masked, can_change=can_change)
