@@ -109,6 +109,10 @@ class MembersTable(RowTable):
         self.db = db
         self.household_id: int | None = None
         self._problems: dict[int, str] = {}     # id(ID cell) -> what its live check says
+        income = self.table.horizontalHeaderItem(self.INCOME)
+        if income is not None:
+            income.setToolTip(self.tr("成员本人的月收入（工资、养老金等），计入收入核算：成员月收入合计 × 12 "
+                                      "多于申报的家庭年收入时，差额计入收入"))
         self.change_button = QPushButton(self.tr("更改所选成员的身份证号…"))
         self.change_button.setToolTip(self.tr("已隐藏的号码不能查看；清空所选行的号码以输入新号码（也可在号码上右键 → 更改…）"))
         self.change_button.setVisible(False)
