@@ -194,7 +194,7 @@ class HouseholdEditor(QWidget):
         self.causes.show_suggestion(derived)
         book = self.ctx.codebook()
         cat = book.label("category", derived.category_suggested) if derived.category_suggested else "不符合建档条件"
-        self.summary.setText(self.tr("家庭 {n} 人，家庭月人均收入 {pc} 元，收入核算月人均收入 {it} 元，建议：{cat}").format(
+        self.summary.setText(self.tr("家庭 {n} 人，家庭月人均收入 {pc} 元，收入核算用人均 {it} 元，建议：{cat}").format(
             n=derived.test.family_size, pc=yuan(derived.per_capita_month_fen),
             it=yuan(derived.income_test_month_fen), cat=cat))
 
