@@ -10,8 +10,11 @@ import pypdfium2 as pdfium
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
 
+from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.base.money import yuan
+from helpdesk_gui.core.db import scalar
+from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register.draft import HouseholdDraft
 from helpdesk_gui.gui.context import AppContext
@@ -113,3 +116,30 @@ def test_a_members_monthly_income_counts_in_the_editors_income_test(qtbot, windo
     assert "收入核算用人均（含失业成员最低工资计入）：1,000.00 元" in after
     assert "差额 12000.00 元计入收入" in after
     editor.dirty = False
+
+
+def test_the_home_card_counts_the_applications_the_applications_page_calls_open(qtbot, folder, database, clerk):
+    demo.generate(database, auth.SYSTEM, 120, seed=4)          # applications in every state, archives too
+    window = MainWindow(AppContext(folder=folder, db=database, actor=clerk))
+    qtbot.addWidget(window)
+    window.show()
+    home = settled(qtbot, window, "home")
+    card = home.cards["applications_open"].text()
+    assert card.startswith("办理中的申请\n") and card.endswith(" 件")
+    on_home = int(card.split("\n")[1].split()[0].replace(",", ""))
+
+    page = settled(qtbot, window, "applications")
+    tab = page.applications
+    tab.states.setCurrentRow(0)                                  # 办理中
+    assert tab.states.currentItem().text() == f"办理中  {on_home:,}"
+    assert tab.count_label.text() == f"共 {on_home:,} 件" and tab.model.rowCount() == on_home
+    # the card counted archives before: in this demo that is another number
+    archives = scalar(database, "SELECT count(*) FROM households WHERE status IN "
+                                "('applying', 'visiting', 'publicity', 'pending')")
+    assert on_home > 0 and archives != on_home
+
+    # and its list opens the applications themselves
+    home = settled(qtbot, window, "home")
+    home.show_list("applications_open")
+    assert home.table.rowCount() == min(on_home, 200)
+    assert home.table.horizontalHeaderItem(0).text() == "申请编号"
