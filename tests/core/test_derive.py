@@ -60,6 +60,18 @@ def test_per_capita_is_the_contract_formula_and_the_credit_is_the_income_tests()
                          on=ON).test.credited_income_fen == 0
 
 
+def test_members_monthly_income_reaches_the_income_test_not_the_per_capita():
+    """家庭月人均收入 stays the contract's formula on the declared 家庭年收入; the income test counts the
+    members' own 月收入 where the declared income is smaller (README, 家庭月人均收入)."""
+    wife = {"name": "李秀英", "id_number": SPOUSE, "identity": "1", "monthly_income_fen": 200_000}
+    d = derive.derive({"name": "张三", "id_number": HEAD, "family_size": 2, "annual_income_fen": 1_200_000,
+                       "rigid_expense_fen": 0}, [wife], _rules, on=ON)
+    assert d.per_capita_month_fen == 50_000                                  # 12,000 ÷ 2 ÷ 12
+    assert d.test.member_topup_fen == 200_000 * 12 - 1_200_000                # 24,000 − 12,000
+    assert d.income_test_month_fen == 100_000                                # 24,000 ÷ 2 ÷ 12
+    assert d.category_suggested == "2"                                       # 1,000 < 2 × 700
+
+
 def test_exclusions_and_accident_loss_reach_the_suggestion():
     fields = {"name": "张三", "id_number": HEAD, "family_size": 1, "annual_income_fen": 2_400_000,
               "rigid_expense_fen": 0}

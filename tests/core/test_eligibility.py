@@ -181,6 +181,24 @@ def test_credited_income_changes_the_category():
     assert any("张大" in r for r in t.reasons) and any("李二" in r for r in t.reasons)
 
 
+def test_members_monthly_income_counts_where_the_declared_income_leaves_it_out():
+    """The 家庭成员 table's 月收入 is household income: at least 12 months of it are counted."""
+    working = [member(30, "1", identity="1", income=150_000, name="张大"), member(60, "2", identity="4",
+                                                                                   income=50_000, name="李二")]
+    t = eligibility.run(family_size=3, annual_income_fen=1_000_000, rigid_expense_fen=0, rules=RULES,
+                        members=working, on=ON)
+    assert t.member_topup_fen == (150_000 + 50_000) * 12 - 1_000_000          # 2,400,000 − 1,000,000
+    assert t.annual_income_fen == 2_400_000 and t.declared_income_fen == 1_000_000
+    assert t.per_capita_month_fen == _half_up(Fraction(2_400_000, 36))          # 66,667 (not 27,778)
+    assert t.suggested_category == "1"
+    assert any("家庭成员月收入合计 × 12 = 24000.00 元" in r and "差额 14000.00 元计入收入" in r for r in t.reasons)
+    # a declared income that already holds the members' incomes: nothing is counted twice
+    covered = eligibility.run(family_size=3, annual_income_fen=3_000_000, rigid_expense_fen=0, rules=RULES,
+                              members=working, on=ON)
+    assert covered.member_topup_fen == 0 and covered.annual_income_fen == 3_000_000
+    assert not any("家庭成员月收入" in r for r in covered.reasons)
+
+
 def test_working_age_comes_from_settings(database, admin):
     rules = derive.rules_for(database, "530122", ON)
     assert (rules.working_age_min, rules.working_age_max_male, rules.working_age_max_female) == (16, 60, 55)

@@ -247,6 +247,7 @@ def test_excel_workbook_has_the_figures_and_totals_that_add_up(county, tmp_path)
     assert total[-1] == 6
     projects = _table(wb["帮扶项目"])
     assert projects[-1][0] == "合计" and projects[-1][1] == 3 and projects[-1][3] == 4500.0
+    assert projects[-1][2] == found["帮扶困难职工"][0]       # 户数 filled: each household once
     assert round(sum(r[3] for r in projects[:-1]), 2) == projects[-1][3]
     funds = _table(wb["资金来源"])
     assert funds == [["本级工会经费", 4000.0], ["社会捐助", 500.0], ["合计", 4500.0]]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from test_ledger_kit import fund_id, own_fund, raw_decision  # noqa: E402
@@ -152,7 +152,7 @@ def test_roster_drafted_paid_and_shown(qtbot, ctx, database):
     assert "只能用于深度困难、相对困难家庭" in dialog.table.item(1, 8).text()
     dialog.tick_all(True)
     assert [it["decision_id"] for it in dialog.chosen()] == [d1]
-    assert "1 户，合计 600.00 元" in dialog.total_label.text()
+    assert "1 户 1 笔，合计 600.00 元" in dialog.total_label.text()
     dialog.title.insert("六月生活救助")
     dialog.accept()
     assert dialog.roster_id is not None
@@ -168,6 +168,42 @@ def test_roster_drafted_paid_and_shown(qtbot, ctx, database):
     assert tab.model.rows[0].cells[3] == "已发放"
     assert tab.lines_model.rows[0].cells[1] == "张三" and tab.lines_model.rows[0].cells[8] == "已发放"
     assert tab.return_button.isEnabled() and not tab.pay_button.isEnabled()
+
+
+def test_every_total_row_fills_the_households(qtbot, ctx, database, tmp_path):
+    """One household with two grants (生活救助 and 送温暖) on one roster: every 合计 says 1 户, 2 笔."""
+    t = team(database)
+    hid = active_household(database, t, 123, name="张三")
+    other = active_household(database, t, 125, name="李四")
+    ids_ = [raw_decision(database, hid, 60_000, project="1"), raw_decision(database, hid, 30_000, project="4"),
+            raw_decision(database, other, 50_000, project="4")]
+    fund = fund_id(database, "中央财政帮扶资金")
+    ledger.post_receipt(database, ctx.actor, fund, 1_000_000, "allocation", "拨款", ref_no="财社1号")
+    roster = payroll.create_roster(database, ctx.actor, "六月发放", fund, ids_)
+    tab = RostersTab(ctx)
+    qtbot.addWidget(tab)
+    headers = [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(tab.model.columnCount())]
+    listed = dict(zip(headers, tab.model.rows[0].cells, strict=True))
+    assert (listed["户数"], listed["笔数"], listed["金额（元）"]) == ("2", "3", "1,400.00")
+    assert "2 户 3 笔，合计 1,400.00 元" in tab.lines_label.text()
+    pay = PayDialog(ctx, roster)
+    qtbot.addWidget(pay)
+    pay.batch.insert("NH-0601")
+    pay.accept()
+    assert pay.posted is not None
+    today = dt.date.today().isoformat()
+    reports = ReportsTab(ctx)
+    qtbot.addWidget(reports)
+    reports.date_from.setDate(QDate.fromString(today, "yyyy-MM-dd"))
+    reports.date_to.setDate(QDate.fromString(today, "yyyy-MM-dd"))
+    reports.dimension.setCurrentIndex(reports.dimension.findData("project"))
+    by = [r.cells for r in reports.by_model.rows]
+    assert [r[0] for r in by] == ["生活救助", "送温暖", "合计"]
+    assert [r[2] for r in by] == ["1", "2", "2"]           # 户数: 张三 is in both groups, counted once in the 合计
+    assert by[-1] == ["合计", "3", "2", "1,400.00"]
+    wait(reports.export(str(tmp_path / "台账.xlsx")))
+    sheet = load_workbook(tmp_path / "台账.xlsx")["按帮扶项目"]
+    assert list(list(sheet.iter_rows(min_row=4, values_only=True))[-1]) == ["合计", 3, 2, 1400.0]
 
 
 def test_closing_dialog_closes_in_order_and_the_admin_reopens(qtbot, ctx, folder, database, admin):

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from mutual_gui_kit import Page, answering
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from helpdesk_gui.core.db import rows, scalar
 from helpdesk_gui.core.mutual import enrolment as mutual_enrolment
@@ -152,6 +152,8 @@ def test_finance_receives_a_units_contribution(qtbot, folder, database, clerk, f
     def pay(d: ContributionDialog) -> None:
         assert d.members == 3 and d.total_fen == 105 * 100
         assert d.findChild(QWidget, "total").text() == "<b>105.00</b>"
+        total_row = [w.text() for w in d.findChildren(QLabel) if w.text() in ("<b>合计</b>", "<b>3</b>", "<b>35.00</b>")]
+        assert total_row == ["<b>合计</b>", "<b>3</b>", "<b>35.00</b>"]     # the 合计 row: 3 members, 35 each
         d.ref_no.insert("缴2026-01")
 
     seen = answering(monkeypatch, ContributionDialog, pay)

@@ -108,17 +108,19 @@ def test_create_household_with_two_members_validate_fix_save_reopen(qtbot, clerk
         editor.members.cell(r, 0).insert(name)
         editor.members.cell(r, 1).set_code(relation)
         qtbot.keyClicks(editor.members.cell(r, 2), idn)
-        editor.members.cell(r, 5).set_code(identity)
+        editor.members.cell(r, editor.members.IDENTITY).set_code(identity)
     r = editor.income.income.add_row()
     editor.income.income.cell(r, 0).set_code("wages")
     qtbot.keyClicks(editor.income.income.cell(r, 1), "18,000")
     editor.recompute()
     # the unemployed, able spouse without income proof is credited with the minimum wage (1,690 × 12)
-    result = editor.income.result.text()
-    assert "按最低工资计入" in result and "1,063.33" in result
-    # both figures, each labelled: the stored/exported one and the income test's
-    assert "家庭月人均收入 = (年收入 − 刚性支出) ÷ 人口 ÷ 12 = <b>500.00 元</b>" in result
-    assert "收入核算月人均收入" in result and editor.causes.test_figure.text() == "1,063.33 元"
+    result = editor.income.result_text()
+    assert "按最低工资计入：20,280.00 元" in result
+    # both figures, each on its own labelled line: the stored/exported one and the income test's
+    assert "家庭月人均收入：500.00 元" in result
+    assert "收入核算用人均（含失业成员最低工资计入）：1,063.33 元" in result
+    assert editor.causes.test_figure.text() == "1,063.33 元"
+    assert "最低工资" in editor.income.income_test.toolTip() and "档案列表" in editor.income.per_capita.toolTip()
     assert editor.dirty
     assert not editor.save()                       # wrong check digit: refused, nothing written
     warnings = [text for kind, _t, text in message_boxes if kind == "warning"]

@@ -60,7 +60,7 @@ def test_print_roster_by_project_and_by_dates(database, clerk, tmp_path, capsys)
     code, _, err = run(capsys, "print", "roster", "--from", "2026-01-01", "--to", "2026-02-28", "--out", str(out))
     assert code == 0, err
     flat = squash("".join(pdf_text(out)))
-    assert "合计（2笔）1,734.56" in flat
+    assert "合计（1户2笔）1,734.56" in flat              # one household, two payments
     code, _, err = run(capsys, "print", "monthly", "--from", "2026-01-01", "--to", "2026-01-31", "--out", str(out))
     assert code == 0, err
     assert "（2026年1月）" in squash(pdf_text(out)[0])

@@ -166,7 +166,7 @@ def test_a_2000_row_roster_paginates_with_header_subtotals_and_total(database, f
     assert grand == total
     assert numbers == list(range(1, 2001))
     last = squash(pages[-1])
-    assert f"合计（2000笔）{format_yuan(total, grouping=True)}" in last
+    assert f"合计（200户2000笔）{format_yuan(total, grouping=True)}" in last      # 户数 filled: each household once
     assert f"金额人民币（大写）：{to_chinese_upper(total)}" in last
     assert "经办人：赵出纳" in last
 
@@ -177,7 +177,7 @@ def test_roster_by_explicit_records_and_empty_roster(database, clerk, roster_200
     render.render(database, template.find("roster"), Selection(roster=query), out, actor=clerk)
     text = squash("".join(pdf_text(out)))
     total = roster_2000[1] + roster_2000[2]
-    assert "合计（2笔）" in text and to_chinese_upper(total) in text
+    assert "合计（2户2笔）" in text and to_chinese_upper(total) in text
     render.render(database, template.find("roster"), Selection(roster=rosters.RosterQuery(
         project="8", date_from="1990-01-01", date_to="1990-12-31")), out, actor=clerk)
     text = squash("".join(pdf_text(out)))
@@ -207,6 +207,9 @@ def test_monthly_report_figures(database, clerk, tmp_path):
     assert f"帮扶困难职工户{r['hh']:,}{r['hh']:,}" in flat
     assert f"发放帮扶资金元{format_yuan(r['fen'], grouping=True)}" in flat
     assert f"本期发放帮扶资金人民币（大写）：{to_chinese_upper(r['fen'])}" in flat
+    # the 合计 of 按帮扶项目 fills every count: 户次 add up, 户数 is each household once (the year is the period)
+    money = format_yuan(r["fen"], grouping=True)
+    assert f"本期合计{r['n']}{r['hh']}{money}{r['n']}{money}" in flat
     assert "追回拖欠工资" in flat and "尚未启用" not in flat
 
 

@@ -25,7 +25,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("archive_no", "档案编号", 18), ("name", "姓名", 10), ("gender", "性别", 6), ("id_number", "公民身份号码", 21),
     ("phone", "手机号码", 14), ("employer_name", "工作单位", 28), ("township", "乡镇（街道）", 12),
     ("category", "困难类别", 10), ("cause_main", "主要致困原因", 18), ("family_size", "家庭人口", 8),
-    ("per_capita_month_fen", "月人均收入（元）", 14), ("status", "状态", 8), ("created_date", "建档日期", 12),
+    ("per_capita_month_fen", "家庭月人均收入（元）", 16), ("status", "状态", 8), ("created_date", "建档日期", 12),
 )
 _CODED = {"gender": "gender", "category": "category", "cause_main": "cause", "status": "status"}
 _FORMULA_START = ("=", "+", "-", "@")

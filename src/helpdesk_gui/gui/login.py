@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import setup
 from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.gui.kit.forms import form_layout
 
 
 def _error_label() -> QLabel:
@@ -49,7 +49,7 @@ class FirstRunDialog(QDialog):
         intro = QLabel(self.tr("数据文件夹 {folder} 中还没有数据库。填写本单位信息并设置管理员（admin）密码后创建。")
                        .format(folder=db_path.parent))
         intro.setWordWrap(True)
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(self.tr("县级行政区划代码："), self.county)
         form.addRow(self.tr("工会名称："), self.union)
         form.addRow(self.tr("管理员密码："), self.password)
@@ -95,7 +95,7 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = _error_label()
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(self.tr("用户名："), self.username)
         form.addRow(self.tr("密码："), self.password)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

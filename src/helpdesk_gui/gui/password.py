@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit.forms import form_layout
 
 
 class PasswordDialog(QDialog):
@@ -22,7 +23,7 @@ class PasswordDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(self.tr("原密码："), self.old)
         form.addRow(self.tr("新密码："), self.new)
         form.addRow(self.tr("再输入一次："), self.again)

@@ -55,6 +55,9 @@ class Total:
     sum_key: str
     fmt: str                # "yuan" | "int"
     page_label: str         # "" or the label of a subtotal row at the foot of each page
+    #: other cells of the 合计 row (0-based column, text from the document): counts that do not add up row by
+    #: row, such as 户数 (a household in two rows is one household); empty in the 本页小计 rows
+    cells: tuple[tuple[int, Expr], ...] = ()
 
 
 @dataclass(frozen=True)

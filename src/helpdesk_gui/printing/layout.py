@@ -266,18 +266,17 @@ class Layout:
             for x in xs:
                 self.ops.append(("L", x, seg_top[0], x, self.y))
 
-        def special_row(label: str, value: int) -> None:
-            """A subtotal or total row: the label across the first columns, the sum in its column."""
+        def special_row(label: str, value: int, cells: Sequence[tuple[int, str]] = ()) -> None:
+            """A subtotal or total row: the label across the first columns, the sum in its column (and ``cells``)."""
             assert total is not None
             h = b.row_height
             top = self.y
             lx = xs[total.span]
             self._lines_in(HEI, size, self._wrap(HEI, size, label, lx - self.x0)[1], self.x0, top, lx - self.x0, h,
                            "center")
-            text = _fmt(value, total.fmt)
-            col = total.column
-            cs, lines = self._wrap(SONG, size, text, xs[col + 1] - xs[col])
-            self._lines_in(SONG, cs, lines, xs[col], top, xs[col + 1] - xs[col], h, b.columns[col].align)
+            for col, text in [(total.column, _fmt(value, total.fmt)), *cells]:
+                cs, lines = self._wrap(SONG, size, text, xs[col + 1] - xs[col])
+                self._lines_in(SONG, cs, lines, xs[col], top, xs[col + 1] - xs[col], h, b.columns[col].align)
             self.y -= h
             self.ops.append(("L", self.x0, self.y, x_end, self.y))
             for x in [self.x0, *xs[total.span:]]:
@@ -338,7 +337,8 @@ class Layout:
             if broke[0]:
                 subtotal()
             grand = sum(int(r.get(total.sum_key) or 0) for r in items)
-            special_row(self._render(total.label, {"count": n_items}), grand)
+            special_row(self._render(total.label, {"count": n_items}), grand,
+                        [(col, self._render(e, {"count": n_items})) for col, e in total.cells])
 
     # ---- text boxes
 

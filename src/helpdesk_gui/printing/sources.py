@@ -283,7 +283,12 @@ def _stat_docs(db: Database, book: codes.CodeBook, sel: Selection, common: Commo
                 "period_text": f"{_cn_date(start.isoformat())}至{_cn_date(end.isoformat())}",
                 "report_year": end.year, "report_month": end.month,
                 "figures": figures, "by_project": _number(by_project), "by_category": _number(by_category),
-                "assistance_fen": now["assistance_fen"], "ytd_assistance_fen": ytd["assistance_fen"]})
+                "assistance_fen": now["assistance_fen"], "ytd_assistance_fen": ytd["assistance_fen"],
+                # the 合计 row of by_project: 户次 and 金额 add up; 户数 is each household once, whatever projects
+                "assisted_count": sum(int(r["count"]) for r in by_project),
+                "assisted_households": now["assisted_households"],
+                "ytd_assisted_count": sum(int(r["ytd_count"]) for r in by_project),
+                "ytd_assisted_fen": sum(int(r["ytd_amount_fen"]) for r in by_project)})
     yield doc
 
 
@@ -326,7 +331,8 @@ SOURCES: dict[str, Source] = {
                         {"rows": PUBLICITY_ROW_KEYS | ROW_KEYS}, _publicity_docs, _one, public=True),
     "statistics": Source("statistics", "按统计期间（--from/--to，默认本月）", "period",
                          COMMON_KEYS | {"date_from", "date_to", "period_text", "report_year", "report_month",
-                                        "assistance_fen", "ytd_assistance_fen"},
+                                        "assistance_fen", "ytd_assistance_fen", "assisted_count",
+                                        "assisted_households", "ytd_assisted_count", "ytd_assisted_fen"},
                          {"figures": frozenset({"item", "unit", "period", "ytd", "note", "_n"}),
                           "by_project": frozenset({"label", "count", "households", "amount_fen", "ytd_count",
                                                    "ytd_households", "ytd_amount_fen", "_n"}),

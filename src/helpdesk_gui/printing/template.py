@@ -233,8 +233,15 @@ def _table_block(t: _Table, source: Source, doc_scope: frozenset[str], size: flo
         column = int(tt.number("column", len(columns), 1, len(columns))) - 1
         if column < span:
             raise tt.fail("column", f"合计所在列（第 {column + 1} 列）应在 span 覆盖的前 {span} 列之后")
+        cells = []
+        for c in tt.tables("cells"):
+            at = int(c.number("column", span + 1, span + 1, len(columns))) - 1
+            if at == column:
+                raise c.fail("column", f"第 {column + 1} 列已是合计的和数")
+            cells.append((at, c.expr("value", doc_scope | {"count"}, None)))
+            c.done()
         total = Total(tt.expr("label", doc_scope | {"count"}, "合计"), span, column, sum_key,
-                      tt.choice("format", ("yuan", "int"), "yuan"), tt.get("page_label", str, ""))
+                      tt.choice("format", ("yuan", "int"), "yuan"), tt.get("page_label", str, ""), tuple(cells))
         tt.done()
     return TableBlock(rows_key, tuple(columns), int(t.number("min_rows", 0, 0, 200)), t.get("fill_page", bool, False),
                       size, t.number("header_size", size, 5, 30), _mm(t, "row_height_mm", 7, 3, 100), total,

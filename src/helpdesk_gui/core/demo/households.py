@@ -169,6 +169,9 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
             if category == "3":
                 rigid = rng.randrange(2000000, 8000000, 100)
             annual = target_pc * size * 12 + rigid
+            earned = sum(m[6] for m in members) * 12
+            if earned > annual:   # the members' 月收入 are part of the declared income (the income test counts them)
+                members = [(*m[:6], m[6] * annual // earned // 100 * 100) for m in members]
             cause_main = {"1": rng.choice("1236"), "2": rng.choice(["3", "6", "9", "2", "5"]),
                           "3": rng.choice("678")}[category]
             secondary = rng.sample([c for c in ("1", "2", "3", "4", "5", "6", "9") if c != cause_main],

@@ -130,8 +130,9 @@ def get_roster(db: Database, roster_id: int) -> dict[str, Any]:
 
 def list_rosters(db: Database, *, status: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
     where = "WHERE p.status = ?" if status else ""
-    return rows(db, "SELECT p.*, f.name AS fund_name, v.voucher_no, (SELECT count(*) FROM payment_roster_rows x "
-                    "WHERE x.roster_id = p.id) AS households, (SELECT coalesce(sum(amount_fen), 0) FROM "
+    return rows(db, "SELECT p.*, f.name AS fund_name, v.voucher_no, (SELECT count(DISTINCT x.household_id) FROM "
+                    "payment_roster_rows x WHERE x.roster_id = p.id) AS households, (SELECT count(*) FROM "
+                    "payment_roster_rows x WHERE x.roster_id = p.id) AS lines, (SELECT coalesce(sum(amount_fen), 0) FROM "
                     "payment_roster_rows x WHERE x.roster_id = p.id) AS total_fen FROM payment_rosters p "
                     f"JOIN funds f ON f.id = p.fund_id LEFT JOIN vouchers v ON v.id = p.voucher_id {where} "
                     "ORDER BY p.id DESC LIMIT ?", ([status] if status else []) + [limit])
@@ -342,4 +343,7 @@ def attach_scan(db: Database, actor: Actor, folder: Path, roster_id: int, source
 
 
 def describe_total(items: Sequence[dict[str, Any]]) -> str:
-    return f"{len(items)} 户，合计 {format_yuan(sum(int(i['amount_fen']) for i in items), grouping=True)} 元"
+    """户数 (each household once, though it may have two grants on one roster), 笔数 and the amount."""
+    households = len({i["household_id"] for i in items})
+    return (f"{households} 户 {len(items)} 笔，合计 "
+            f"{format_yuan(sum(int(i['amount_fen']) for i in items), grouping=True)} 元")

@@ -19,7 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.base import codes
-from helpdesk_gui.core.db import rows, scalar
+from helpdesk_gui.core.db import row, rows, scalar
 from helpdesk_gui.core.db.where import Where
 from helpdesk_gui.core.ledger import funds
 
@@ -222,6 +222,17 @@ def payments_by(db: Database, date_from: str, date_to: str, dimension: str) -> l
         r["label"] = (book.label(list_name, r["key"]) if list_name else r["key"]) or "未填"
     found.sort(key=lambda r: (order.get(r["key"], 999), str(r["key"])))
     return found
+
+
+def payments_summary(db: Database, date_from: str, date_to: str) -> dict[str, int]:
+    """The 合计 row of ``payments_by``, whatever the grouping: net payments, households paid (each once, though
+    a household may be in several groups: the groups' 户数 do not add up) and the net amount."""
+    found = row(db, "SELECT -coalesce(sum(e.amount_fen), 0) AS fen, coalesce(sum(CASE WHEN e.reverses_id IS NULL "
+                    "THEN 1 ELSE -1 END), 0) AS payments, count(DISTINCT CASE WHEN e.reverses_id IS NULL THEN "
+                    "e.household_id END) AS households FROM ledger_entries e WHERE e.kind = 'payment' "
+                    "AND e.entry_date BETWEEN ? AND ?", [date_from, date_to])
+    assert found is not None
+    return {k: int(found[k]) for k in ("payments", "households", "fen")}
 
 
 def payments_total(db: Database, date_from: str, date_to: str) -> int:

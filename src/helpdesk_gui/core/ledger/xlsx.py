@@ -79,13 +79,13 @@ def export(db: Database, path: Path, date_from: str, date_to: str) -> Path:
            (26, 14, 16, 16, 16, 14, 14, 16),
            [(r.name, r.source, *(getattr(r, c) for c in cols)) for r in stmt],
            (False, False, *([True] * 6)), ("合计", "", *(getattr(t, c) for c in cols)))
+    total = ledger_reports.payments_summary(db, date_from, date_to)
     for key, (title, _expr, _list) in ledger_reports.DIMENSIONS.items():
         found = ledger_reports.payments_by(db, date_from, date_to, key)
         _sheet(wb, f"按{title}"[:31], f"帮扶资金发放统计（按{title}）", subtitle,
                (title, "发放笔数", "发放户数", "发放金额"), (26, 12, 12, 16),
                [(r["label"], int(r["payments"]), int(r["households"]), int(r["fen"])) for r in found],
-               (False, False, False, True),
-               ("合计", sum(int(r["payments"]) for r in found), "", sum(int(r["fen"]) for r in found)))
+               (False, False, False, True), ("合计", total["payments"], total["households"], total["fen"]))
     path = Path(path)
     with paths.replacing(path) as part:
         wb.save(part)

@@ -12,7 +12,8 @@ register holds them, its exclusion flags and accident losses) it computes:
 - ``per_capita_month_fen`` (家庭月人均收入): the contract's formula on the household's own figures,
   ``(家庭年收入 − 刚性支出) ÷ 家庭人口 ÷ 12``; this is what the batch carries;
 - ``income_test_month_fen`` (收入核算月人均): the income test's figure, the same formula after
-  crediting the minimum wage to each working-age, able member with no job and no income evidence;
+  crediting the minimum wage to each working-age, able member with no job and no income evidence, and
+  counting the members' own 月收入 × 12 where they come to more than the declared 家庭年收入;
 - ``category_suggested``: the income test's suggestion (from the income-test figure, the 低保
   standard in force for the region on the day, the exclusion flags and the accident loss).
 

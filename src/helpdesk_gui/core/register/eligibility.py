@@ -1,9 +1,11 @@
 """The income test: per-capita monthly net income against the 低保 line, and a suggested category.
 
 ``家庭月人均纯收入 = (家庭年收入 − 刚性支出) ÷ 家庭人口 ÷ 12`` over the 12 months before the
-application, rounded half-up to the fen. A working-age, able member with no job and no evidence
-of income is credited with the local minimum wage. The program only *suggests* a category; a
-person decides, and both are kept.
+application, rounded half-up to the fen. The test counts two incomes the declared 家庭年收入 may leave
+out: a working-age, able member with no job and no evidence of income is credited with the local
+minimum wage; and the members' own 月收入 (the 家庭成员 table) are part of the household's income, so
+when twelve months of them come to more than the declared 家庭年收入, the difference is counted
+(``member_topup_fen``). The program only *suggests* a category; a person decides, and both are kept.
 """
 
 from __future__ import annotations
@@ -45,10 +47,12 @@ class IncomeTest:
     relative_line_fen: int
     suggested_category: str | None
     reasons: tuple[str, ...] = field(default=())
+    #: the members' 月收入 × 12 beyond the declared 家庭年收入 (0 when the declared income covers them)
+    member_topup_fen: int = 0
 
     @property
     def annual_income_fen(self) -> int:
-        return self.declared_income_fen + self.credited_income_fen
+        return self.declared_income_fen + self.credited_income_fen + self.member_topup_fen
 
 
 def per_capita_month(annual_income_fen: int, rigid_expense_fen: int, family_size: int) -> int:
@@ -77,6 +81,17 @@ def credited_income(members: Iterable[Mapping[str, Any]], rules: Rules, on: _dt.
     return total, notes
 
 
+def member_topup(members: Iterable[Mapping[str, Any]], annual_income_fen: int) -> tuple[int, list[str]]:
+    """The members' 月收入 × 12 beyond the declared 家庭年收入: a member's own income is household income, so
+    the test counts at least what the 家庭成员 table says the members earn."""
+    members_year = sum(int(m.get("monthly_income_fen") or 0) for m in members) * 12
+    topup = max(members_year - annual_income_fen, 0)
+    if not topup:
+        return 0, []
+    return topup, [f"家庭成员月收入合计 × 12 = {format_yuan(members_year)} 元，多于申报的家庭年收入 "
+                   f"{format_yuan(annual_income_fen)} 元，差额 {format_yuan(topup)} 元计入收入"]
+
+
 def run(
     *,
     family_size: int,
@@ -90,8 +105,11 @@ def run(
     on: _dt.date | None = None,
 ) -> IncomeTest:
     on = on or _dt.date.today()
+    members = list(members)
     credited, reasons = credited_income(members, rules, on)
-    income = annual_income_fen + credited
+    topup, notes = member_topup(members, annual_income_fen)
+    reasons += notes
+    income = annual_income_fen + credited + topup
     pc = per_capita_month(income, rigid_expense_fen, family_size)
     relative_line = round_fen(Decimal(rules.dibao_month_fen) * rules.relative_multiplier)
     excl = list(exclusions)
@@ -116,4 +134,4 @@ def run(
                        "不符合建档条件")
         suggestion = None
     return IncomeTest(family_size, annual_income_fen, credited, rigid_expense_fen, accident_loss_fen, pc,
-                      rules.dibao_month_fen, relative_line, suggestion, tuple(reasons))
+                      rules.dibao_month_fen, relative_line, suggestion, tuple(reasons), topup)

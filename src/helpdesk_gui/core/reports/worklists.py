@@ -13,6 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.db import rows
+from helpdesk_gui.core.workflow.base import OPEN
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ _VISIT_DUE = ("a.status = 'accepted' AND a.needs_visit = 1 AND NOT EXISTS (SELEC
               "WHERE v.application_id = a.id)")
 _CIVIL_OPEN = ("a.status IN ('accepted', 'reviewing') AND EXISTS (SELECT 1 FROM civil_checks c0 "
                "WHERE c0.application_id = a.id AND c0.answered_date IS NULL)")
+_OPEN = f"a.status IN ({', '.join(repr(s) for s in OPEN)})"
 _PUBLICITY_ENDING = "a.status = 'publicity' AND p.end_date <= date(:today, '+2 days')"
 
 WORKLISTS: tuple[Worklist, ...] = (
@@ -50,8 +52,14 @@ WORKLISTS: tuple[Worklist, ...] = (
              "h.status = 'active' AND NOT EXISTS (SELECT 1 FROM assistance_records a WHERE a.household_id = h.id)"),
     Worklist("review_due", "到期应复核", "在档满一年且一年内未复核（年度复核）",
              "h.status = 'active' AND coalesce(h.last_review_date, h.created_date) < :year_ago"),
-    Worklist("applications_open", "办理中的申请", "申请中、入户调查、公示中、待审批的档案",
-             "h.status IN ('applying', 'visiting', 'publicity', 'pending')"),
+    # the 帮扶申请 page's 办理中: every application not yet decided (workflow.OPEN), of any kind
+    Worklist("applications_open", "办理中的申请", "已受理、尚未办结的帮扶申请（与“帮扶申请”页的“办理中”相同）", "",
+             count_sql=f"SELECT count(*) FROM applications a WHERE {_OPEN}",
+             items_sql=f"SELECT a.id, a.app_no AS archive_no, h.name, {_APP_WHAT}, coalesce(st.label, a.status) "
+                       "AS status, NULL AS category, a.received_date AS updated_at, NULL AS last_review_date "
+                       f"FROM applications a {_APP_JOIN} LEFT JOIN code_lists st ON st.list = 'application_status' "
+                       f"AND st.code = a.status WHERE {_OPEN} ORDER BY a.received_date, a.id LIMIT :limit",
+             unit="件", headers=("申请编号", "姓名", "申请事项", "状态", "受理日期"), opens="applications"),
     # ---- the assistance workflow (core/workflow.py): applications; a double-click opens the application
     Worklist("visit_due", "待入户调查", "已受理、尚未入户调查的申请（受理后应在规定天数内完成，逾期的排在前面）", "",
              count_sql=f"SELECT count(*) FROM applications a WHERE {_VISIT_DUE}",

@@ -6,7 +6,7 @@ into place, so a failure leaves no half-written file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +76,14 @@ class _Sheet:
 
 def _table(wb: Workbook, name: str, report: Report, title: str, headers: Sequence[str], widths: Sequence[int],
            body: list[list[Any]], money: Sequence[bool], *, total_label: str = "合计",
-           no_total: Sequence[int] = (), note: str = "") -> None:
-    """A breakdown: label column(s), numeric columns, and a 合计 row of the numeric columns (fen summed)."""
+           given: Mapping[int, int] | None = None, note: str = "") -> None:
+    """A breakdown: label column(s), numeric columns, and a 合计 row of the numeric columns (fen summed; a
+    column whose rows do not add up, such as 户数, takes its total from ``given``)."""
     sheet = _Sheet(wb.create_sheet(name), title, f"{report.union_name}　统计期间：{report.period.text()}", headers, widths)
     first_num = next((i for i, v in enumerate(body[0]) if isinstance(v, int)), len(headers)) if body else 1
     totals: list[Any] = [total_label] + [""] * (first_num - 1)
     for c in range(first_num, len(headers)):
-        totals.append("" if c in no_total else sum(int(r[c] or 0) for r in body))
+        totals.append((given or {}).get(c, sum(int(r[c] or 0) for r in body)))
     for r in body:
         sheet.row(r, money)
     sheet.row(totals, money, fill=_TOTAL, bold=True)
@@ -136,8 +137,8 @@ def write(report: Report, path: Path) -> Path:
     if not body:
         body = [["（本期无帮扶记录）", 0, 0, 0]]
     _table(wb, "帮扶项目", report, "帮扶项目统计", ["帮扶项目", "户次", "户数", "金额（元）"], [18, 10, 10, 16], body,
-           [False, False, False, True], no_total=(2,),
-           note=f"同一户可享受多个项目，户数不相加；本期帮扶困难职工 {fig['assisted_households']:,} 户（不重复计）。")
+           [False, False, False, True], given={2: int(fig["assisted_households"])},
+           note="同一户可享受多个项目，户数不相加：合计的户数是本期帮扶的困难职工户数（不重复计）。")
 
     # by fund source
     body = []

@@ -7,7 +7,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -23,7 +22,8 @@ from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.applications.common import what
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, hint_label
+from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, WrapLabel, hint_label
+from helpdesk_gui.gui.kit.forms import ErrorLine, form_layout
 
 
 class ApproveDialog(QDialog):
@@ -39,10 +39,9 @@ class ApproveDialog(QDialog):
         self.setWindowTitle(self.tr("上级审批") if second else self.tr("审批"))
         head = QLabel(self.tr("申请 {no}：{what}").format(no=app["app_no"], what=what(book, app)))
         head.setStyleSheet("font-weight: bold; font-size: 11pt;")
-        form = QFormLayout()
+        form = form_layout()
         self.amount = AmountEdit("审批金额")
-        self.cap_label = QLabel()
-        self.cap_label.setWordWrap(True)
+        self.cap_label = WrapLabel()
         self.override = QLineEdit()
         self.override.setPlaceholderText(self.tr("超过上限时必须填写（如：经主任办公会研究同意）"))
         self.category = CodeCombo(book, "category", blank="（请选择）")
@@ -50,9 +49,7 @@ class ApproveDialog(QDialog):
         self.opinion.setTabChangesFocus(True)
         self.opinion.setFixedHeight(70)
         self.opinion.setPlainText(self.tr("同意"))
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
-        self.notice.setStyleSheet("color: #1f4f8a;")
+        self.notice = WrapLabel(style="color: #1f4f8a;")
         self.is_project = app["kind"] == "project"
         if self.is_project:
             self.amount.set_fen(self.pv.amount_fen)
@@ -76,7 +73,9 @@ class ApproveDialog(QDialog):
         elif app["kind"] == "project":
             self.notice.setText(self.tr("金额超过 {t} 元的，批准后还须上级审批。").format(t=yuan(threshold)))
         self.warning = hint_label()
-        self.error = hint_label()
+        self.fields: dict[str, QWidget] = {"审批金额": self.amount, "超限理由": self.override, "困难类别": self.category,
+                                           "审批意见": self.opinion}
+        self.error = ErrorLine(lambda: self.fields)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("批准"))
@@ -118,7 +117,9 @@ class ApproveDialog(QDialog):
                 self.ctx.db, self.ctx.actor, self.application_id, self.opinion.toPlainText(), amount_fen=amount,
                 override_reason=self.override.text(), category=self.category.code(), today=common.today())
         except HelpdeskError as e:
-            self.error.setText(str(e))
+            widget = self.error.show_error(e)
+            if widget is not None:
+                widget.setFocus()
             return False
         self.accept()
         return True

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -26,7 +25,8 @@ from helpdesk_gui.core.register import search
 from helpdesk_gui.core.workflow.campaigns import ProposalRule
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, hint_label
+from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo
+from helpdesk_gui.gui.kit.forms import ErrorLine, form_layout
 
 #: school levels offered for 金秋助学 (member_identity codes) with a typical default amount (fen)
 LEVELS = (("20", 500_000), ("21", 500_000), ("22", 300_000), ("23", 300_000))
@@ -72,8 +72,10 @@ class CampaignDialog(QDialog):
         self.text = QLineEdit()
         self.text.setPlaceholderText(self.tr("可选：姓名、单位、地址等（同档案检索）"))
         self.count = QLabel()
-        self.error = hint_label()
-        form = QFormLayout()
+        self.fields: dict[str, QWidget] = {"活动名称": self.name, "每户金额": self.amount, "金额": self.amount,
+                                           "低保月数": self.months}
+        self.error = ErrorLine(lambda: self.fields)
+        form = form_layout()
         form.addRow(self.tr("活动名称"), self.name)
         form.addRow(self.tr("年度"), self.year)
         form.addRow(self.tr("帮扶项目"), self.project)
@@ -144,7 +146,9 @@ class CampaignDialog(QDialog):
             if not search.count(self.ctx.db, self.text.text(), self.filters()):
                 raise ValidationError("选择条件", "没有符合条件的在档家庭")
         except HelpdeskError as e:
-            self.error.setText(str(e))
+            widget = self.error.show_error(e)
+            if widget is not None:
+                widget.setFocus()
             return False
         self.request = {"name": name, "project": str(self.project.code()), "rule": rule, "year": self.year.value(),
                         "text": self.text.text(), "filters": self.filters()}

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFormLayout,
     QGridLayout,
     QLabel,
     QPushButton,
@@ -25,6 +24,7 @@ from helpdesk_gui.gui.applications import actions, common
 from helpdesk_gui.gui.applications.common import TONES, what
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import form_layout
 from helpdesk_gui.gui.kit.models import Col, RecordModel
 from helpdesk_gui.gui.kit.tables import make_view
 
@@ -49,7 +49,7 @@ class ApplicationDetail(QWidget):
         self.header.setWordWrap(True)
         self.state = QLabel()
         self.state.setStyleSheet("font-size: 11pt; color: #1f4f8a;")
-        self.info = QFormLayout()
+        self.info = form_layout()
         self.info.setHorizontalSpacing(14)
         self.info.setVerticalSpacing(3)
         self.fields: dict[str, QLabel] = {}

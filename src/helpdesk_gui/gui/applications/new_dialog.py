@@ -10,9 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -28,7 +26,8 @@ from helpdesk_gui.core.workflow import caps
 from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.gui.applications import common
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, DateEdit, hint_label
+from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, DateEdit, WrapLabel
+from helpdesk_gui.gui.kit.forms import ErrorLine, form_layout
 
 
 class NewApplicationDialog(QDialog):
@@ -42,8 +41,7 @@ class NewApplicationDialog(QDialog):
         self.archive = QLineEdit()
         self.archive.setPlaceholderText(self.tr("档案编号、姓名或身份证号后几位，回车查找"))
         self.pick_button = QPushButton(self.tr("选择档案…"))
-        self.household_label = QLabel(self.tr("（尚未选择档案）"))
-        self.household_label.setWordWrap(True)
+        self.household_label = WrapLabel(self.tr("（尚未选择档案）"))
         self.kind = CodeCombo(book, "application_kind", blank=None)
         self.project = CodeCombo(book, "project", blank="（请选择帮扶项目）")
         self.requested = AmountEdit("申请金额")
@@ -63,14 +61,18 @@ class NewApplicationDialog(QDialog):
         self.received.set_iso(common.today().isoformat())
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("申请事由（如：住院治疗自付费用较大）"))
-        self.cap_label = QLabel()
-        self.cap_label.setWordWrap(True)
-        self.cap_label.setStyleSheet("color: #1f4f8a;")
-        self.error = hint_label()
+        self.cap_label = WrapLabel(style="color: #1f4f8a;")
+        #: field names as the core and the amount fields name them -> the widget
+        self.fields: dict[str, QWidget] = {
+            "档案": self.archive, "申请类别": self.kind, "帮扶项目": self.project, "申请金额": self.requested,
+            "自付（致困）费用": self.cost, "自付费用": self.cost, "受助学生": self.beneficiary,
+            "学生就读阶段": self.school_level, "变更后的困难类别": self.new_category, "注销原因": self.exit_reason,
+            "受理日期": self.received}
+        self.error = ErrorLine(lambda: self.fields)
         who = QHBoxLayout()
         who.addWidget(self.archive, 1)
         who.addWidget(self.pick_button)
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(self.tr("档案"), who)
         form.addRow("", self.household_label)
         form.addRow(self.tr("申请类别"), self.kind)
@@ -119,16 +121,17 @@ class NewApplicationDialog(QDialog):
             no=h["archive_no"], name=h["name"], status=book.label("status", h["status"]),
             cat=book.label("category", h["category"]) or self.tr("未定类别")))
         self.kind.set_code("new_archive" if h["status"] == "applying" else "project")
+        self.error.clear_errors()   # a refusal was about the archive before this one
         self._sync()
 
     def find_household(self) -> None:
         found = search.search(self.ctx.db, self.archive.text(), limit=2)
         if len(found) == 1:
             self.set_household(int(found[0]["id"]))
-            self.error.setText("")
+            self.error.clear_errors()
         else:
-            self.error.setText(self.tr("没有找到唯一的档案，请输入更多文字或点“选择档案…”。") if found
-                               else self.tr("没有找到档案。"))
+            self.error.show_error(HelpdeskError(self.tr("没有找到唯一的档案，请输入更多文字或点“选择档案…”。") if found
+                                                else self.tr("没有找到档案。")))
 
     def pick(self) -> None:
         from helpdesk_gui.gui.reception.picker import HouseholdPicker
@@ -185,7 +188,9 @@ class NewApplicationDialog(QDialog):
                 beneficiary=self.beneficiary.text(), school_level=self.school_level.code(), reason=self.reason.text(),
                 details=details, received=_dt.date.fromisoformat(received) if received else None, today=common.today())
         except HelpdeskError as e:
-            self.error.setText(str(e))
+            widget = self.error.show_error(e)
+            if widget is not None:
+                widget.setFocus()
             return False
         self.accept()
         return True

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -23,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import HelpdeskError
-from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, DateEdit, hint_label
+from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, DateEdit, WrapLabel
+from helpdesk_gui.gui.kit.forms import ErrorLine, form_layout
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,15 @@ class StepDialog(QDialog):
         self.result_value: object = None
         self.widgets: dict[str, QWidget] = {}
         self.fields = list(fields)
-        form = QFormLayout()
+        form = form_layout()
         for f in self.fields:
             w = self._widget(f, book)
             self.widgets[f.key] = w
             form.addRow(self.tr(f.label), w)
-        self.error = hint_label()
+        # the core names a field by its label (调查日期, 核对说明 …), the amount fields by theirs without （元）
+        named = {f.label: self.widgets[f.key] for f in self.fields}
+        named.update({f.label.split("（")[0]: self.widgets[f.key] for f in self.fields})
+        self.error = ErrorLine(lambda: named)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr(ok_text))
@@ -98,8 +101,7 @@ class StepDialog(QDialog):
             if f.default is not None:
                 w.setCurrentIndex(max(w.findData(f.default), 0))
         elif f.kind == "info":
-            w = QLabel(str(f.default or ""))
-            w.setWordWrap(True)
+            w = WrapLabel(str(f.default or ""))
         else:
             w = QLineEdit("" if f.default is None else str(f.default))
             if f.placeholder:
@@ -145,7 +147,9 @@ class StepDialog(QDialog):
         try:
             self.result_value = self.submit(self.values())
         except HelpdeskError as e:
-            self.error.setText(str(e))
+            widget = self.error.show_error(e)
+            if widget is not None:
+                widget.setFocus()
             return False
         self.accept()
         return True

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,6 +31,7 @@ from helpdesk_gui.exchange.safety import Cancelled as ExchangeCancelled
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import form_layout
 from helpdesk_gui.gui.kit.worker import Cancelled, Task, run_task
 
 
@@ -71,7 +71,7 @@ class ExportDialog(QDialog):
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(browse)
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(self.tr("接收单位"), self.receiver)
         form.addRow(self.tr("导出范围"), self.incremental)
         form.addRow("", self.full)

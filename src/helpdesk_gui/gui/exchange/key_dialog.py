@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from helpdesk_gui.exchange import keys
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import form_layout
 
 
 class KeyDialog(QDialog):
@@ -27,7 +28,7 @@ class KeyDialog(QDialog):
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(self.tr("新密钥(&K)"), self.key)
         form.addRow(self.tr("再输入一次(&A)"), self.again)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)

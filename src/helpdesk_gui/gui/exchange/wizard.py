@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,6 +42,7 @@ from helpdesk_gui.gui.exchange.conflicts import shown_col
 from helpdesk_gui.gui.exchange.mapping_table import show_mapping
 from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.forms import form_layout
 from helpdesk_gui.gui.kit.models import Row, RowsModel
 from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
 from helpdesk_gui.gui.kit.worker import Cancelled, Task, run_task
@@ -103,7 +103,7 @@ class ImportWizard(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
-        form = QFormLayout(w)
+        form = form_layout(w)
         form.addRow(self.tr("文件"), row)
         self.station_edit = QLineEdit()
         self.saved_box = QComboBox()

@@ -6,17 +6,16 @@ import re
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
 from helpdesk_gui.core.admin import centre
-from helpdesk_gui.core.base import codes, ids
-from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.privacy import mask_birth_date, mask_id, mask_phone
-from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register import lookup
-from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
+from helpdesk_gui.gui.household.secret import SecretEdit, show_id_check, with_change_button
 from helpdesk_gui.gui.kit.fields import CodeCombo, DateEdit, YesNoCombo, hint_label
+from helpdesk_gui.gui.kit.forms import form_layout
 
 _PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\d{7,8})$")
 
@@ -84,7 +83,7 @@ class BasicTab(QWidget):
         self.archive_type = CodeCombo(book, "archive_type", blank=None)
         self.remarks = QLineEdit()
 
-        left = QFormLayout()
+        left = form_layout()
         left.addRow(self.tr("姓名 *"), self.name)
         left.addRow("", self.name_hint)
         left.addRow(self.tr("公民身份号码 *"), with_change_button(self.id_number))
@@ -101,7 +100,7 @@ class BasicTab(QWidget):
         left.addRow(self.tr("手机号码"), with_change_button(self.phone))
         left.addRow("", self.phone_hint)
         left.addRow(self.tr("其他联系方式"), self.other_contact)
-        right = QFormLayout()
+        right = form_layout()
         right.addRow(self.tr("档案类型"), self.archive_type)
         right.addRow(self.tr("工作状态"), self.work_status)
         right.addRow(self.tr("劳模类型"), self.model_worker)
@@ -116,7 +115,7 @@ class BasicTab(QWidget):
         right.addRow(self.tr("乡镇（街道）"), self.township)
         right.addRow(self.tr("家庭住址"), self.address)
         right.addRow(self.tr("户口所在地区划"), self.hukou_region)
-        third = QFormLayout()
+        third = form_layout()
         third.addRow(self.tr("住房类型"), self.housing_type)
         third.addRow(self.tr("建筑面积"), self.housing_area)
         third.addRow(self.tr("医保状况"), self.medical)
@@ -154,28 +153,20 @@ class BasicTab(QWidget):
         self.name_hint.setText("" if self.name.text().strip() else self.tr("姓名不能为空"))
 
     def check_id(self) -> bool:
+        """The live check (``lookup.check_id_number``, the members' too); 性别 and 出生日期 come from the number."""
         text = self.id_number.value()
         if not text.strip():
-            self.id_hint.setText(self.tr("公民身份号码不能为空"))
+            show_id_check(self.id_hint, lookup.IdCheck(None, self.tr("公民身份号码不能为空")))
             return False
-        try:
-            parsed = ids.parse(text)
-        except ValidationError as e:
-            self.id_hint.setText(e.reason)
-            self.gender.setText("—")
-            self.birth.setText("—")
-            return False
-        self.gender.setText(self.book.label("gender", parsed.sex))
+        check = lookup.check_id_number(self.db, text, exclude_household=self.household_id)
+        show_id_check(self.id_hint, check)
+        parsed = check.parsed
+        self.gender.setText(self.book.label("gender", parsed.sex) if parsed else "—")
         # while the number is masked its birth date stays hidden too (it is the masked part)
-        born = parsed.birth_date.isoformat()
-        self.birth.setText(mask_birth_date(born) if self.id_number.is_masked() else born)
-        other = register.find_active_person(self.db, parsed.value, exclude_household=self.household_id)
-        if other:
-            self.id_hint.setText(self.tr("此号码已在有效档案 {no} 中登记为{role}").format(no=other[0], role=other[1]))
+        born = "—" if parsed is None else parsed.birth_date.isoformat()
+        self.birth.setText(mask_birth_date(born) if parsed is not None and self.id_number.is_masked() else born)
+        if parsed is None or check.problem:
             return False
-        self.id_hint.setStyleSheet("color: #b36b00; font-size: 9pt;" if parsed.warnings else
-                                   "color: #b00020; font-size: 9pt;")
-        self.id_hint.setText("；".join(parsed.warnings))
         self.id_parsed.emit()
         return True
 

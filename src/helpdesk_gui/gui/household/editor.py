@@ -52,7 +52,7 @@ class HouseholdEditor(QWidget):
         self.header = QLabel()
         self.header.setStyleSheet("font-size: 13pt; font-weight: bold; padding: 4px;")
         self.basic = BasicTab(ctx.db, book, admin.list_townships(ctx.db))
-        self.members = MembersTable(book)
+        self.members = MembersTable(book, ctx.db)
         self.income = IncomeTab(book)
         self.causes = CausesTab(book)
         self.bank = BankTab()
@@ -117,7 +117,7 @@ class HouseholdEditor(QWidget):
             masked = self.household_id is not None and not self.revealed
             can_change = self._editable()
             self.basic.load(h, masked=masked, can_change=can_change)
-            self.members.load(h["members"], masked=masked, can_change=can_change)
+            self.members.load(h["members"], masked=masked, can_change=can_change, household_id=self.household_id)
             self.income.load(h)
             self.causes.load(h)
             self.bank.load(h, masked=masked, can_change=can_change)
@@ -194,7 +194,7 @@ class HouseholdEditor(QWidget):
         self.causes.show_suggestion(derived)
         book = self.ctx.codebook()
         cat = book.label("category", derived.category_suggested) if derived.category_suggested else "不符合建档条件"
-        self.summary.setText(self.tr("家庭 {n} 人，家庭月人均收入 {pc} 元，收入核算月人均收入 {it} 元，建议：{cat}").format(
+        self.summary.setText(self.tr("家庭 {n} 人，家庭月人均收入 {pc} 元，收入核算用人均 {it} 元，建议：{cat}").format(
             n=f"{derived.test.family_size:,}", pc=yuan(derived.per_capita_month_fen),
             it=yuan(derived.income_test_month_fen), cat=cat))
 

@@ -1,11 +1,14 @@
 """收入与刚性支出 and 致困原因与困难类别 tabs, with the income test computed live.
 
 The figures shown come from ``core.register.derive`` (the derivation a save stores): 家庭月人均收入 by
-the contract's formula, and, labelled apart, the income test's figure with the minimum wage credited.
+the contract's formula (the figure of the register list, the printed forms and the batch), and on a line of
+its own, labelled and explained, the income test's figure (the minimum wage credited to idle able members,
+the members' 月收入 counted), from which the category is suggested.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -26,7 +29,21 @@ from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.base.money import format_yuan, yuan
 from helpdesk_gui.core.register.derive import Derived
 from helpdesk_gui.gui.household.tables import AmountTable
-from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, hint_label
+from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, WrapLabel, hint_label
+from helpdesk_gui.gui.kit.forms import form_layout
+
+PER_CAPITA_LABEL = "家庭月人均收入"
+PER_CAPITA_TIP = ("（家庭年收入 − 刚性支出）÷ 家庭人口 ÷ 12，只用本户填写的数字。\n"
+                  "档案列表、打印的档案表和上报的批次都是这个数。")
+TEST_LABEL = "收入核算用人均（含失业成员最低工资计入）"
+TEST_TIP = ("认定困难类别用这个数，不存为家庭月人均收入：\n"
+            "· 处于劳动年龄、身体健康、无业且没有收入证明的家庭成员，按当地最低工资计入收入；\n"
+            "· 家庭成员月收入合计 × 12 多于申报的家庭年收入时，差额计入收入。\n"
+            "再按（收入 − 刚性支出）÷ 家庭人口 ÷ 12 计算，与低保标准和相对困难线比较。")
+
+
+def _bold(text: str) -> str:
+    return f"<b>{text}</b>"
 
 
 class IncomeTab(QWidget):
@@ -53,12 +70,39 @@ class IncomeTab(QWidget):
         self.total_income.textChanged.connect(self._emit_changed)
         self.total_rigid.textChanged.connect(self._emit_changed)
         totals = QGroupBox(self.tr("没有逐项明细时：全年合计（元）"))
-        totals_form = QFormLayout(totals)
+        totals_form = form_layout(totals)
         totals_form.addRow(self.tr("家庭年收入"), self.total_income)
         totals_form.addRow(self.tr("刚性支出"), self.total_rigid)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setStyleSheet("QLabel { background: #f4f8fc; border: 1px solid #c9d8ea; padding: 8px; }")
+        self.result = QGroupBox(self.tr("收入核算（与保存时的计算相同）"))
+        self.result.setStyleSheet("QGroupBox { background: #f4f8fc; }")
+        self.declared = QLabel()
+        self.rigid = QLabel()
+        self.family = QLabel()
+        self.per_capita = QLabel()
+        self.per_capita.setObjectName("per_capita")
+        self.per_capita.setToolTip(self.tr(PER_CAPITA_TIP))
+        self.credited = QLabel()
+        self.topup = QLabel()
+        self.income_test = QLabel()
+        self.income_test.setObjectName("income_test")
+        self.income_test.setToolTip(self.tr(TEST_TIP))
+        self.lines = QLabel()
+        self.suggested = QLabel()
+        self.reasons = WrapLabel(style="color: #555555;")
+        self.problem = hint_label()
+        rf = form_layout(self.result)
+        for label, widget, tip in (("家庭年收入", self.declared, ""), ("刚性支出", self.rigid, ""),
+                                   ("家庭人口", self.family, ""), (PER_CAPITA_LABEL, self.per_capita, PER_CAPITA_TIP),
+                                   ("按最低工资计入", self.credited, TEST_TIP),
+                                   ("按成员月收入计入", self.topup, TEST_TIP),
+                                   (TEST_LABEL, self.income_test, TEST_TIP), ("低保标准", self.lines, ""),
+                                   ("建议困难类别", self.suggested, "")):
+            name = QLabel(self.tr(label))
+            name.setToolTip(self.tr(tip) if tip else "")
+            rf.addRow(name, widget)
+        rf.addRow(self.reasons)
+        rf.addRow(self.problem)
+        self._form = rf
         grid = QGridLayout(self)
         g1 = QGroupBox(self.tr("申请前 12 个月家庭收入"))
         QVBoxLayout(g1).addWidget(self.income)
@@ -94,23 +138,45 @@ class IncomeTab(QWidget):
 
     def show_test(self, derived: Derived | None, error: str = "") -> None:
         """Show the figures ``derive`` computed for the draft (None: the input is incomplete)."""
+        figures = (self.declared, self.rigid, self.family, self.per_capita, self.credited, self.topup,
+                   self.income_test, self.lines, self.suggested)
         if error or derived is None:
-            self.result.setText(self.tr("无法计算：") + error)
+            for w in figures:
+                w.setText("—")
+            self.reasons.setText("")
+            self.problem.setText(self.tr("无法计算：") + error)
             return
         test = derived.test
         suggested = self.book.label("category", test.suggested_category) if test.suggested_category else "不符合建档条件"
-        credited = (f"<br>按最低工资计入：{yuan(test.credited_income_fen)} 元"
-                    if test.credited_income_fen else "")
-        self.result.setText(
-            f"<b>收入核算</b><br>家庭年收入：{yuan(test.declared_income_fen)} 元"
-            f"<br>刚性支出：{yuan(test.rigid_expense_fen)} 元"
-            f"<br>家庭人口：{test.family_size} 人"
-            f"<br>家庭月人均收入 = (年收入 − 刚性支出) ÷ 人口 ÷ 12 = "
-            f"<b>{yuan(derived.per_capita_month_fen)} 元</b>（存档和上报的数字）{credited}"
-            f"<br>收入核算月人均收入 = (年收入 + 按最低工资计入 − 刚性支出) ÷ 人口 ÷ 12 = "
-            f"<b>{yuan(derived.income_test_month_fen)} 元</b>（认定困难类别用这个数）"
-            f"<br>低保标准：{format_yuan(test.dibao_month_fen)} 元/月；相对困难线：{format_yuan(test.relative_line_fen)} 元/月"
-            f"<br>建议困难类别：<b>{suggested}</b><br><span style='color:#555'>{'；'.join(test.reasons)}</span>")
+        self.problem.setText("")
+        self.declared.setText(f"{yuan(test.declared_income_fen)} 元")
+        self.rigid.setText(f"{yuan(test.rigid_expense_fen)} 元")
+        self.family.setText(f"{test.family_size} 人")
+        self.per_capita.setText(_bold(f"{yuan(derived.per_capita_month_fen)} 元"))
+        self.credited.setText(f"{yuan(test.credited_income_fen)} 元")
+        self.topup.setText(f"{yuan(test.member_topup_fen)} 元")
+        self._form.setRowVisible(self.credited, bool(test.credited_income_fen))
+        self._form.setRowVisible(self.topup, bool(test.member_topup_fen))
+        self.income_test.setText(_bold(f"{yuan(derived.income_test_month_fen)} 元"))
+        self.lines.setText(self.tr("{d} 元/月；相对困难线 {r} 元/月").format(
+            d=format_yuan(test.dibao_month_fen, grouping=True), r=format_yuan(test.relative_line_fen, grouping=True)))
+        self.suggested.setText(_bold(suggested))
+        self.reasons.setText("；".join(test.reasons))
+
+    def result_text(self) -> str:
+        """What the 收入核算 box says, label by label (for a look at the whole)."""
+        out = []
+        for r in range(self._form.rowCount()):
+            label = self._form.itemAt(r, QFormLayout.ItemRole.LabelRole)
+            field = self._form.itemAt(r, QFormLayout.ItemRole.FieldRole) or self._form.itemAt(
+                r, QFormLayout.ItemRole.SpanningRole)
+            shown = field.widget() if field is not None else None
+            if not isinstance(shown, QLabel) or not shown.isVisibleTo(self.result):
+                continue
+            name = label.widget() if label is not None else None
+            text = name.text() if isinstance(name, QLabel) else ""
+            out.append(f"{text}：{shown.text()}" if text else shown.text())
+        return re.sub(r"<[^>]+>", "", "\n".join(out))
 
 
 class CausesTab(QWidget):
@@ -135,14 +201,17 @@ class CausesTab(QWidget):
         self.other_text.setPlaceholderText(self.tr("选择“其他”时必填"))
         self.category = CodeCombo(book, "category", blank="（尚未认定）")
         self.test_figure = QLabel("—")
+        self.test_figure.setToolTip(self.tr(TEST_TIP))
         self.suggested = QLabel("—")
         self.legacy = QLabel()
         self.hint = hint_label()
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(self.tr("主要致困原因 *"), self.cause_main)
         form.addRow(sec)
         form.addRow(self.tr("其他致困原因说明"), self.other_text)
-        form.addRow(self.tr("收入核算月人均收入（含按最低工资计入）"), self.test_figure)
+        test_name = QLabel(self.tr(TEST_LABEL))
+        test_name.setToolTip(self.tr(TEST_TIP))
+        form.addRow(test_name, self.test_figure)
         form.addRow(self.tr("系统建议的困难类别"), self.suggested)
         form.addRow(self.tr("认定的困难类别"), self.category)
         form.addRow(self.tr("原困难类别（旧口径）"), self.legacy)

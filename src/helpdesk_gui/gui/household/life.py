@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -19,7 +18,8 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
-from helpdesk_gui.gui.kit.fields import CodeCombo, DateEdit, hint_label
+from helpdesk_gui.gui.kit.fields import CodeCombo, DateEdit
+from helpdesk_gui.gui.kit.forms import ErrorLine, form_layout
 
 ACTIONS = {"exited": "脱困（解困脱困）", "cancelled": "注销档案", "applying": "返困（重新申请）"}
 
@@ -45,8 +45,8 @@ class ArchiveLifeDialog(QDialog):
         self.date.set_iso(_dt.date.today().isoformat())
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("说明（如脱困原因、核查情况）"))
-        self.error = hint_label()
-        form = QFormLayout()
+        self.error = ErrorLine(lambda: {"注销原因": self.reason, "日期": self.date, "说明": self.note})
+        form = form_layout()
         form.addRow(self.tr("办理事项"), self.action)
         form.addRow(self.tr("注销原因"), self.reason)
         form.addRow(self.tr("日期"), self.date)
@@ -84,7 +84,7 @@ class ArchiveLifeDialog(QDialog):
                                 reason=self.reason.code() if action == "cancelled" else None,
                                 note=self.note.text().strip(), on=on)
         except HelpdeskError as e:
-            self.error.setText(str(e))
+            self.error.show_error(e)
             return False
         self.ctx.events.tell(self, "household_saved", self.household_id)
         self.accept()

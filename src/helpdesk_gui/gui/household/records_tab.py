@@ -10,7 +10,6 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -34,6 +33,7 @@ from helpdesk_gui.gui.household.secret import SecretEdit, with_change_button
 from helpdesk_gui.gui.kit import files
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.fields import CodeCombo, hint_label
+from helpdesk_gui.gui.kit.forms import form_layout
 
 
 def _table(headers: list[str], widths: list[int]) -> QTableWidget:
@@ -68,7 +68,7 @@ class BankTab(QWidget):
         self.bank_account = SecretEdit(mask_bank)
         self.bank_account.setPlaceholderText(self.tr("12–30 位数字，帮扶资金通过银行转账发放"))
         self.hint = hint_label()
-        form = QFormLayout(self)
+        form = form_layout(self)
         form.addRow(self.tr("开户银行"), self.bank_name)
         form.addRow(self.tr("支行名称"), self.bank_branch)
         form.addRow(self.tr("银行账号"), with_change_button(self.bank_account))

@@ -1,5 +1,6 @@
 """A line edit for personal numbers (PIPL): a stored value is shown masked and read-only until the user
-chooses 更改… (cleared, to type a new value) or the editor reveals it through the audited reveal path."""
+chooses 更改… (cleared, to type a new value) or the editor reveals it through the audited reveal path; and how
+the live check of an ID number is shown under it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QContextMenuEvent
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+
+from helpdesk_gui.core.register.lookup import IdCheck
+
+PROBLEM_STYLE = "color: #b00020; font-size: 9pt;"
+WARNING_STYLE = "color: #b36b00; font-size: 9pt;"
 
 
 class SecretEdit(QLineEdit):
@@ -102,3 +108,11 @@ def with_change_button(edit: SecretEdit) -> QWidget:
     layout.addWidget(button)
     box.setFocusProxy(edit)
     return box
+
+
+def show_id_check(hint: QLabel, check: IdCheck, where: str = "") -> None:
+    """The result of ``lookup.check_id_number`` under the field: why it would be refused in red, what to check
+    by eye in amber, nothing when the number is fine. ``where`` names the member (``第 2 位家庭成员“李四”的``)."""
+    text = check.problem or "；".join(check.warnings)
+    hint.setStyleSheet(PROBLEM_STYLE if check.problem else WARNING_STYLE)
+    hint.setText(f"{where}公民身份号码：{text}" if where and text else text)

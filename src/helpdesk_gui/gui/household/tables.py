@@ -16,11 +16,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlite_utils import Database
 
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.privacy import mask_id
+from helpdesk_gui.core.register import lookup
 from helpdesk_gui.gui.household.secret import SecretEdit
-from helpdesk_gui.gui.kit.fields import AmountEdit, CodeCombo, DateEdit, hint_label
+from helpdesk_gui.gui.kit.fields import RED, AmountEdit, CodeCombo, DateEdit, hint_label
 
 
 class RowTable(QWidget):
@@ -91,40 +93,97 @@ class RowTable(QWidget):
 
 
 class MembersTable(RowTable):
-    HEADERS = ["姓名", "与户主关系", "公民身份号码", "出生日期", "健康状况", "人员身份", "单位或学校", "月收入（元）"]
+    """家庭成员: each ID number is checked as it is typed, as the head's is (``lookup.check_id_number``), and a
+    number that reads gives the member's 出生日期 and 性别 (性别 can only be chosen while there is no number)."""
 
-    def __init__(self, book: codes.CodeBook, parent: QWidget | None = None) -> None:
+    HEADERS = ["姓名", "与户主关系", "公民身份号码", "出生日期", "性别", "健康状况", "人员身份", "单位或学校",
+               "月收入（元）"]
+    NAME, RELATION, ID, BIRTH, GENDER, HEALTH, IDENTITY, SCHOOL, INCOME = range(9)
+
+    def __init__(self, book: codes.CodeBook, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(self.HEADERS, [
             QLineEdit, lambda: CodeCombo(book, "relation"), lambda: SecretEdit(mask_id), lambda: DateEdit("出生日期"),
-            lambda: CodeCombo(book, "health"), lambda: CodeCombo(book, "member_identity"), QLineEdit,
-            lambda: AmountEdit("月收入"),
-        ], [90, 90, 170, 100, 100, 90, 160, 100], "添加家庭成员", parent)
+            lambda: CodeCombo(book, "gender"), lambda: CodeCombo(book, "health"),
+            lambda: CodeCombo(book, "member_identity"), QLineEdit, lambda: AmountEdit("月收入"),
+        ], [90, 90, 170, 100, 86, 100, 90, 160, 100], "添加家庭成员", parent)
+        self.db = db
+        self.household_id: int | None = None
+        self._problems: dict[int, str] = {}     # id(ID cell) -> what its live check says
+        income = self.table.horizontalHeaderItem(self.INCOME)
+        if income is not None:
+            income.setToolTip(self.tr("成员本人的月收入（工资、养老金等），计入收入核算：成员月收入合计 × 12 "
+                                      "多于申报的家庭年收入时，差额计入收入"))
         self.change_button = QPushButton(self.tr("更改所选成员的身份证号…"))
         self.change_button.setToolTip(self.tr("已隐藏的号码不能查看；清空所选行的号码以输入新号码（也可在号码上右键 → 更改…）"))
         self.change_button.setVisible(False)
         self.change_button.clicked.connect(self.change_selected_id)
         self.buttons.insertWidget(2, self.change_button)
 
-    def load(self, members: list[dict[str, Any]], *, masked: bool = False, can_change: bool = True) -> None:
+    def add_row(self) -> int:
+        r = super().add_row()
+        secret = self.cell(r, self.ID)
+        secret.textChanged.connect(lambda _t, s=secret: self.check_id(s))
+        self.cell(r, self.NAME).textChanged.connect(lambda _t, s=secret: self.check_id(s))
+        return r
+
+    def remove_selected(self) -> None:
+        super().remove_selected()
+        live = {id(self.cell(r, self.ID)) for r in range(self.row_count())}
+        self._problems = {k: v for k, v in self._problems.items() if k in live}
+        self._show_problems()
+
+    def load(self, members: list[dict[str, Any]], *, masked: bool = False, can_change: bool = True,
+             household_id: int | None = None) -> None:
         """``masked``: the members' stored ID numbers are shown masked (右键 → 更改… types a new one)."""
+        self.household_id = household_id
         self.clear()
+        self._problems = {}
         for m in members:
             r = self.add_row()
-            self.cell(r, 0).setText(m.get("name") or "")
-            self.cell(r, 1).set_code(m.get("relation"))
-            secret, born = self.cell(r, 2), self.cell(r, 3)
+            self.cell(r, self.NAME).setText(m.get("name") or "")
+            self.cell(r, self.RELATION).set_code(m.get("relation"))
+            self.cell(r, self.GENDER).set_code(m.get("gender"))
+            secret, born = self.cell(r, self.ID), self.cell(r, self.BIRTH)
+            born.set_iso(m.get("birth_date"))
             secret.load(m.get("id_number"), masked=masked, can_change=can_change)
             if secret.is_masked():     # the birth date is the hidden middle of the number: hidden with it
                 born.load_masked(m.get("birth_date"))
                 secret.masked_changed.connect(lambda on, s=secret, b=born: on or b.unmask(show=bool(s.text())))
-            else:
-                born.set_iso(m.get("birth_date"))
-            self.cell(r, 4).set_code(m.get("health"))
-            self.cell(r, 5).set_code(m.get("identity"))
-            self.cell(r, 6).setText(m.get("school_or_employer") or "")
-            self.cell(r, 7).set_fen(m.get("monthly_income_fen"))
+            self.cell(r, self.HEALTH).set_code(m.get("health"))
+            self.cell(r, self.IDENTITY).set_code(m.get("identity"))
+            self.cell(r, self.SCHOOL).setText(m.get("school_or_employer") or "")
+            self.cell(r, self.INCOME).set_fen(m.get("monthly_income_fen"))
         self.change_button.setVisible(masked and can_change and any(
-            self.cell(r, 2).is_masked() for r in range(self.row_count())))
+            self.cell(r, self.ID).is_masked() for r in range(self.row_count())))
+
+    def check_id(self, secret: SecretEdit) -> None:
+        """The live check of one member's number; a number that reads fills 出生日期 (unless it is hidden with
+        the number) and 性别."""
+        r = next((r for r in range(self.row_count()) if self.cell(r, self.ID) is secret), -1)
+        if r < 0:
+            return
+        check = lookup.check_id_number(self.db, secret.value(), exclude_household=self.household_id)
+        parsed, gender, born = check.parsed, self.cell(r, self.GENDER), self.cell(r, self.BIRTH)
+        if parsed is not None:
+            gender.set_code(parsed.sex)
+            if not secret.is_masked() and not born.isReadOnly():
+                born.set_iso(parsed.birth_date.isoformat())
+        gender.setEnabled(parsed is None)
+        name = self.cell(r, self.NAME).text().strip()
+        where = self.tr("第 {n} 位家庭成员{name}的").format(n=r + 1, name=f"“{name}”" if name else "")
+        # why a save would refuse it goes under the table, in red; what to check by eye on the cell
+        secret.setStyleSheet(f"QLineEdit {{ border: 1px solid {RED}; }}" if check.problem else "")
+        tip = check.problem or "；".join(check.warnings)
+        secret.setToolTip(tip if tip or not secret.is_masked() else secret.toolTip())
+        if check.problem:
+            self._problems[id(secret)] = f"{where}公民身份号码：{check.problem}"
+        else:
+            self._problems.pop(id(secret), None)
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        order = [id(self.cell(r, self.ID)) for r in range(self.row_count())]
+        self.hint.setText("；".join(self._problems[k] for k in order if k in self._problems))
 
     def change_selected_id(self) -> None:
         r = self.table.currentRow()
@@ -132,20 +191,20 @@ class MembersTable(RowTable):
             selected = self.table.selectedIndexes()
             r = selected[0].row() if selected else -1
         if r >= 0:
-            self.cell(r, 2).change()
+            self.cell(r, self.ID).change()
 
     def secret_cells(self) -> list[SecretEdit]:
-        return [self.cell(r, 2) for r in range(self.row_count())]
+        return [self.cell(r, self.ID) for r in range(self.row_count())]
 
     def members(self) -> list[dict[str, Any]]:
         out = []
         for r in range(self.row_count()):
             out.append({
-                "name": self.cell(r, 0).text(), "relation": self.cell(r, 1).code(),
-                "id_number": self.cell(r, 2).value(), "birth_date": self.cell(r, 3).iso(),
-                "health": self.cell(r, 4).code(), "identity": self.cell(r, 5).code(),
-                "school_or_employer": self.cell(r, 6).text(),
-                "monthly_income_fen": self.cell(r, 7).fen(),
+                "name": self.cell(r, self.NAME).text(), "relation": self.cell(r, self.RELATION).code(),
+                "id_number": self.cell(r, self.ID).value(), "birth_date": self.cell(r, self.BIRTH).iso(),
+                "gender": self.cell(r, self.GENDER).code(), "health": self.cell(r, self.HEALTH).code(),
+                "identity": self.cell(r, self.IDENTITY).code(), "school_or_employer": self.cell(r, self.SCHOOL).text(),
+                "monthly_income_fen": self.cell(r, self.INCOME).fen(),
             })
         return out
 

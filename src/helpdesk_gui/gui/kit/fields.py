@@ -1,14 +1,29 @@
 """Input fields every form shares: an amount in yuan (with its 人民币大写 below: ``MoneyEdit``; in a line:
 ``AmountEdit``), dates (a calendar field that cannot go past today: ``date_edit``; a typed one that can stay
-masked: ``DateEdit``), a combo over a code list, yes/no, a fund chooser, a hint under a field."""
+masked: ``DateEdit``), a combo over a code list, yes/no, a fund chooser, a hint under a field; and, for any
+field, the signal that says it changed and what (if anything) the field itself refuses in its value."""
 
 from __future__ import annotations
 
 import datetime as _dt
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, QSize, Qt, SignalInstance
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError
@@ -187,8 +202,98 @@ class DateEdit(QLineEdit):
         self.setText("" if not value else str(value)[:10])
 
 
-def hint_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet("color: #b00020; font-size: 9pt;")
-    label.setWordWrap(True)
-    return label
+def fit_dialog(widget: QWidget) -> None:
+    """Grow the dialog that holds ``widget`` (never shrink it) until its layout has the height it needs at its
+    width: Qt sizes a window from its minimum size, which leaves out the lines of a wrapped label, so a label
+    whose text grows after the dialog is shown would be cut off at the bottom."""
+    window = widget.window()
+    layout = window.layout()
+    if not isinstance(window, QDialog) or not window.isVisible() or layout is None:
+        return
+    layout.activate()
+    if layout.hasHeightForWidth():
+        need = window.heightForWidth(window.width())
+        if need > window.height():
+            window.resize(window.width(), need)
+
+
+class WrapLabel(QLabel):
+    """Text that wraps (the 上限 rule of an application, a notice) and is always shown whole: its dialog grows
+    when the text needs more lines than the dialog has room for."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, style: str = "") -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if style:
+            self.setStyleSheet(style)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.updateGeometry()
+        fit_dialog(self)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        """Once laid out, as tall as the lines at its width (QLabel guesses a width, a form row takes that
+        guess for the row's height and centres one line in the room of three)."""
+        hint = super().sizeHint()
+        if self.isVisible() and self.width() > 0:
+            hint.setHeight(self.heightForWidth(self.width()))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()
+
+
+def hint_label() -> WrapLabel:
+    """The red hint under a field (or a form): wraps, and its dialog grows to show it whole."""
+    return WrapLabel(style="color: #b00020; font-size: 9pt;")
+
+
+# ---------------------------------------------------------------------------------------- any field
+
+def changed_signal(widget: QWidget) -> SignalInstance | None:
+    """The signal a field emits when the clerk changes its value (None: not a field we know)."""
+    if isinstance(widget, MoneyEdit):
+        return widget.edit.textChanged
+    if isinstance(widget, QLineEdit):
+        return widget.textChanged
+    if isinstance(widget, QComboBox):
+        return widget.currentTextChanged if widget.isEditable() else widget.currentIndexChanged
+    if isinstance(widget, QDateEdit):
+        return widget.dateChanged
+    if isinstance(widget, QSpinBox):
+        return widget.valueChanged
+    if isinstance(widget, QPlainTextEdit | QTextEdit):
+        return widget.textChanged
+    if isinstance(widget, QAbstractButton):
+        return widget.toggled
+    if isinstance(widget, QAbstractSpinBox):
+        return widget.editingFinished
+    return None
+
+
+def field_problem(widget: QWidget) -> str:
+    """What the field itself refuses in its present value ('' when it accepts it): an amount or a date that
+    does not read, an empty text or an unchosen item. The rules of the core are checked again on OK."""
+    try:
+        if isinstance(widget, MoneyEdit | AmountEdit):
+            widget.fen()
+        elif isinstance(widget, DateEdit):
+            widget.iso()
+        elif isinstance(widget, QLineEdit):
+            return "" if widget.text().strip() else "不能为空"
+        elif isinstance(widget, QPlainTextEdit | QTextEdit):
+            return "" if widget.toPlainText().strip() else "不能为空"
+        elif isinstance(widget, QComboBox):
+            if widget.isEditable():
+                return "" if widget.currentText().strip() else "不能为空"
+            # a combo whose blank first item (（请选择）) carries no data is unchosen there
+            chosen = widget.currentIndex() >= 0 and (widget.currentData() is not None or all(
+                widget.itemData(i) is None for i in range(widget.count())))
+            return "" if chosen else "必须选择"
+    except HelpdeskError as e:
+        return e.reason if isinstance(e, ValidationError) else str(e)
+    return ""

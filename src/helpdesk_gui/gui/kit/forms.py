@@ -1,9 +1,11 @@
-"""Forms and small layout pieces: a form dialog that shows a refusal inside it, a Yes/No question, a hint,
-a row of buttons, the list-over-detail layout."""
+"""Forms and small layout pieces: the form layout every form uses (labels never squeezed), a label that wraps
+and grows its dialog, the red line of refusals under a form (a field's message goes once it is corrected), a
+form dialog that shows a refusal inside it, a Yes/No question, a hint, a row of buttons, the list-over-detail
+layout. (The wrapping label itself, ``WrapLabel``, is in ``kit.fields`` beside the hint under a field.)"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,9 +22,103 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.base.errors import HelpdeskError, ValidationError, ValidationErrors
 from helpdesk_gui.gui.kit.errors import show_error
+from helpdesk_gui.gui.kit.fields import WrapLabel, changed_signal, field_problem
 
 ERROR_STYLE = "color: #b3261e;"
 HINT_STYLE = "color: #555555;"
+#: between a form's labels and its fields, whatever layout the form sits in
+LABEL_GAP = 10
+
+
+def form_layout(parent: QWidget | None = None) -> QFormLayout:
+    """The layout of every form: each label as wide as its text with a gap before its field.
+
+    A QFormLayout nested in a grid with unequal spacings inherits a spacing of -1 and draws its fields over
+    the end of the longest label (the editor's 户口所在地区划, 零就业家庭); here the gap is set. A row whose field
+    cannot get its minimum width beside the labels puts its field under the label instead of squeezing either."""
+    form = QFormLayout(parent) if parent is not None else QFormLayout()
+    form.setHorizontalSpacing(LABEL_GAP)
+    form.setVerticalSpacing(6)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return form
+
+
+class ErrorLine(WrapLabel):
+    """The red line under a form that says what was refused. A message about a field (a ``ValidationError``
+    naming one of ``fields()``) goes away as soon as that field is changed to a value it accepts: the
+    field's own check in ``checks()`` (a core function that raises, e.g. the phone-number rule, which may
+    accept an empty field), or else what the field itself refuses (``kit.fields.field_problem``: not an
+    amount, not a date, empty). A changed value that is still refused replaces the message with why. Other
+    refusals (a rule of the core across fields) stay until the next try; the core checks all again on OK."""
+
+    def __init__(self, fields: Callable[[], Mapping[str, QWidget]], parent: QWidget | None = None, *,
+                 checks: Callable[[], Mapping[str, Callable[[], object]]] = dict) -> None:
+        super().__init__("", parent, style=ERROR_STYLE)
+        self.setObjectName("error")
+        self.hide()
+        self._fields = fields
+        self._checks = checks
+        self._messages: list[tuple[str | None, str]] = []   # (field or None, message), in the order shown
+        self._watched: set[int] = set()
+
+    def show_error(self, e: HelpdeskError) -> QWidget | None:
+        """Show the refusal; returns the widget of the first field it names (for the cursor), if any."""
+        errors: list[HelpdeskError] = list(e.errors) if isinstance(e, ValidationErrors) and e.errors else [e]
+        fields = self._fields()
+        self._messages = []
+        first: QWidget | None = None
+        for err in errors:
+            name = err.field if isinstance(err, ValidationError) and err.field in fields else None
+            self._messages.append((name, str(err)))
+            if name is not None:
+                widget = fields[name]
+                first = first or widget
+                self._watch(name, widget)
+        self._show()
+        return first
+
+    def clear_errors(self) -> None:
+        self._messages = []
+        self._show()
+
+    def _watch(self, name: str, widget: QWidget) -> None:
+        if id(widget) in self._watched:
+            return
+        signal = changed_signal(widget)
+        if signal is not None:
+            self._watched.add(id(widget))
+            signal.connect(lambda *_a, w=widget: self._field_changed(w))
+
+    def _field_changed(self, widget: QWidget) -> None:
+        fields = self._fields()
+        names = {n for n, w in fields.items() if w is widget}
+        if not any(n in names for n, _m in self._messages):
+            return
+        check = next((c for n, c in self._checks().items() if n in names), None)
+        problem = field_problem(widget) if check is None else ""
+        if check is not None:
+            try:
+                check()
+            except ValidationError as e:
+                problem = e.reason
+            except HelpdeskError as e:
+                problem = str(e)
+        kept: list[tuple[str | None, str]] = []
+        for name, message in self._messages:
+            if name in names:
+                if problem:   # still refused by the field itself: say why, once
+                    kept.append((name, f"{name}：{problem}"))
+                    problem = ""
+                continue
+            kept.append((name, message))
+        self._messages = kept
+        self._show()
+
+    def _show(self) -> None:
+        self.setVisible(bool(self._messages))
+        self.setText("；".join(m for _n, m in self._messages))   # once visible: its dialog makes room for it
 
 
 def confirm(parent: QWidget, title: str, text: str) -> bool:
@@ -81,13 +177,13 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
-        self.form = QFormLayout()
+        self.form = form_layout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("error")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
+        #: error field name (as the core names it) -> the widget to put the cursor in
+        self.fields: dict[str, QWidget] = {}
+        #: error field name -> the core's check of that field alone (raises), run as the field is corrected
+        self.checks: dict[str, Callable[[], object]] = {}
+        self.error_label = ErrorLine(lambda: self.fields, checks=lambda: self.checks)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
@@ -97,8 +193,6 @@ class FormDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        #: error field name (as the core names it) -> the widget to put the cursor in
-        self.fields: dict[str, QWidget] = {}
         self.setMinimumWidth(460)
 
     def submit(self) -> None:
@@ -112,10 +206,7 @@ class FormDialog(QDialog):
         try:
             self.submit()
         except HelpdeskError as e:
-            self.error_label.setText(str(e))
-            self.error_label.show()
-            first = e.errors[0] if isinstance(e, ValidationErrors) and e.errors else e
-            widget = self.fields.get(first.field) if isinstance(first, ValidationError) else None
+            widget = self.error_label.show_error(e)
             if widget is not None:
                 widget.setFocus()
             return

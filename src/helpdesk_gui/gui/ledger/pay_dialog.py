@@ -26,9 +26,10 @@ class PayDialog(FormDialog):
         total = sum(int(x["amount_fen"]) for x in lines)
         self.is_bank = r["pay_method"] == payroll.BANK_TRANSFER
         about = QLabel(self.tr("花名册 <b>{no}</b> {title}<br>支出资金：{fund}　发放方式：{method}<br>"
-                               "共 <b>{n}</b> 户，合计 <b>{total}</b> 元（人民币{upper}）").format(
+                               "共 <b>{n}</b> 户 {lines} 笔，合计 <b>{total}</b> 元（人民币{upper}）").format(
             no=r["roster_no"], title=r["title"], fund=r["fund_name"],
-            method=ctx.codebook().label("pay_method", r["pay_method"]), n=f"{len(lines):,}", total=yuan(total),
+            method=ctx.codebook().label("pay_method", r["pay_method"]), n=f"{len({x['household_id'] for x in lines}):,}",
+            lines=f"{len(lines):,}", total=yuan(total),
             upper=to_chinese_upper(total)))
         about.setWordWrap(True)
         changed = sum(1 for x in lines if x.get("bank_changed"))

@@ -98,8 +98,9 @@ class ReportsTab(QWidget):
         found = ledger_reports.payments_by(self.ctx.db, a, b, str(self.dimension.currentData()))
         rows = [Row([r["label"], f"{int(r['payments']):,}", f"{int(r['households']):,}", yuan(int(r["fen"]))], r["key"])
                 for r in found]
-        rows.append(Row([self.tr("合计"), f"{sum(int(r['payments']) for r in found):,}", "",
-                         yuan(sum(int(r["fen"]) for r in found))], None))
+        total = ledger_reports.payments_summary(self.ctx.db, a, b)   # 户数: each household once
+        rows.append(Row([self.tr("合计"), f"{total['payments']:,}", f"{total['households']:,}", yuan(total["fen"])],
+                        None))
         self.by_model.set_rows(rows)
         fit_columns(self.by)
         self.by.horizontalHeader().setStretchLastSection(False)

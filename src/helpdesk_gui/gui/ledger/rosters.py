@@ -36,7 +36,8 @@ class RostersTab(QWidget):
         self.ctx = ctx
         self.print_runner = None
         self.model = RowsModel([self.tr("花名册编号"), self.tr("名称"), self.tr("资金"), self.tr("状态"), self.tr("户数"),
-                                self.tr("金额（元）"), self.tr("发放日期"), self.tr("凭证号")], right=(4, 5))
+                                self.tr("笔数"), self.tr("金额（元）"), self.tr("发放日期"), self.tr("凭证号")],
+                               right=(4, 5, 6))
         self.table = QTableView()
         setup_table(self.table, self.model, "rosters")
         self.lines_model = RowsModel([self.tr("档案编号"), self.tr("姓名"), self.tr("公民身份号码"), self.tr("乡镇"),
@@ -83,7 +84,8 @@ class RostersTab(QWidget):
         current = select if select is not None else self.roster_id()
         book = self.ctx.codebook()
         self.model.set_rows([Row([r["roster_no"], r["title"], r["fund_name"], book.label("roster_status", r["status"]),
-                                  str(r["households"]), yuan(r["total_fen"]), r["paid_date"] or "", r["voucher_no"] or ""],
+                                  str(r["households"]), str(r["lines"]), yuan(r["total_fen"]), r["paid_date"] or "",
+                                  r["voucher_no"] or ""],
                                  int(r["id"]), muted=r["status"] == "cancelled")
                              for r in payroll.list_rosters(self.ctx.db)])
         fit_columns(self.table)

@@ -59,6 +59,11 @@ class ContributionDialog(FormDialog):
         total.setObjectName("total")
         total.setAlignment(Qt.AlignmentFlag.AlignRight)
         grid.addWidget(QLabel(f"<b>{self.tr('合计')}</b>"), 4, 0)
+        # the same members pay the three shares: 人数 is n, not 3n; 每人 is what one member's period costs
+        for c, text in ((1, f"{n:,}"), (2, yuan(sum(self.amounts.values()) // n if n else 0))):
+            cell = QLabel(f"<b>{text}</b>")
+            cell.setAlignment(Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(cell, 4, c)
         grid.addWidget(total, 4, 3)
         upper = QLabel(self.tr("人民币{u}").format(u=to_chinese_upper(self.total_fen)))
         grid.addWidget(upper, 5, 0, 1, 4, Qt.AlignmentFlag.AlignRight)

@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -31,7 +30,7 @@ from helpdesk_gui.core.ledger import funds
 from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.fields import date_edit, day_of, fund_combo, set_day
-from helpdesk_gui.gui.kit.forms import FormDialog, hint
+from helpdesk_gui.gui.kit.forms import FormDialog, form_layout, hint
 
 
 def _yuan_text(fen: int | None) -> str:
@@ -113,7 +112,7 @@ class PlanDialog(FormDialog):
 
         # left: the plan and its contributions; right: the reimbursement rule and 康复金
         basic = QGroupBox(self.tr("方案"))
-        bf = QFormLayout(basic)
+        bf = form_layout(basic)
         bf.addRow(self.tr("互助年度"), self.year)
         bf.addRow(self.tr("方案名称"), self.name)
         bf.addRow(self.tr("开始日期"), self.start)
@@ -121,13 +120,13 @@ class PlanDialog(FormDialog):
         bf.addRow(self.tr("互助金账户"), self.fund)
         bf.addRow(self.tr("备注"), self.note)
         shares = QGroupBox(self.tr("每人每年缴费（元）"))
-        sf = QFormLayout(shares)
+        sf = form_layout(shares)
         sf.addRow(self.tr("职工个人缴纳"), self.worker)
         sf.addRow(self.tr("单位补贴"), self.unit)
         sf.addRow(self.tr("工会补贴"), self.union)
         sf.addRow(self.tr("每人合计"), self.per_member)
         rule = QGroupBox(self.tr("报销规则"))
-        rf = QFormLayout(rule)
+        rf = form_layout(rule)
         rf.addRow(self.tr("起付线（元）"), self.deductible)
         rf.addRow(self.tr("补助比例"), self.rate)
         loyalty = QHBoxLayout()

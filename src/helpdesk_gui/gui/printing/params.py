@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +25,7 @@ from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit.forms import form_layout
 from helpdesk_gui.printing.form import Form
 from helpdesk_gui.printing.sources import Selection
 
@@ -87,7 +87,7 @@ class ParamsPanel(QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #555;")
 
-        self.layout_ = QFormLayout(self)
+        self.layout_ = form_layout(self)
         self.layout_.addRow(self.tr("档案编号"), self.archives)
         self.layout_.addRow(self.tr("帮扶项目"), self.project)
         self.layout_.addRow(self.tr("帮扶记录"), self.records)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core.casework import reception
+from helpdesk_gui.core.casework import common, reception
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.fields import date_edit, day_of
@@ -95,6 +95,7 @@ class EntryDialog(FormDialog):
         self.fields = {"接待方式": self.channel, "事项类别": self.kind, "接待日期": self.received, "接待时间": self.time,
                        "来访（来信、来电）人": self.name, "公民身份号码": self.id_number, "联系电话": self.phone,
                        "工作单位": self.unit, "反映事项": self.matter, "首问负责人": self.responsible}
+        self.checks = {"联系电话": lambda: common.phone(self.phone.text())}
         self.kind.currentIndexChanged.connect(lambda _i: self.update_deadline())
         self.received.dateChanged.connect(lambda _d: self.update_deadline())
         self.setMinimumWidth(560)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -28,7 +27,7 @@ from helpdesk_gui.core.casework import reception
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.fields import date_edit, day_of
-from helpdesk_gui.gui.kit.forms import FormDialog, confirm, row_of_buttons
+from helpdesk_gui.gui.kit.forms import FormDialog, confirm, form_layout, row_of_buttons
 from helpdesk_gui.gui.reception.entry_dialog import code_combo
 from helpdesk_gui.gui.reception.picker import HouseholdPicker
 from helpdesk_gui.gui.reception.table import done
@@ -107,7 +106,7 @@ class HandleDialog(QDialog):
         self.setWindowTitle(self.tr("接待事项办理"))
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self.details = QFormLayout()
+        self.details = form_layout()
         self.values: dict[str, QLabel] = {}
         for key, text in (("what", "方式、类别"), ("when", "接待日期"), ("who", "来访人"), ("phone", "联系电话"),
                           ("unit", "工作单位或住址"), ("matter", "反映事项"), ("responsible", "首问负责人"),
@@ -144,7 +143,7 @@ class HandleDialog(QDialog):
         self.done_button = QPushButton(self.tr("关闭"))
 
         act = QGroupBox(self.tr("办理"))
-        grid = QFormLayout(act)
+        grid = form_layout(act)
         row1 = QHBoxLayout()
         row1.addWidget(self.note_text, 1)
         row1.addWidget(self.note_button)

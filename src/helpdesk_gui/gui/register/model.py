@@ -41,7 +41,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("category", "困难类别", "category"),
     Column("cause_main", "主要致困原因", "cause_main"),
     Column("family_size", "家庭人口", "family_size"),
-    Column("per_capita_month_fen", "月人均收入（元）", "per_capita"),
+    Column("per_capita_month_fen", "家庭月人均收入（元）", "per_capita"),
     Column("status", "状态", "status"),
     Column("created_date", "建档日期", "created_date"),
 )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, Signal
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from helpdesk_gui.core.admin import centre as admin
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
-from helpdesk_gui.gui.kit.forms import confirm, hint
+from helpdesk_gui.gui.kit.forms import confirm, form_layout, hint
 
 
 class CentreTab(QWidget):
@@ -40,7 +40,7 @@ class CentreTab(QWidget):
         self.save_button.setDefault(True)
         self.revert_button = QPushButton(self.tr("放弃修改"))
 
-        form = QFormLayout()
+        form = form_layout()
         form.addRow(self.tr("县级行政区划代码"), self.county_code)
         form.addRow(self.tr("工会名称"), self.union_name)
         form.addRow(self.tr("数据库创建于"), self.created)
