@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpdesk_gui.core.access import audit, auth
+from helpdesk_gui.core.access import audit, audit_labels, auth
 from helpdesk_gui.core.base.errors import AuthError, PermissionDenied, ValidationError
 from helpdesk_gui.core.db import row, rows, scalar, write
 
@@ -134,7 +134,7 @@ def test_logout_is_recorded_as_the_login_is(database):
     auth.logout(database, actor)
     a = row(database, "SELECT * FROM audit_log ORDER BY id DESC LIMIT 1")
     assert (a["username"], a["action"], a["entity"], a["entity_id"]) == ("clerk", "logout", "user", str(actor.user_id))
-    assert audit.ACTION_LABELS["logout"] == "退出登录" and audit.verify_chain(database) is None
+    assert audit_labels.ACTION_LABELS["logout"] == "退出登录" and audit.verify_chain(database) is None
 
 
 def test_login_failure(database):

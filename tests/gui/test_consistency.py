@@ -77,7 +77,7 @@ def test_register_editor_and_printed_archive_show_one_per_capita(qtbot, window, 
     wait(task)
     dialog = editor.print_button.runner.dialogs[-1]
     qtbot.addWidget(dialog)
-    printed = text_of(dialog.pdf)
+    printed = "".join(text_of(part) for part in dialog.parts)
     dialog.close()
 
     assert in_list == yuan(stored["per_capita_month_fen"]) == "791.67"          # 19,000 ÷ 2 ÷ 12
