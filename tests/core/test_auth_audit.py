@@ -325,8 +325,8 @@ def test_modified_row_is_named(database, column):
     assert f"第 {target} 行" in message and "被修改" in message
 
 
-def test_rehashed_row_breaks_the_link(database):
-    """Recomputing a modified row's own hash does not help: the next row no longer links to it."""
+def test_rehashed_row_is_named_by_its_signature(database):
+    """Recomputing a modified row's own hash does not help: its signature (keyed) no longer matches."""
     _add(database, 3)
     ids = [r[0] for r in database.execute("SELECT id FROM audit_log ORDER BY id")]
     target = ids[-2]
@@ -336,12 +336,13 @@ def test_rehashed_row_breaks_the_link(database):
     database.execute("DROP TRIGGER audit_log_no_update")
     database.execute("UPDATE audit_log SET username = 'admin', hash = ? WHERE id = ?", [forged, target])
     message = audit.verify_chain(database)
-    assert message is not None and f"第 {ids[-1]} 行" in message and "链接断开" in message
+    assert message is not None and f"第 {target} 行" in message and "签名不符" in message
 
 
 def test_deleted_row_is_named(database):
     _add(database, 4)
     ids = [r[0] for r in database.execute("SELECT id FROM audit_log ORDER BY id")]
+    database.execute("DROP TRIGGER audit_log_no_delete")
     database.execute("DELETE FROM audit_log WHERE id = ?", [ids[3]])
     message = audit.verify_chain(database)
     assert message is not None
@@ -349,6 +350,7 @@ def test_deleted_row_is_named(database):
 
 
 def test_deleted_first_row_is_detected(database):
+    database.execute("DROP TRIGGER audit_log_no_delete")
     database.execute("DELETE FROM audit_log WHERE id = (SELECT min(id) FROM audit_log)")
     message = audit.verify_chain(database)
     assert message is not None and "链接断开" in message

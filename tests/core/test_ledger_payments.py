@@ -14,6 +14,8 @@ from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base.errors import PermissionDenied, StateError, ValidationError
 from helpdesk_gui.core.ledger import payroll, rosters
+from helpdesk_gui.core.register import households as register
+from helpdesk_gui.core.register.draft import draft_from
 from helpdesk_gui.core.reports import stats
 from helpdesk_gui.core.workflow import approval
 
@@ -155,7 +157,7 @@ def test_draft_roster_can_lose_rows_and_be_cancelled_paid_one_is_fixed(database,
     assert [p["decision_id"] for p in payroll.payable(database)] == [d2]
 
 
-def test_returned_payment_is_a_reversal_and_the_decision_can_be_paid_again(database, finance, granted):
+def test_returned_payment_is_a_reversal_and_the_decision_can_be_paid_again(database, finance, clerk, granted):
     _t, (h1, _h2), (d1, d2) = granted
     rid, posted = payroll.pay_decisions(database, finance, [d1, d2], own_fund(database), paid_date=PAID,
                                         bank_batch="B1", today=TODAY)
@@ -166,7 +168,9 @@ def test_returned_payment_is_a_reversal_and_the_decision_can_be_paid_again(datab
     assert lines[0]["returned_entry"] == red.entry_ids[0] and lines[1]["returned_entry"] is None
     again = payroll.payable(database)
     assert [(p["decision_id"], p["returned"]) for p in again] == [(d1, True)]
-    database.execute("UPDATE households SET bank_account = '6217000011112222333' WHERE id = ?", [h1])
+    draft = draft_from(register.get_household(database, h1))   # the clerk corrects the account in the editor
+    draft.fields["bank_account"] = "6217000011112222333"
+    register.update_household(database, clerk, h1, draft, today=TODAY)
     _rid2, posted2 = payroll.pay_decisions(database, finance, [d1], own_fund(database), paid_date=TODAY,
                                            bank_batch="B2", today=TODAY)
     assert payroll.ledger.voucher_detail(database, posted2.voucher_id)["lines"][0]["bank_account"] == "6217000011112222333"

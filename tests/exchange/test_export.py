@@ -186,3 +186,17 @@ def test_round_trip_demo_register_into_a_fresh_database(database, clerk, city, c
     assert got == ledger and got
     from helpdesk_gui.core import check
     assert check.run(city) == []
+
+
+def test_exported_batch_carries_the_audit_anchor(database, clerk, tmp_path):
+    """The contract allows no extra 批次信息 keys but does allow extra sheets: the sender's audit head at
+    export time goes into the sheet 审计锚点 (the export's own audit row comes after it)."""
+    demo.generate(database, auth.SYSTEM, 5, seed=5, today=TODAY)
+    before = database.execute("SELECT count(*), max(id) FROM audit_log").fetchone()
+    head = scalar(database, "SELECT hash FROM audit_log WHERE id = ?", [before[1]])
+    out = tmp_path / "up.xlsx"
+    export_batch(database, clerk, out)
+    ws = load_workbook(out)[spec.AUDIT_SHEET]
+    anchor = {r[0].value: r[1].value for r in ws.iter_rows()}
+    assert anchor == {spec.K_AUDIT_ROWS: str(before[0]), spec.K_AUDIT_LAST: str(before[1]), spec.K_AUDIT_HEAD: head}
+    assert spec.K_AUDIT_ROWS not in manifest(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.access import verify as audit_verify
 from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.core.ledger import check as ledger_check
 from helpdesk_gui.core.mutual import settle as mutual_settle
@@ -32,9 +32,8 @@ def run(db: Database) -> list[str]:
     for idn, archives, _n in dupes:
         failures.append(f"公民身份号码 {mask_id(idn)} 同时在多个有效档案中：{archives}")
     failures += per_capita_disagreements(db)
-    broken = audit.verify_chain(db)
-    if broken:
-        failures.append(broken)
+    failures += audit_verify.chain_problems(db)
+    failures += audit_verify.household_problems(db)
     failures += ledger_check.run(db)
     failures += mutual_settle.check(db)
     failures += workflow_check.run(db)

@@ -20,6 +20,7 @@ from typing import Any
 import xlsxwriter
 from sqlite_utils import Database
 
+from helpdesk_gui.core.access import chain
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base import codes
@@ -238,6 +239,7 @@ def export_batch(db: Database, actor: Actor, out: Path, *, receiver_code: str | 
         for i, (k, v) in enumerate(entries):
             manifest.write_string(i, 0, k, w.header)
             manifest.write_string(i, 1, v)
+        _audit_sheet(db, w)
         w.book.close()
     except BaseException:
         try:
@@ -254,6 +256,20 @@ def export_batch(db: Database, actor: Actor, out: Path, *, receiver_code: str | 
     if progress:
         progress(total, total)
     return ExportResult(out, batch_id, receiver, name or "", mode, since, counts, checksum, bool(key), warnings)
+
+
+def _audit_sheet(db: Database, w: _Writer) -> None:
+    """The audit trail's head at export time, for the receiver to keep (``spec.AUDIT_SHEET``): rows, the
+    last row's id and SHA-256. The export's own audit row comes after it."""
+    top = chain.head(db)
+    rows_, last_id, last_hash = (top[0], str(top[1]), top[2]) if top else (0, "", "")
+    ws = w.book.add_worksheet(spec.AUDIT_SHEET)
+    ws.set_column(0, 0, 22, w.text)
+    ws.set_column(1, 1, 70, w.text)
+    for i, (k, v) in enumerate(((spec.K_AUDIT_ROWS, str(rows_)), (spec.K_AUDIT_LAST, last_id),
+                                (spec.K_AUDIT_HEAD, last_hash))):
+        ws.write_string(i, 0, k, w.header)
+        ws.write_string(i, 1, v)
 
 
 def suggested_name(db: Database, *, direction: str = "上报", seq: int = 1, on: _dt.date | None = None) -> str:

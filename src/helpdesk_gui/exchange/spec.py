@@ -22,6 +22,13 @@ FUNDS = "资金收支"
 VERIFY = "核查结果"
 POLICY = "政策参数"
 ERRORS_SHEET = "错误清单"
+#: the sender's audit anchor at export time (rows, last row, its SHA-256). Not a contract sheet: the
+#: contract lists the manifest's keys and allows no others, but allows extra sheets (ignored by a
+#: receiver, with a warning there; this program reads past it silently). Not in the 校验值.
+AUDIT_SHEET = "审计锚点"
+K_AUDIT_ROWS = "审计行数"
+K_AUDIT_LAST = "审计末行编号"
+K_AUDIT_HEAD = "审计链尾"
 
 # manifest keys
 K_VERSION = "格式版本"

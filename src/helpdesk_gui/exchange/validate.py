@@ -125,7 +125,7 @@ def parse_batch(path: Path, book: codes.CodeBook, *, receiver_code: str | None, 
         digest = file_digest(path)
         names = wb.sheet_names
         for name in names:
-            if name != spec.MANIFEST and name not in spec.SHEET_BY_NAME:
+            if name not in (spec.MANIFEST, spec.AUDIT_SHEET) and name not in spec.SHEET_BY_NAME:
                 level = WARNING
                 problems.add(name, None, "", "", "不是交换批次的工作表，已忽略" if name != spec.ERRORS_SHEET
                              else "是错误报告的清单，已忽略", level)

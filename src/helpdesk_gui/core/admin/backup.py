@@ -7,6 +7,11 @@ and as it ended: a day's later exits no longer wipe out the morning's state), th
 for 4 weeks and per month for 12 months.
 Safety backups (before an import, a restore or an upgrade) keep the newest 10 of each kind.
 Manual backups are never deleted; ``helpdesk backup OUT.db`` writes where it is told.
+
+Every backup carries the audit trail's anchor (rows, last row, signed: ``core.access.keyring``) of
+its own chain in its ``meta`` table (key ``audit_anchor``); a restore writes it back as the data
+folder's ``audit.anchor``, so the restored chain checks against its own anchor, not the newer one
+of the database it replaced. The audit key itself is never put in a backup.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from helpdesk_gui.core import db as dbm
-from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.access import audit, chain, keyring
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base.errors import DatabaseRefused, HelpdeskError
@@ -89,6 +94,7 @@ def write_copy(db: Database, target: Path, progress: Callable[[int, int], None] 
                 progress(total - remaining, total)
         db.conn.backup(dest, pages=1024, progress=step)
         dest.execute("PRAGMA journal_mode = DELETE")
+        _put_anchor(db, dest)
         result = dest.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         dest.close()
@@ -97,6 +103,33 @@ def write_copy(db: Database, target: Path, progress: Callable[[int, int], None] 
         raise HelpdeskError(f"备份文件校验失败（{result}），未保留该备份。请检查磁盘后重试。")
     _fsync(part)
     part.replace(target)
+
+
+ANCHOR_META = "audit_anchor"
+
+
+def _put_anchor(db: Database, dest: sqlite3.Connection) -> None:
+    """The anchor of the copy's own chain, signed with the data folder's key, into the copy's ``meta``."""
+    key = chain.state(db).key
+    if key is None:
+        return
+    anchor = chain.anchor_of(Database(dest, execute_plugins=False), key)
+    with dest:
+        if anchor is None:
+            dest.execute("DELETE FROM meta WHERE key = ?", [ANCHOR_META])
+        else:
+            dest.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                         "value = excluded.value", [ANCHOR_META, anchor.to_json()])
+
+
+def _take_anchor(folder: Path, dest: sqlite3.Connection, text: str | None) -> None:
+    """After a restore: the backup's anchor becomes the data folder's (none: the folder's old one goes)."""
+    if text is None:
+        keyring.remove_anchor(folder)
+        return
+    keyring.write_anchor(folder, keyring.Anchor.from_json(text))
+    with dest:
+        dest.execute("DELETE FROM meta WHERE key = ?", [ANCHOR_META])
 
 
 def create(db: Database, folder: Path, kind: str = "daily", *, now: _dt.datetime | None = None,
@@ -219,6 +252,10 @@ def restore(folder: Path, source: Path) -> BackupInfo | None:
             raise DatabaseRefused(f"备份文件 {source} 已损坏（{result}），未做恢复。")
         if src.execute("PRAGMA application_id").fetchone()[0] != dbm.APPLICATION_ID:
             raise DatabaseRefused(f"文件 {source} 不是帮扶中心工作台的数据库，未做恢复。")
+        try:
+            anchor = src.execute("SELECT value FROM meta WHERE key = ?", [ANCHOR_META]).fetchone()
+        except sqlite3.DatabaseError:
+            anchor = None
         target = db_path(folder)
         safety: BackupInfo | None = None
         if target.exists():
@@ -231,6 +268,7 @@ def restore(folder: Path, source: Path) -> BackupInfo | None:
         try:
             src.backup(dest)
             dest.execute("PRAGMA journal_mode = WAL")
+            _take_anchor(folder, dest, str(anchor[0]) if anchor else None)
         finally:
             dest.close()
     finally:

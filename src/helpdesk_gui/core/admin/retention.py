@@ -59,7 +59,7 @@ def deidentify(db: Database, actor: Actor, household_ids: Sequence[int], folder:
                     "hukou_region_code = '', bank_name = '', bank_branch = '', bank_account = '', remarks = '', "
                     "cause_other_text = '', status_note = '' WHERE id = ?", [PURGED_NAME, hid])
                 audit.record(db, actor.username, "purge", "household", eligible[hid], None,
-                             {"reason": "超过保存期限，清除个人信息"})
+                             {"reason": "超过保存期限，清除个人信息"}, households=[hid])
     finally:
         db.execute("PRAGMA secure_delete = OFF")
     if folder is not None:

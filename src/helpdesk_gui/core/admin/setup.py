@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from helpdesk_gui.core import db as dbm
-from helpdesk_gui.core.access import audit, auth
+from helpdesk_gui.core.access import audit, auth, keyring
 from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base.errors import DatabaseRefused, ValidationError
 
@@ -28,6 +28,7 @@ def initialise(path: Path, county_code: str, union_name: str, admin_password: st
     auth.check_password_strength(admin_password)
     if path.exists():
         raise DatabaseRefused(f"数据文件夹中已有数据库（{path}），未做任何修改。如需重新开始，请先备份并移走该文件。")
+    keyring.remove_anchor(path.parent)  # an anchor left by a database moved away would not fit the new chain
     db = dbm.open_db(path, create=True)
     with dbm.write(db):
         dbm.set_meta(db, "county_code", county_code)

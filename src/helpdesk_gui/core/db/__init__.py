@@ -1,15 +1,17 @@
 """The one way in to the data: open the SQLite file, check it is ours, set pragmas, migrate.
 
 WAL with ``synchronous=FULL`` (durable across power loss), foreign keys on, a busy timeout.
-The connection runs in autocommit mode; every write goes through ``db.atomic()`` so it is one
-transaction (sqlite-utils 4 nests ``atomic()`` with savepoints).
+The connection runs in autocommit mode; every write goes through ``write()`` so it is one
+transaction (sqlite-utils 4 nests ``atomic()`` with savepoints). Modules above register hooks here
+(the audit trail's seal and anchor, ``core.access.seal``): after a writable open, just before and
+just after the outermost COMMIT, and after a ROLLBACK.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,29 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 _migrations = Migrations("helpdesk")
+
+Hook = Callable[[Database], None]
+#: called with the database: after a writable open has migrated it, inside the outermost write
+#: transaction just before its COMMIT (may raise: the transaction is rolled back), after that COMMIT,
+#: and after a ROLLBACK of the outermost transaction
+HOOKS: dict[str, list[Hook]] = {"open": [], "before_commit": [], "after_commit": [], "rollback": []}
+#: connections (by id) inside an outermost ``write()``
+_writing: set[int] = set()
+
+
+def add_hook(when: str, hook: Hook) -> None:
+    if hook not in HOOKS[when]:
+        HOOKS[when].append(hook)
+
+
+def _run_hooks(when: str, db: Database) -> None:
+    for hook in HOOKS[when]:
+        hook(db)
+
+
+def in_write(db: Database) -> bool:
+    """True inside an outermost ``write()`` on this connection (its COMMIT will run the hooks)."""
+    return id(db.conn) in _writing
 
 
 def _register(name: str, fn: Any) -> None:
@@ -110,6 +135,7 @@ def open_db(path: Path, *, create: bool = False, readonly: bool = False) -> Data
         if not path.exists() or db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
             db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         _migrations.apply(db)
+        _run_hooks("open", db)
     return db
 
 
@@ -170,13 +196,16 @@ def write(db: Database) -> Iterator[Database]:
         if "locked" in str(e) or "busy" in str(e):
             raise DatabaseBusy("另一个程序正在写入数据库，请稍候再试（若一直如此，请关闭其他打开此数据文件夹的程序）。") from None
         raise
+    _writing.add(id(db.conn))
     try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.execute("ROLLBACK")
-        raise
-    else:
+        try:
+            yield db
+            _run_hooks("before_commit", db)
+        except BaseException:
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            _run_hooks("rollback", db)
+            raise
         try:
             db.execute("COMMIT")
         except BaseException:
@@ -184,7 +213,11 @@ def write(db: Database) -> Iterator[Database]:
             # writes would silently nest inside it as savepoints and never be committed
             if db.conn.in_transaction:
                 db.execute("ROLLBACK")
+            _run_hooks("rollback", db)
             raise
+    finally:
+        _writing.discard(id(db.conn))
+    _run_hooks("after_commit", db)
 
 
 def get_meta(db: Database, key: str, default: str = "") -> str:

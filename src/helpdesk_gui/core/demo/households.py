@@ -247,7 +247,8 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
         counts.update(mutual_demo.generate(db, seed=seed, today=today, county=county, households=households))
         if books.get("vouchers"):
             counts["closed_months"] = ledger_demo.close_ended_months(db, today, by=ledger_demo.PAID_BY)
-        audit.record(db, actor.username, "demo", "database", county, None, {"seed": seed, **counts})
+        audit.record(db, actor.username, "demo", "database", county, None, {"seed": seed, **counts},
+                     households=range(next_id, next_id + households))
     if progress:
         progress(households, households)
     return counts

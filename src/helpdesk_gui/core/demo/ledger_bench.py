@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.db import get_meta, now_iso, scalar, write
 from helpdesk_gui.core.demo import ledger as ledger_demo
 
@@ -149,5 +150,7 @@ def bulk(db: Database, entries: int, *, years: int = 5, seed: int = 1, today: _d
         db.execute("INSERT INTO payment_roster_rows (roster_id, decision_id, household_id, amount_fen) SELECT roster_id, "
                    "decision_id, household_id, -amount_fen FROM ledger_entries WHERE kind = 'payment' ORDER BY id")
         closed = ledger_demo.close_ended_months(db, today, by="bench_finance")
+        audit.record(db, "bench_finance", "demo", "database", county, None,
+                     {"households": len(hh), "vouchers": len(numbered)}, households=hh)
     return {"households": len(hh), "vouchers": len(numbered), "ledger_entries": written, "decisions": len(apps),
             "closed_months": closed}

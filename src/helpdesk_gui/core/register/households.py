@@ -164,7 +164,7 @@ def create_household(db: Database, actor: Actor, draft: HouseholdDraft, *, today
         db.execute("INSERT INTO status_history (household_id, from_status, to_status, at, by_user) VALUES (?, NULL, ?, ?, ?)",
                    [hid, "applying", f["created_at"], actor.username])
         audit.record(db, actor.username, "create", "household", f["archive_no"], None,
-                     {**_audit_view(f), "members": len(clean.members)})
+                     {**_audit_view(f), "members": len(clean.members)}, households=[hid])
     return hid
 
 
@@ -194,7 +194,8 @@ def update_household(db: Database, actor: Actor, household_id: int, draft: House
         _write_children(db, household_id, clean)
         changed = {c: [before.get(c), f[c]] for c in cols if before.get(c) != f[c] and c != "updated_at"}
         audit.record(db, actor.username, "update", "household", before["archive_no"],
-                     _audit_view({c: v[0] for c, v in changed.items()}), _audit_view({c: v[1] for c, v in changed.items()}))
+                     _audit_view({c: v[0] for c, v in changed.items()}), _audit_view({c: v[1] for c, v in changed.items()}),
+                     households=[household_id])
 
 
 def _check_application(db: Database, h: Mapping[str, Any], to_status: str, application_id: int | None) -> None:
@@ -258,7 +259,7 @@ def set_status(db: Database, actor: Actor, household_id: int, to_status: str, *,
                    "VALUES (?, ?, ?, ?, ?, ?, ?)", [household_id, frm, to_status, reason, note, updates["updated_at"],
                                                     actor.username])
         audit.record(db, actor.username, "status", "household", h["archive_no"], {"status": frm},
-                     {"status": to_status, "reason": reason, "note": note})
+                     {"status": to_status, "reason": reason, "note": note}, households=[household_id])
 
 
 def add_attachment(db: Database, actor: Actor, household_id: int, material_type: str, title: str,

@@ -147,7 +147,6 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
             progress(min(done, total), total)
 
     with write(db):
-        add_batch(db, actor, w.entry, at=stamp)
         employer_ids: dict[str, int] = {}
         if "employer_name" in ix:
             wanted: dict[str, str | None] = {}
@@ -299,6 +298,7 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                 "INSERT INTO exchange_fund_reports (batch_id, sender_code, fund_source, opening_fen, income_fen, "
                 "expense_fen, closing_fen, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(w.entry.batch_id, w.sender_code, *f, stamp) for f in w.fund_reports])
+        add_batch(db, actor, w.entry, at=stamp, households=archive_of.values())  # its audit row seals them
         step(1)
     return result
 

@@ -103,7 +103,8 @@ def resolve_conflict(db: Database, actor: Actor, conflict_id: int, choice: str,
                                                      f"处理交换冲突（批次 {c['batch_id'][:8]}）", now_iso(),
                                                      actor.username])
         set_sync(db, hid, c["sender_code"], remote_ts, c["batch_id"])
-        close_conflict(db, actor, conflict_id, choice, {"archive_no": c["key"], "fields": sorted(chosen)})
+        close_conflict(db, actor, conflict_id, choice, {"archive_no": c["key"], "fields": sorted(chosen)},
+                       households=[hid])
 
 
 def household_snapshot(db: Database, household_id: int, fields: Sequence[str]) -> dict[str, Any]:

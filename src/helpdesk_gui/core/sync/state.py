@@ -46,8 +46,10 @@ class BatchEntry:
     signed: bool = False
 
 
-def add_batch(db: Database, actor: Actor, entry: BatchEntry, *, at: str | None = None) -> int:
-    """Append one history line (inside the caller's transaction, or its own) with its audit row."""
+def add_batch(db: Database, actor: Actor, entry: BatchEntry, *, at: str | None = None,
+              households: Iterable[int] = ()) -> int:
+    """Append one history line (inside the caller's transaction, or its own) with its audit row, which
+    seals the ``households`` the batch wrote."""
     at = at or now_iso()
     with write(db):
         cur = db.execute(
@@ -62,7 +64,7 @@ def add_batch(db: Database, actor: Actor, entry: BatchEntry, *, at: str | None =
                      entry.batch_id, None, {"counterpart": entry.counterpart_code, "kind": entry.kind,
                                             "rows": entry.rows or {}, "file": entry.file_name,
                                             **{k: v for k, v in (entry.summary or {}).items()
-                                               if isinstance(v, (int, str, bool))}})
+                                               if isinstance(v, (int, str, bool))}}, households=households)
         if entry.counterpart_code and entry.result in ("imported", "sent"):
             column = "sent" if entry.direction == "out" else "received"
             db.execute(
@@ -273,7 +275,8 @@ def count_open_conflicts(db: Database) -> int:
     return int(scalar(db, "SELECT count(*) FROM exchange_conflicts WHERE status = 'open'"))
 
 
-def close_conflict(db: Database, actor: Actor, conflict_id: int, status: str, resolution: dict[str, Any]) -> None:
+def close_conflict(db: Database, actor: Actor, conflict_id: int, status: str, resolution: dict[str, Any],
+                   households: Iterable[int] = ()) -> None:
     """Mark a conflict resolved (inside the caller's transaction, which applied the resolution)."""
     actor.require("exchange.import")
     if status not in ("ours", "theirs", "edited"):
@@ -287,7 +290,7 @@ def close_conflict(db: Database, actor: Actor, conflict_id: int, status: str, re
         db.execute("UPDATE exchange_conflicts SET status = ?, resolution_json = ?, resolved_at = ?, resolved_by = ? "
                    "WHERE id = ?", [status, _dump(resolution), now_iso(), actor.username, conflict_id])
         audit.record(db, actor.username, "resolve_conflict", "exchange_conflict", c["key"],
-                     {"status": "open"}, {"status": status, **resolution})
+                     {"status": "open"}, {"status": status, **resolution}, households=households)
 
 
 def set_sync(db: Database, household_id: int, counterpart_code: str, remote_updated_at: str, batch_id: str) -> None:

@@ -228,7 +228,7 @@ def _set_category(db: Database, actor: Actor, household_id: int, category: str, 
     if before["category"] != category:
         db.execute("UPDATE households SET category = ?, updated_at = ? WHERE id = ?", [category, now_iso(), household_id])
         audit.record(db, actor.username, "update", "household", before["archive_no"], {"category": before["category"]},
-                     {"category": category, "why": why})
+                     {"category": category, "why": why}, households=[household_id])
 
 
 def _apply(db: Database, actor: Actor, app: dict[str, Any], category: str | None, on: _dt.date, opinion: str) -> None:

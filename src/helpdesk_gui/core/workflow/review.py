@@ -155,7 +155,7 @@ def decide(db: Database, actor: Actor, task_id: int, outcome: str, note: str = "
             db.execute("UPDATE households SET last_review_date = ?, updated_at = ? WHERE id = ?",
                        [today.isoformat(), now_iso(), t["household_id"]])
             audit.record(db, actor.username, "review.keep", "household", t["archive_no"], None,
-                         {"year": t["year"], "note": note})
+                         {"year": t["year"], "note": note}, households=[t["household_id"]])
             return None
         if not note:
             raise ValidationError("复核说明", "调整类别或脱困退出须写明理由")
@@ -183,7 +183,8 @@ def apply_approved(db: Database, actor: Actor, app: dict[str, Any], details: dic
     if details.get("outcome") == "change":
         db.execute("UPDATE households SET category = ? WHERE id = ?", [details["category"], hid])
         audit.record(db, actor.username, "update", "household", h["archive_no"], {"category": h["category"]},
-                     {"category": details["category"], "why": f"年度复核申请 {app['app_no']} 审批通过"})
+                     {"category": details["category"], "why": f"年度复核申请 {app['app_no']} 审批通过"},
+                     households=[hid])
     elif details.get("outcome") == "exit":
         register.set_status(db, actor, hid, "exited", note=f"年度复核申请 {app['app_no']} 审批通过", on=on)
     db.execute("UPDATE households SET last_review_date = ?, updated_at = ? WHERE id = ?", [on.isoformat(), now_iso(), hid])
