@@ -1,11 +1,14 @@
 """Reading cell values after ``safety.inspect``: python-calamine for the usual sheet, a streaming
 reader (``exchange.stream``) for a big one, so that memory stays bounded whatever the file.
 
-python-calamine is ten times faster than openpyxl but builds the whole sheet in memory (about 90
-bytes a cell) and the whole shared-string table when the workbook opens. It reads a sheet of at
-most ``FAST_CELLS`` cells (a 100,000-household 困难职工 sheet is 2.7 million) in a workbook whose
-shared-string table is at most ``FAST_SHARED_BYTES``; anything bigger is read row by row from the
-ZIP, as are the first rows wanted by ``head`` (``sheet map`` needs 30). Both give the same values.
+python-calamine is ten times faster than openpyxl but builds the whole sheet in memory (a dense
+grid of 32 bytes a cell, plus its text: about 1.7 times the sheet's XML) and the whole shared-string
+table when the workbook opens. It reads a sheet of at most ``FAST_CELLS`` cells (rows × columns,
+columns A–Z counted as 26) and ``FAST_SHEET_BYTES`` of XML in a workbook whose shared-string table
+is at most ``FAST_SHARED_BYTES``: a 100,000-household batch (困难职工 2.7 million cells and 144 MB,
+家庭成员 219,000 rows) is read that way. Anything bigger is read row by row from the ZIP
+(``exchange.stream``, about 2.5 times slower), as are the first rows wanted by ``head`` (``sheet
+map`` needs 30). Both give the same values.
 
 Rows come one at a time as lists of Python values (str, float, bool, date, datetime, time), the
 first list being Excel row 1 and the first value column A, whatever the sheet's used range. Rows
@@ -25,8 +28,10 @@ from python_calamine import CalamineWorkbook
 from helpdesk_gui.exchange import stream
 from helpdesk_gui.exchange.safety import Inspection, Limits, UnreadableWorkbook, inspect
 
-#: The largest sheet (rows × columns of its extent) python-calamine reads whole: ~270 MB at most.
-FAST_CELLS = 3_000_000
+#: The largest sheet python-calamine reads whole (rows × columns, A–Z counted as 26: ≤ 190 MB of grid) …
+FAST_CELLS = 6_000_000
+#: … and its largest XML (≤ about 270 MB in python-calamine).
+FAST_SHEET_BYTES = 160 * 1024 * 1024
 #: python-calamine loads the shared-string table whole: only when it is at most this big.
 FAST_SHARED_BYTES = 32 * 1024 * 1024
 
@@ -60,7 +65,8 @@ class Workbook:
     def values(self, name: str) -> Iterator[list[Any]]:
         """The values of every row of sheet ``name`` from Excel row 1 (empty rows too), each from column A."""
         scan = self.inspection.scan_of(name)
-        if self._book is None or (scan is not None and scan.max_row * scan.max_col > FAST_CELLS):
+        if self._book is None or (scan is not None and (scan.max_row * scan.max_col > FAST_CELLS
+                                                         or scan.size > FAST_SHEET_BYTES)):
             return self.streamed(name)
         try:
             sheet = self._book.get_sheet_by_name(name)

@@ -74,7 +74,8 @@ class Limits:
 class SheetScan:
     part: str
     max_row: int = 0
-    max_col: int = 0                   # 1-based
+    max_col: int = 0                   # 1-based (26 when no cell lies beyond column Z)
+    size: int = 0                      # uncompressed bytes of the part
     formulas: list[str] = field(default_factory=list)   # cell references holding a formula
     merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # 0-based (row, col) corners
 
@@ -290,7 +291,7 @@ def _scan_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limi
     name = info.filename
     is_xml = name.endswith((".xml", ".rels", ".vml"))
     is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
-    scan = SheetScan(f"“{title}”" if title else name) if is_sheet else None
+    scan = SheetScan(f"“{title}”" if title else name, size=info.file_size) if is_sheet else None
     strings = 0 if name == result.shared_part else -1
     prolog_done = not is_xml
     tail = b""
