@@ -9,20 +9,24 @@ read; the real figures for 200,000 and 400,000 rows are in the README (``benchma
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl import load_workbook
 
-from helpdesk_gui.exchange import spec
+from helpdesk_gui.exchange import reader, spec
 from helpdesk_gui.exchange.problems import MAX_SHOWN
 
 from . import junk
+from .conftest import BatchBuilder, household, person, table
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 PASSWORD = "bounded-admin-1"
@@ -95,3 +99,38 @@ def test_member_list_of_junk_is_bounded(work: Path) -> None:
     assert result["counts"]["rows"] == 60_000 and result["counts"]["bad"] == 60_000
     assert len(result["problems"]) == MAX_SHOWN
     assert peak < 120, peak
+
+
+def _trimmed(rows: list[list[Any]]) -> list[list[Any]]:
+    out = []
+    for r in rows:
+        r = list(r)
+        while r and r[-1] == "":
+            r.pop()
+        out.append(r)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def test_the_streaming_reader_gives_what_python_calamine_gives(tmp_path: Path, builder: BatchBuilder) -> None:
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.title = "类型"
+    ws["C3"], ws["D3"], ws["E3"], ws["F3"] = 3, 3.5, "文本 & <符号>", True
+    ws["G3"], ws["H3"], ws["J3"] = _dt.date(2020, 1, 2), _dt.datetime(2020, 1, 2, 3, 4, 5), _dt.time(3, 4)
+    ws["I3"], ws["K3"], ws["L3"] = "=1+1", 1e20, "  前后空格  "
+    ws["G4"], ws["H4"], ws["I4"], ws["J4"] = 45000, 45000.5, 45000, 12
+    ws["G4"].number_format, ws["H4"].number_format = "yyyy年m月d日", "0.00"
+    ws["I4"].number_format, ws["J4"].number_format = '[$-804]yyyy"年"m"月"', "@"
+    ws["A7"], ws["AB7"] = "身份证号", "110101198001011234"
+    ws.merge_cells("A8:B9")
+    ws["A8"] = "合并"
+    mixed = tmp_path / "mixed.xlsx"
+    wb.save(mixed)
+    batch = builder.write({spec.HOUSEHOLDS: table(spec.HOUSEHOLDS, [household("530122202400001", "张三",
+                                                                               person("1980-01-01", 1))])})
+    for path in (mixed, batch, junk.batch(tmp_path / "junk.xlsx", 300), junk.station(tmp_path / "s.xlsx", 300)):
+        with reader.Workbook.open(path) as book:
+            for name in book.sheet_names:
+                assert _trimmed(list(book.streamed(name))) == _trimmed(list(book.values(name))), (path.name, name)
