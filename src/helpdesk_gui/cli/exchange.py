@@ -139,7 +139,10 @@ def _print_outcome(outcome: Any) -> None:
         kit.out("  " + p.text())
     rest = len(problems.items) + problems.dropped - len(shown)
     if rest > 0:
-        kit.out(f"  ……另有 {rest} 条，" + ("见报告。" if outcome.report else "加 --report REPORT.xlsx 可得到完整清单和标注副本。"))
+        listed = len(problems.items) - len(shown)
+        where = f"其中 {listed:,} 个" if problems.dropped else ""
+        kit.out(f"  ……另有 {rest:,} 个问题未列出，" + (f"{where}见报告。" if outcome.report else
+                                                   f"加 --report REPORT.xlsx 可得到{where or '完整'}清单和标注副本。"))
     if outcome.report:
         kit.out(f"报告（标注了问题的工作簿副本，含“错误清单”）：{outcome.report}")
 

@@ -3,7 +3,9 @@
 Every sheet of the original is copied cell by cell (values and types; text stays text, an ID that
 arrived as a number stays a number so the sender sees it), each cell with a problem is filled red
 and carries a comment with the reason, and a first sheet ``错误清单`` lists every problem with its
-sheet, row, column, value and reason. Written with xlsxwriter in constant-memory mode.
+sheet, row, column, value and reason (the first ``problems.MAX_SHOWN``; the count of the rest is
+said under the list, and only the listed problems are marked). Written with xlsxwriter in
+constant-memory mode, reading the original row by row.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ def write_report(source: Path, problems: Problems, out: Path, *, title: str = ""
             listing.write_string(r, 6, p.value, quoted if p.value.startswith(FORMULA_START) else None)
             listing.write_string(r, 7, p.reason)
         if problems.dropped:
-            listing.write_string(r + 1, 7, f"另有 {problems.dropped} 个问题未逐条列出（问题太多），请先修改以上问题。")
+            listing.write_string(r + 1, 7, f"{problems.rest_text()}（问题太多），请先修改以上问题。")
         if not problems.items:
             listing.write_string(1, 7, "没有发现问题。")
         if title:

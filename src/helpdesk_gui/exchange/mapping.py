@@ -191,15 +191,11 @@ def _score_row(values: list[Any], columns: Targets = STATION) -> float:
 
 def propose(path: Path, *, sheet: str | None = None, targets: Targets = STATION) -> Mapping:
     """Find the header row of a station's sheet and propose a mapping (no database needed)."""
-    with Workbook.open(Path(path)) as wb:
+    with Workbook.open(Path(path), quick=True) as wb:  # only the header window is read, never the whole sheet
         name = sheet or _first_sheet_with_data(wb)
         if name not in wb.sheet_names:
             raise ValidationError("工作表", f"文件中没有这张表，可选：{'、'.join(wb.sheet_names)}", name)
-        candidates: list[tuple[int, list[Any]]] = []
-        for rownum, values in wb.rows(name):
-            if rownum > HEADER_SCAN_ROWS:
-                break
-            candidates.append((rownum, values))
+        candidates = wb.head(name, HEADER_SCAN_ROWS)
     best_row, best_score, best_values = 0, 0.0, []
     for rownum, values in candidates:
         s = _score_row(values, targets)
@@ -235,7 +231,6 @@ def propose_from_header(sheet: str, header_row: int, values: list[Any], targets:
 
 def _first_sheet_with_data(wb: Workbook) -> str:
     for name in wb.sheet_names:
-        for _rownum, values in wb.rows(name):
-            if not is_empty(values):
-                return name
+        if any(not is_empty(values) for values in wb.streamed(name)):
+            return name
     raise ValidationError("工作簿", "所有工作表都是空的")

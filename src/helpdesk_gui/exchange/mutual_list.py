@@ -8,18 +8,20 @@ columns proposed by the exchange's column mapping (``exchange.mapping`` with thi
 ``exchange.mutual_rows``) and each problem names the sheet, row and column. The import is all or nothing: one bad row and nothing is
 written; otherwise members are created or updated by ID number and enrolled in the plan in ONE
 transaction (``core.mutual.enrolment.enrol_list``). A unit named in the list but not yet registered is
-created in that same transaction (the preview says so).
+created in that same transaction (the preview says so). The rows are read one at a time; once the
+problem list is full (``problems.MAX_SHOWN``) and the list has an error, further rows are checked
+and counted but not kept, so a list of junk takes bounded memory.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from python_calamine import CalamineWorkbook
 from sqlite_utils import Database
 
 from helpdesk_gui.core.access import audit
@@ -64,9 +66,11 @@ class ListPreview:
     sheet: str
     header_row: int
     columns: list[str]                                   # the mapped targets, in LABELS order
-    rows: list[ListRow] = field(default_factory=list)
+    rows: list[ListRow] = field(default_factory=list)   # every row; only the first ones once nothing can be imported
     problems: Problems = field(default_factory=Problems)
-    new_units: dict[str, list[int]] = field(default_factory=dict)   # unit name → rows
+    new_units: dict[str, list[int]] = field(default_factory=dict)   # unit name → rows (the first ten)
+    states: Counter[str] = field(default_factory=Counter)           # of every row read: 新会员 … / "" bad
+    where: dict[str, int] = field(default_factory=dict)             # mapped label → 0-based column
 
     @property
     def drafts(self) -> list[ListDraft]:
@@ -77,10 +81,8 @@ class ListPreview:
         return not self.problems.errors and bool(self.drafts)
 
     def counts(self) -> dict[str, int]:
-        states = [r.state for r in self.rows]
-        return {"rows": len(self.rows), "bad": sum(1 for r in self.rows if r.draft is None),
-                "new": states.count("新会员"), "known": states.count("已登记"), "already": states.count("已参加"),
-                "new_units": len(self.new_units)}
+        return {"rows": sum(self.states.values()), "bad": self.states[""], "new": self.states["新会员"],
+                "known": self.states["已登记"], "already": self.states["已参加"], "new_units": len(self.new_units)}
 
     def summary(self) -> str:
         c = self.counts()
@@ -111,38 +113,29 @@ class ListRejected(HelpdeskError):
 
 # ----------------------------------------------------------------------------- reading
 
-def _merged(path: Path, sheet: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """Merged ranges of a sheet, 0-based ((row, col), (row, col)); none when the reader cannot say."""
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception:  # noqa: BLE001 - the workbook was already read once; merges are a nicety
-        return []
-    try:
-        return list(book.get_sheet_by_name(sheet).merged_cell_ranges or [])
-    except Exception:  # noqa: BLE001
-        return []
-    finally:
-        book.close()
-
-
-def _fill_merged(rows: list[tuple[int, list[Any]]], merges: list[tuple[tuple[int, int], tuple[int, int]]],
-                 header_row: int) -> None:
+def _fill_merged(rows: Iterator[tuple[int, list[Any]]], merges: list[tuple[tuple[int, int], tuple[int, int]]],
+                 header_row: int) -> Iterator[tuple[int, list[Any]]]:
     """A unit or bank written once in a merged cell spanning several rows counts for each of them."""
-    by_row = {rownum: values for rownum, values in rows}
-    for (r0, c0), (r1, c1) in merges:
-        if r1 + 1 <= header_row or (r0 == r1 and c0 == c1):
-            continue
-        top = by_row.get(r0 + 1)
-        value = top[c0] if top is not None and c0 < len(top) else ""
-        if value in ("", None):
-            continue
-        for r in range(max(r0 + 1, header_row + 1), r1 + 2):
-            values = by_row.get(r)
-            if values is None:
-                continue
-            for c in range(c0, c1 + 1):
-                if c < len(values) and values[c] in ("", None):
-                    values[c] = value
+    spans = sorted(((r0 + 1, r1 + 1, c0, c1) for (r0, c0), (r1, c1) in merges
+                    if r1 + 1 > header_row and not (r0 == r1 and c0 == c1)), reverse=True)
+    active: list[tuple[int, int, int, Any]] = []      # (last row, first col, last col, value)
+    for rownum, values in rows:
+        while spans and spans[-1][0] == rownum:
+            top, last, c0, c1 = spans.pop()
+            value = values[c0] if c0 < len(values) else ""
+            if value not in ("", None):
+                active.append((last, c0, c1, value))
+        while spans and spans[-1][0] < rownum:
+            spans.pop()  # a merge whose top row is not in the sheet
+        active = [a for a in active if a[0] >= rownum]
+        if rownum > header_row:
+            for _last, c0, c1, value in active:
+                if len(values) <= c1:
+                    values = values + [""] * (c1 + 1 - len(values))
+                for c in range(c0, c1 + 1):
+                    if values[c] in ("", None):
+                        values[c] = value
+        yield rownum, values
 
 
 def _skip_reason(values: list[Any], header: list[str], ignored: set[int]) -> str | None:
@@ -183,10 +176,20 @@ def read(db: Database, path: Path, mapping: Mapping, unit_id: int | None, *, uni
         name = mapping.sheet or wb.sheet_names[0]
         if name not in wb.sheet_names:
             raise ValidationError("工作表", f"文件中没有这张表，可选：{'、'.join(wb.sheet_names)}", name)
-        raw = [(rownum, list(values)) for rownum, values in wb.rows(name)]
         scan = wb.inspection.scan_of(name)
         formulas = len(scan.formulas) if scan else 0
-    header_values = next((v for r, v in raw if r == mapping.header_row), [])
+        rows = _fill_merged(wb.rows(name), scan.merges if scan else [], mapping.header_row)
+        header_values: list[Any] = []
+        for rownum, values in rows:
+            if rownum == mapping.header_row:
+                header_values = values
+                break
+        preview = _preview(name, mapping, header_values, problems)
+        _read(db, preview, rows, header_values, formulas, unit_id, unit_name, plan_id, today)
+    return preview
+
+
+def _preview(name: str, mapping: Mapping, header_values: list[Any], problems: Problems) -> ListPreview:
     positions = {text: pos for pos, text in header_texts(header_values)}
     where: dict[str, int] = {}
     for text, target in mapping.columns.items():
@@ -198,24 +201,28 @@ def read(db: Database, path: Path, mapping: Mapping, unit_id: int | None, *, uni
             continue
         where[target] = pos
     preview = ListPreview(name, mapping.header_row, [label for label in LABELS if label in where], problems=problems)
+    preview.where = where
     for label in (NAME, ID):
         if label not in where:
             problems.add(name, mapping.header_row, label, "", "没有对应这一列的表头，请在列对应中选择", ERROR)
-    if problems.errors:
-        return preview
-    if formulas:
-        problems.add(name, None, "", "", f"表中有 {formulas} 个公式单元格：按 Excel 保存的计算结果导入", WARNING)
-    data = [(r, v) for r, v in raw if r > mapping.header_row]
-    _fill_merged(data, _merged(path, name), mapping.header_row)
-    header_norm = [norm(v) for v in header_values]
-    ignored = {pos for pos, text in header_texts(header_values) if norm(text.split("#")[0]) in IGNORED}
-    _read_rows(db, preview, data, where, header_norm, ignored, unit_id, unit_name, plan_id, today)
-    if not preview.rows and not problems.errors:
-        problems.add(name, None, "", "", f"表头（第 {mapping.header_row} 行）下面没有会员名单的数据行", ERROR)
     return preview
 
 
-def _read_rows(db: Database, preview: ListPreview, data: list[tuple[int, list[Any]]], where: dict[str, int],
+def _read(db: Database, preview: ListPreview, data: Iterator[tuple[int, list[Any]]], header_values: list[Any],
+          formulas: int, unit_id: int | None, unit_name: str, plan_id: int | None, today: _dt.date) -> None:
+    problems, name = preview.problems, preview.sheet
+    if problems.errors:
+        return
+    if formulas:
+        problems.add(name, None, "", "", f"表中有 {formulas} 个公式单元格：按 Excel 保存的计算结果导入", WARNING)
+    header_norm = [norm(v) for v in header_values]
+    ignored = {pos for pos, text in header_texts(header_values) if norm(text.split("#")[0]) in IGNORED}
+    _read_rows(db, preview, data, preview.where, header_norm, ignored, unit_id, unit_name, plan_id, today)
+    if not preview.rows and not problems.errors:
+        problems.add(name, None, "", "", f"表头（第 {preview.header_row} 行）下面没有会员名单的数据行", ERROR)
+
+
+def _read_rows(db: Database, preview: ListPreview, data: Iterator[tuple[int, list[Any]]], where: dict[str, int],
                header_norm: list[str], ignored: set[int], unit_id: int | None, unit_name: str,
                plan_id: int | None, today: _dt.date) -> None:
     problems, sheet = preview.problems, preview.sheet
@@ -236,15 +243,20 @@ def _read_rows(db: Database, preview: ListPreview, data: list[tuple[int, list[An
         if all(v in ("", None) or (isinstance(v, str) and not v.strip()) for v in cell.values()):
             continue  # only columns nobody mapped are filled (a signature, a 序号)
         row = ListRow(rownum, {label: _shown(v) for label, v in cell.items()})
-        preview.rows.append(row)
+        if not (problems.full and problems.errors):  # else nothing of the list can be imported: counted, not kept
+            preview.rows.append(row)
         draft = reader.draft(rownum, cell, default, units)
         if draft is None:
+            preview.states[""] += 1
             continue
         if draft.unit_name:
-            preview.new_units.setdefault(draft.unit_name, []).append(rownum)
+            at = preview.new_units.setdefault(draft.unit_name, [])
+            if len(at) <= 10:  # ten are named, the eleventh says "等"
+                at.append(rownum)
         row.draft = draft
         found = known.get(draft.id_number)
         row.state = "新会员" if found is None else ("已参加" if found.get("enrolment_id") else "已登记")
+        preview.states[row.state] += 1
         if found is not None:
             _compare(preview, row, found, units, where)
     for unit, at in preview.new_units.items():

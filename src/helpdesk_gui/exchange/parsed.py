@@ -4,6 +4,10 @@
 ``read_rows`` converts every data row, a chunk of rows at a time and column by column, to its
 stored value (``SheetRows.values``, compact tuples in the contract's column order) and its
 canonical text (for the 校验值); every refused cell is listed with sheet, row, column and value.
+Memory stays bounded for a file of junk: once the problem list is full (``problems.MAX_SHOWN``)
+and the file already has an error, so that nothing of it can be imported, every further row is
+still converted and its problems counted, but it keeps no values (``DROPPED``, marked bad), and
+the text of a refused cell is kept for the window's preview only in the first ``RAW_ROWS`` rows.
 A batch (``exchange.validate``) and a station's own sheet (``exchange.foreign``) are both read
 this way into a ``ParsedBatch``; its checks are in ``exchange.checks``.
 """
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -26,6 +30,37 @@ from helpdesk_gui.exchange.reader import is_empty
 from helpdesk_gui.exchange.safety import Cancelled
 
 CHUNK_ROWS = 4096
+#: The refused cells' texts are kept for the first rows only (the window previews 200).
+RAW_ROWS = 1_000
+
+
+class RowFlags:
+    """A set of row indexes in one byte per row (the rows of a sheet that have an error)."""
+
+    def __init__(self) -> None:
+        self._flags = bytearray()
+        self._count = 0
+
+    def add(self, n: int) -> None:
+        if n >= len(self._flags):
+            self._flags.extend(bytes(n + 1 - len(self._flags) + len(self._flags) // 2))
+        if not self._flags[n]:
+            self._flags[n] = 1
+            self._count += 1
+
+    def update(self, ns: Iterable[int]) -> None:
+        for n in ns:
+            self.add(n)
+
+    def __contains__(self, n: object) -> bool:
+        return isinstance(n, int) and 0 <= n < len(self._flags) and self._flags[n] == 1
+
+    def __iter__(self) -> Iterator[int]:
+        flags = self._flags
+        return (n for n in range(len(flags)) if flags[n])
+
+    def __len__(self) -> int:
+        return self._count
 
 
 @dataclass
@@ -63,7 +98,7 @@ class SheetRows:
     positions: dict[str, int] = field(default_factory=dict)    # label → 0-based Excel column
     values: list[tuple[Any, ...]] = field(default_factory=list)
     rownums: array[int] = field(default_factory=lambda: array("i"))
-    bad: set[int] = field(default_factory=set)                 # indexes of rows with an error
+    bad: RowFlags = field(default_factory=RowFlags)            # indexes of rows with an error
     raw: dict[tuple[int, int], str] = field(default_factory=dict)  # (row index, column) → text of a refused cell
     usable: bool = True                                        # false when a required column is missing
 
@@ -133,6 +168,17 @@ def header_map(sheet: spec.Sheet, header: list[Any], problems: Problems, *, leve
     return out
 
 
+class _Dropped(dict[int, tuple[None, ...]]):
+    """A row kept without values: ``DROPPED[width]`` is one shared tuple of ``width`` Nones."""
+
+    def __missing__(self, width: int) -> tuple[None, ...]:
+        self[width] = value = (None,) * width
+        return value
+
+
+DROPPED = _Dropped()
+
+
 def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, convs: dict[str, ColumnConverter],
               problems: Problems, canonical: spec.Canonical | None, *,
               skip: Callable[[int, list[Any]], str | None] | None = None,
@@ -159,6 +205,7 @@ def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, conv
         texts: list[list[str]] = []
         bad: set[int] = set()
         base = len(rows.values)
+        drop = problems.full and problems.errors > 0   # nothing of this file can be imported any more
         by_column = list(zip(*chunk, strict=True))
         for pos, i, conv, col in plan:
             raw = by_column[pos]
@@ -167,7 +214,8 @@ def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, conv
                 problems.add(sheet.name, numbers[k], col.label, raw[k], reason, WARNING if warning else ERROR, pos)
                 if not warning:
                     bad.add(k)
-                    rows.raw[(base + k, i)] = _text(raw[k])[:200]
+                    if base + k < RAW_ROWS:
+                        rows.raw[(base + k, i)] = _text(raw[k])[:200]
             columns[i] = stored
             texts.append(text)
         for i, col, pos in required:
@@ -178,10 +226,14 @@ def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, conv
                     if v is None and chunk[k][pos] in ("", None):
                         problems.add(sheet.name, numbers[k], col.label, "", "必填，不能为空", ERROR, pos)
                         bad.add(k)
-        empty: list[Any] = [None] * n
-        rows.values.extend(zip(*[c if c is not None else empty for c in columns], strict=True))
         rows.rownums.extend(numbers)
-        rows.bad.update(base + k for k in bad)
+        if drop:
+            rows.values.extend([DROPPED[ncols]] * n)
+            rows.bad.update(range(base, base + n))
+        else:
+            empty: list[Any] = [None] * n
+            rows.values.extend(zip(*[c if c is not None else empty for c in columns], strict=True))
+            rows.bad.update(base + k for k in bad)
         if canonical is not None:
             canonical.lines(["\t".join(t) for t in zip(*texts, strict=True)] if texts else [""] * n)
         chunk.clear()

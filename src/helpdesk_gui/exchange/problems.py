@@ -2,6 +2,8 @@
 
 Three levels: ``error`` rejects the batch; ``confirm`` (a 校验值 or 签名 that does not match)
 needs the clerk's explicit agreement (``--accept-unsigned``); ``warning`` is only reported.
+Only the first ``MAX_SHOWN`` problems are kept one by one (errors before warnings); the rest are
+counted, and the report, the annotated copy and the summary say “另有 N 个问题未列出”.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from dataclasses import dataclass, field
 
 ERROR, CONFIRM, WARNING = "error", "confirm", "warning"
 LEVEL_LABELS = {ERROR: "错误", CONFIRM: "需确认", WARNING: "提示"}
-#: More problems than this are counted but not kept one by one (a totally broken file).
-MAX_KEPT = 100_000
+#: More problems than this are counted but not kept one by one (a totally broken file): the one cap
+#: on what the report, the annotated copy and the window list.
+MAX_SHOWN = 1_000
 
 
 def shown(value: object, limit: int = 60) -> str:
@@ -71,15 +74,36 @@ class Problems:
     items: list[Problem] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
 
+    kept_warnings: int = 0
+
     def add(self, sheet: str, row: int | None, column: str, value: object, reason: str, level: str = ERROR,
             col_index: int | None = None) -> None:
         self.counts[level] += 1
-        if len(self.items) < MAX_KEPT:
-            self.items.append(Problem(sheet, row, column, shown(value), reason, level, col_index))
+        if len(self.items) >= MAX_SHOWN:
+            if level == WARNING or not self.kept_warnings:
+                return  # counted, not listed
+            self._drop_last_warning()  # an error or a confirmation is listed before any warning
+        if level == WARNING:
+            self.kept_warnings += 1
+        self.items.append(Problem(sheet, row, column, shown(value), reason, level, col_index))
+
+    def _drop_last_warning(self) -> None:
+        for i in range(len(self.items) - 1, -1, -1):
+            if self.items[i].level == WARNING:
+                del self.items[i]
+                self.kept_warnings -= 1
+                return
 
     def extend(self, other: Problems) -> None:
         for p in other.items:
             self.add(p.sheet, p.row, p.column, p.value, p.reason, p.level, p.col_index)
+        for level, n in (other.counts - Counter(p.level for p in other.items)).items():
+            self.counts[level] += n
+
+    @property
+    def full(self) -> bool:
+        """No more problems are listed one by one (they are still counted)."""
+        return len(self.items) >= MAX_SHOWN
 
     @property
     def errors(self) -> int:
@@ -100,12 +124,18 @@ class Problems:
     def of_level(self, level: str) -> list[Problem]:
         return [p for p in self.items if p.level == level]
 
+    def rest_text(self) -> str:
+        """“另有 N 个问题未列出” when some were only counted, else ""."""
+        return f"另有 {self.dropped:,} 个问题未列出（只列出前 {len(self.items):,} 个）" if self.dropped else ""
+
     def summary(self) -> str:
         parts = []
         if self.errors:
-            parts.append(f"{self.errors} 个错误")
+            parts.append(f"{self.errors:,} 个错误")
         if self.confirms:
-            parts.append(f"{self.confirms} 项需确认")
+            parts.append(f"{self.confirms:,} 项需确认")
         if self.warnings:
-            parts.append(f"{self.warnings} 条提示")
+            parts.append(f"{self.warnings:,} 条提示")
+        if self.dropped:
+            parts.append(self.rest_text())
         return "，".join(parts) if parts else "没有发现问题"

@@ -65,15 +65,19 @@ class Limits:
     max_rows: int = 1_048_576          # Excel's own limits
     max_columns: int = 16_384
     max_cells: int = 12_000_000        # dense rows × columns a reader would allocate for one sheet
+    max_shared_strings: int = 12_000_000   # entries of the shared-string table (one per cell at most)
     max_formulas_listed: int = 200
+    max_merges: int = 100_000          # merged ranges kept per sheet (the member list fills them down)
 
 
 @dataclass
 class SheetScan:
     part: str
     max_row: int = 0
-    max_col: int = 0                   # 1-based
+    max_col: int = 0                   # 1-based (26 when no cell lies beyond column Z)
+    size: int = 0                      # uncompressed bytes of the part
     formulas: list[str] = field(default_factory=list)   # cell references holding a formula
+    merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # 0-based (row, col) corners
 
 
 @dataclass
@@ -84,6 +88,10 @@ class Inspection:
     sheets: dict[str, SheetScan] = field(default_factory=dict)   # part name → scan
     size: int = 0
     sheet_parts: dict[str, str] = field(default_factory=dict)    # sheet name → part name
+    shared_part: str = ""              # the shared-string table's part ("" when there is none)
+    styles_part: str = ""
+    shared_bytes: int = 0              # its uncompressed size
+    quick: bool = False                # only the structure was checked (``inspect(quick=True)``)
 
     def scan_of(self, sheet_name: str) -> SheetScan | None:
         part = self.sheet_parts.get(sheet_name)
@@ -95,6 +103,7 @@ _ROOT = re.compile(rb"<[A-Za-z_]")
 _CELL_START = re.compile(rb'<c r="([A-Z]+\d+)"')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
 _COLS = re.compile(rb'<col [^>]*max="(\d+)"')
+_SHARED_ITEM = re.compile(rb"<(?:\w+:)?si[ >/]")
 
 
 def column_number(letters: bytes | str) -> int:
@@ -136,8 +145,13 @@ def _ole_kind(path: Path, size: int) -> str:
 
 
 def inspect(path: Path, limits: Limits | None = None,
-            cancelled: Callable[[], bool] | None = None) -> Inspection:
-    """Check ``path`` thoroughly; raise ``UnreadableWorkbook`` saying what is wrong."""
+            cancelled: Callable[[], bool] | None = None, *, quick: bool = False) -> Inspection:
+    """Check ``path`` thoroughly; raise ``UnreadableWorkbook`` saying what is wrong.
+
+    ``quick``: the ZIP directory, the structure and the content types only, not every part's
+    content: enough before ``exchange.stream`` reads a few rows (it allocates nothing a part's
+    content could inflate, expands no entity, and ZIP reading stops at the promised sizes).
+    """
     limits = limits or Limits()
     path = Path(path)
     try:
@@ -195,9 +209,12 @@ def inspect(path: Path, limits: Limits | None = None,
             raise UnreadableWorkbook(path, "不是 Excel 工作簿（缺少工作簿主体）")
         if "xl/workbook.xml" not in names:
             raise UnreadableWorkbook(path, "不是 Excel 工作簿（缺少 xl/workbook.xml）")
-        result.sheet_parts = _sheet_parts(path, archive)
+        result.sheet_parts, others = _sheet_parts(path, archive)
+        result.shared_part, result.styles_part = others.get("sharedStrings", ""), others.get("styles", "")
+        result.shared_bytes = next((i.file_size for i in infos if i.filename == result.shared_part), 0)
+        result.quick = quick
         titles = {part: title for title, part in result.sheet_parts.items()}
-        for info in infos:
+        for info in [] if quick else infos:
             if cancelled is not None and cancelled():
                 raise Cancelled()
             if info.is_dir() or info.filename in ("[Content_Types].xml", "xl/workbook.xml",
@@ -207,8 +224,9 @@ def inspect(path: Path, limits: Limits | None = None,
     return result
 
 
-def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its part (``xl/worksheets/sheet1.xml``), from the workbook and its relationships."""
+def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> tuple[dict[str, str], dict[str, str]]:
+    """Sheet name → its part (``xl/worksheets/sheet1.xml``), from the workbook and its relationships;
+    and the shared strings' and styles' parts (``sharedStrings``, ``styles`` → part)."""
     from defusedxml import ElementTree
 
     try:
@@ -217,17 +235,21 @@ def _sheet_parts(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
     except Exception:  # noqa: BLE001 - any parse failure of these small parts means a broken file
         raise UnreadableWorkbook(path, "文件已损坏（工作簿结构无法解析）") from None
     targets: dict[str, str] = {}
+    others: dict[str, str] = {}
     for rel in rels:
         target = rel.get("Target", "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
         targets[rel.get("Id", "")] = target
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        if kind in ("sharedStrings", "styles"):
+            others[kind] = target
     out: dict[str, str] = {}
     for el in book.iter():
         if el.tag.endswith("}sheet") or el.tag == "sheet":
             rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), "")
             if el.get("name") and rid in targets:
                 out[el.get("name", "")] = targets[rid]
-    return out
+    return out, others
 
 
 def _check_directory(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -269,7 +291,8 @@ def _scan_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limi
     name = info.filename
     is_xml = name.endswith((".xml", ".rels", ".vml"))
     is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
-    scan = SheetScan(f"“{title}”" if title else name) if is_sheet else None
+    scan = SheetScan(f"“{title}”" if title else name, size=info.file_size) if is_sheet else None
+    strings = 0 if name == result.shared_part else -1
     prolog_done = not is_xml
     tail = b""
     got = 0
@@ -292,6 +315,10 @@ def _scan_part(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limi
                     prolog_done = root is not None
                     if not prolog_done and len(data) > 4 * CHUNK:
                         raise UnreadableWorkbook(path, f"{name} 的 XML 开头异常（疑似恶意文件）")
+                if strings >= 0:
+                    strings += len(_SHARED_ITEM.findall(chunk))
+                    if strings > limits.max_shared_strings:
+                        raise UnreadableWorkbook(path, f"共享字符串表超过 {limits.max_shared_strings:,} 项的上限（疑似恶意文件）")
                 if scan is not None:
                     if got <= len(chunk):
                         _check_dimension(path, data, limits, scan.part)
@@ -331,6 +358,7 @@ def _check_dimension(path: Path, head: bytes, limits: Limits, name: str) -> None
 
 _SCAN = re.compile(rb'<row r="(\d{7,})"|<c r="([A-Z]{2,})(\d+)"[^>]*>|<f[ >/]')
 _LAST_ROW = re.compile(rb'<row r="(\d+)"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"')
 
 
 def _scan_sheet_chunk(path: Path, data: bytes, scan: SheetScan, limits: Limits) -> None:
@@ -341,6 +369,12 @@ def _scan_sheet_chunk(path: Path, data: bytes, scan: SheetScan, limits: Limits) 
         m = _LAST_ROW.match(data, last)
         if m and int(m.group(1)) > scan.max_row:
             scan.max_row = int(m.group(1))
+    if b"mergeCell " in data and len(scan.merges) < limits.max_merges:
+        for m in _MERGE.finditer(data):
+            (r0, c0), (r1, c1) = formula_cell_address(m.group(1).decode()), formula_cell_address(m.group(2).decode())
+            corners = ((r0 - 1, c0), (r1 - 1, c1))
+            if r0 and r1 and corners not in scan.merges[-8:]:   # the tail is scanned twice
+                scan.merges.append(corners)
     for m in _SCAN.finditer(data):
         big_row, letters, number = m.group(1), m.group(2), m.group(3)
         if big_row is not None:
