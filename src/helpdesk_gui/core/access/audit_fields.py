@@ -19,6 +19,8 @@ FIELD_LABELS: dict[str, str] = {
     "title": "标题", "file_name": "文件", "sha256": "文件校验值", "phone": "联系电话", "contact": "联系人",
     "start_date": "开始日期", "end_date": "结束日期", "region_code": "行政区划代码", "result": "结果",
     "opinion": "意见", "summary": "摘要", "source": "来源", "value": "值", "key": "键",
+    # ---- the audit trail's own seals (core/access/chain.py)
+    "audit_id": "审计行编号", "content_hash": "档案内容校验值", "mac": "签名",
     # ---- households and members (core/register/draft.py FIELDS)
     "archive_type": "档案类型", "exit_reason": "注销原因", "status_note": "状态说明",
     "category_suggested": "系统建议的困难类别", "legacy_category_text": "原困难类别（旧口径）",
