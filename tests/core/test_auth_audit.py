@@ -416,3 +416,18 @@ def test_an_unknown_user_costs_one_password_check_like_a_known_one(database, mon
         with pytest.raises(AuthError, match="用户名或密码不正确"):
             auth.login(database, name, "wrong-password1")
     assert len(checked) == 2 and checked[1].startswith("scrypt$") and checked[1] != checked[0]
+
+
+def test_a_read_only_window_logs_in_and_still_counts_failures(database, folder):
+    """Another program holds the folder; the viewer's login is checked and recorded all the same."""
+    from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.base import paths
+
+    viewer = dbm.open_db(paths.db_path(folder), readonly=True)
+    with pytest.raises(AuthError):
+        auth.login(viewer, "clerk", "wrong-password1")
+    assert scalar(database, "SELECT failed_logins FROM users WHERE username = 'clerk'") == 1
+    actor = auth.login(viewer, "clerk", "passw0rd!")
+    auth.logout(viewer, actor)
+    assert [r[0] for r in database.execute("SELECT action FROM audit_log ORDER BY id DESC LIMIT 2")] == ["logout", "login"]
+    dbm.close(viewer)

@@ -7,13 +7,15 @@ import datetime as _dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
 from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.base.errors import AuthError, PermissionDenied, ValidationError
-from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
+from helpdesk_gui.core.db import close, file_of, is_read_only, now_iso, open_db, row, rows, scalar, write
 
 ROLES = ("clerk", "reviewer", "approver", "finance", "admin")
 ROLE_LABELS = {"clerk": "经办人", "reviewer": "审核人", "approver": "审批人", "finance": "财务", "admin": "系统管理员",
@@ -166,6 +168,9 @@ def login(db: Database, username: str, password: str, *, now: _dt.datetime | Non
     line both come in here. Failures are counted inside the write transaction (an atomic increment), so
     parallel tries cannot overwrite each other's count; an unknown user costs the same time as a known one."""
     now = now or _dt.datetime.now().astimezone()
+    if is_read_only(db):   # a read-only window still counts failures and records the login: on its own connection
+        with _writable(db) as counting:
+            return login(counting, username, password, now=now)
     r = row(db, "SELECT * FROM users WHERE username = ?", [username.strip()])
     if r is None or not r["active"]:
         verify_password(password, _dummy_hash())
@@ -197,8 +202,22 @@ def logout(db: Database, actor: Actor) -> None:
     """The user leaves the desk (切换用户, or the program closes): in the audit trail as the login is."""
     if actor.user_id is None:
         return
-    with write(db):
-        audit.record(db, actor.username, "logout", "user", actor.user_id)
+    with _writable(db) as target, write(target):
+        audit.record(target, actor.username, "logout", "user", actor.user_id)
+
+
+@contextmanager
+def _writable(db: Database) -> Iterator[Database]:
+    """``db``, or for a read-only window a short connection of its own to the same file (logins and logouts
+    are recorded whoever else is writing)."""
+    if not is_read_only(db):
+        yield db
+        return
+    own = open_db(file_of(db))
+    try:
+        yield own
+    finally:
+        close(own)
 
 
 def check_own_password(db: Database, actor: Actor, password: str) -> None:

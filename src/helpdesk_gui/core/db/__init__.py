@@ -115,7 +115,23 @@ def connect(path: Path, *, readonly: bool = False) -> Database:
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA cache_size = -65536")  # 64 MB page cache: bulk writes and big sorts stay in memory
-    return Database(conn, execute_plugins=False)
+    db = Database(conn, execute_plugins=False)
+    if readonly:
+        _READ_ONLY.add(id(conn))
+    return db
+
+
+#: the connections opened read-only (SQLite does not say so itself)
+_READ_ONLY: set[int] = set()
+
+
+def is_read_only(db: Database) -> bool:
+    return id(db.conn) in _READ_ONLY
+
+
+def file_of(db: Database) -> Path:
+    """The database file a connection is open on."""
+    return Path(str(db.execute("PRAGMA database_list").fetchone()[2]))
 
 
 def open_db(path: Path, *, create: bool = False, readonly: bool = False) -> Database:
@@ -141,6 +157,7 @@ def open_db(path: Path, *, create: bool = False, readonly: bool = False) -> Data
 
 def close(db: Database) -> None:
     """Close the connection (a worker thread's own, or the window's before a restore replaces the file)."""
+    _READ_ONLY.discard(id(db.conn))
     db.conn.close()
 
 
