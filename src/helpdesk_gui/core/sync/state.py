@@ -179,14 +179,15 @@ class LocalHousehold:
     status: str
     updated_at: str
     remote_updated_at: str | None   # the version last received from this sender, if any
+    version: int = 0                # the row's version here (re-checked at the commit)
 
 
 def households_of_sender(db: Database, sender_code: str) -> dict[str, LocalHousehold]:
     """Archive number → what the importer needs to decide new / update / older / conflict."""
     cur = db.conn.execute(
-        "SELECT h.archive_no, h.id, h.status, h.updated_at, s.remote_updated_at FROM households h "
+        "SELECT h.archive_no, h.id, h.status, h.updated_at, s.remote_updated_at, h.version FROM households h "
         "LEFT JOIN exchange_sync s ON s.household_id = h.id WHERE h.sender_code = ?", [sender_code])
-    return {a: LocalHousehold(i, st, u, r) for a, i, st, u, r in cur}
+    return {a: LocalHousehold(i, st, u, r, v) for a, i, st, u, r, v in cur}
 
 
 def household_ids(db: Database, sender_code: str, archive_nos: Iterable[str]) -> dict[str, int]:
