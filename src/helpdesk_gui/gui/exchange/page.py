@@ -189,7 +189,9 @@ class ExchangePage(Page):
         differ = [k for k, v in incoming.items() if k != "updated_at" and local.get(k) != v]
         from helpdesk_gui.gui.exchange.conflicts import field_label
         names = [field_label(k) for k in differ]
-        return "、".join(names[:6]) + ("等" if len(names) > 6 else "") if names else "（成员或时间）"
+        text = "、".join(names[:6]) + ("等" if len(names) > 6 else "") if names else "（成员或时间）"
+        reason = c["incoming"].get("reason")  # type: ignore[attr-defined]
+        return f"{reason}：{text}" if reason else text
 
     def open_item(self, item_id: int) -> None:
         self.show_conflict(item_id)
