@@ -16,6 +16,7 @@ from typing import Any, overload
 
 from helpdesk_gui.core import db
 from helpdesk_gui.core.access import auth
+from helpdesk_gui.core.admin import backup
 from helpdesk_gui.core.base import paths
 from helpdesk_gui.core.base.errors import AuthError, HelpdeskError
 from helpdesk_gui.core.base.instance import InstanceLock
@@ -97,6 +98,7 @@ def session(args: argparse.Namespace, *, writes: bool = False, may: str | None =
             holder = lock.holder()
             raise FolderBusy("数据文件夹正被另一个程序使用" + (f"：{holder.describe()}" if holder else "")
                              + "。请等它结束（或关闭窗口程序）后再运行此命令。")
+        backup.remove_stale_parts(args.folder)
     try:
         conn = db.open_db(paths.db_path(args.folder))
         try:

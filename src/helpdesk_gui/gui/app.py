@@ -153,7 +153,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = paths.db_path(folder)
     lock = InstanceLock(folder)
     readonly = False
-    if path.exists() and not lock.acquire():
+    if path.exists() and lock.acquire():
+        backup.remove_stale_parts(folder)     # a backup killed last time left its half-written copy
+    elif path.exists():
         readonly = True
         holder = lock.holder()
         who = holder.describe() if holder else "另一个程序"

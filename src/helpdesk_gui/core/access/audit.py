@@ -19,8 +19,6 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.access import chain, verify
-from helpdesk_gui.core.access.labels import ACTION_LABELS as ACTION_LABELS
-from helpdesk_gui.core.access.labels import ENTITY_LABELS as ENTITY_LABELS
 from helpdesk_gui.core.db import row, rows
 from helpdesk_gui.core.db.where import Where, glob_prefix
 

@@ -20,7 +20,8 @@ FIELD_LABELS: dict[str, str] = {
     "start_date": "开始日期", "end_date": "结束日期", "region_code": "行政区划代码", "result": "结果",
     "opinion": "意见", "summary": "摘要", "source": "来源", "value": "值", "key": "键",
     # ---- the audit trail's own seals (core/access/chain.py)
-    "audit_id": "审计行编号", "content_hash": "档案内容校验值", "mac": "签名",
+    "audit_id": "审计行编号", "content_hash": "档案内容校验值", "mac": "签名", "missing_key": "缺失的审计密钥",
+    "new_key": "新的审计密钥",
     # ---- households and members (core/register/draft.py FIELDS)
     "archive_type": "档案类型", "exit_reason": "注销原因", "status_note": "状态说明",
     "category_suggested": "系统建议的困难类别", "legacy_category_text": "原困难类别（旧口径）",

@@ -43,7 +43,7 @@ _BASE_ACTIONS: dict[str, str] = {
     "resolve_conflict": "处理交换冲突", "handle_flag": "处理核查结果", "post_allocation": "下拨资金入账",
     "save_mapping": "保存列对应", "delete_mapping": "删除列对应",
     # users, settings, the database
-    "login": "登录", "logout": "退出登录", "login_failed": "登录失败", "change_password": "修改密码", "enable": "启用用户",
+    "login": "登录", "logout": "退出登录", "seal": "封存审计日志", "rekey": "启用新的审计密钥", "login_failed": "登录失败", "change_password": "修改密码", "enable": "启用用户",
     "disable": "停用用户", "set_roles": "修改角色", "put": "设置", "set": "设置", "init": "初始化数据库",
     "demo": "生成演示数据",
 }
@@ -63,7 +63,7 @@ def _catalogue() -> dict[str, str]:
 ACTION_LABELS: dict[str, str] = _catalogue()
 #: entity (kind of record) → label
 ENTITY_LABELS: dict[str, str] = {
-    "household": "档案", "assistance_record": "帮扶记录", "application": "帮扶申请", "campaign": "帮扶活动",
+    "household": "档案", "audit_log": "审计日志", "assistance_record": "帮扶记录", "application": "帮扶申请", "campaign": "帮扶活动",
     "review_year": "年度复核", "cap_rule": "帮扶上限规则", "policy_standard": "低保标准", "holiday": "节假日调整",
     "voucher": "凭证", "fund": "资金", "payment_roster": "发放花名册", "loan": "周转金借款", "ledger_period": "会计期间",
     "mutual_plan": "医疗互助方案", "mutual_unit": "互助参加单位", "mutual_member": "互助会员",

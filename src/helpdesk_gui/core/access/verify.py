@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from helpdesk_gui.core.access import chain, fingerprint, keyring
+from helpdesk_gui.core.access.audit_labels import ACTION_LABELS
 from helpdesk_gui.core.access.keyring import Anchor
-from helpdesk_gui.core.access.labels import ACTION_LABELS
 
 LIMIT = 20
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import secrets
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -74,6 +75,16 @@ def backups_dir(folder: Path) -> Path:
     return folder / "backups"
 
 
+def remove_stale_parts(folder: Path) -> int:
+    """Half-written copies left by a backup that was killed (``*.part`` in ``backups/``); call only while holding
+    the data folder's lock, so no backup of this folder can be running. Returns how many were removed."""
+    removed = 0
+    for part in backups_dir(folder).glob("*.part"):
+        part.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -85,8 +96,7 @@ def _fsync(path: Path) -> None:
 def write_copy(db: Database, target: Path, progress: Callable[[int, int], None] | None = None) -> None:
     """Copy the open database to ``target`` (online backup API), verify it, then move it in place."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(target.name + ".part")
-    part.unlink(missing_ok=True)
+    part = target.with_name(f"{target.name}.{os.getpid()}-{secrets.token_hex(4)}.part")   # never another copy's
     dest = sqlite3.connect(str(part))
     try:
         def step(_status: int, remaining: int, total: int) -> None:
