@@ -36,7 +36,7 @@ def row(**cells) -> list:
     return out
 
 
-def archive_list(path: Path, *, bad_id: bool = False, total: float = 11000) -> Path:
+def archive_list(path: Path, *, bad_id: bool = False, total: float = 11000, extra: list[list] | None = None) -> Path:
     """A county centre's register as kept in Excel for years: merged title rows, dates written three ways and as
     date cells and serial numbers, old category names, member rows under the head, payments on the household's
     rows and on rows of their own, a 合计 row and the signature line."""
@@ -68,6 +68,8 @@ def archive_list(path: Path, *, bad_id: bool = False, total: float = 11000) -> P
     ws.append(row(序号=4, **{"姓  名": "赵六"}, 与户主关系="户主", 身份证号码=bad if bad_id else ID4, 家庭人口=1,
                   **{"家庭年收入（元）": 9000}, 困难类别="深度困难", 致困原因="下岗", 档案状态="在册",
                   建档时间=dt.datetime(2021, 7, 1), 帮扶日期="2024-02-01", 帮扶项目="临时救助", **{"金额（元）": 1200}))
+    for r in extra or []:
+        ws.append(r)
     ws.append(row(序号="合计", **{"金额（元）": total}))
     ws.append(["填表人：刘会计", "", "", "", "", "审核人：陈主任"])
     wb.save(path)
@@ -134,6 +136,16 @@ def test_messy_archive_list_becomes_the_register(database, admin, tmp_path):
     assert "已建库导入：档案 4 户（在档 2 户、脱困 1 户、注销 1 户）" in out.message()
     again = adopt.import_register(database, admin, path, mapping_of(path), today=TODAY)
     assert again.status == adopt.ALREADY and scalar(database, "SELECT count(*) FROM households") == 4
+
+
+def test_a_payment_row_may_repeat_the_head_by_name_only(database, admin, tmp_path):
+    again = row(**{"姓  名": "赵 六"}, 帮扶日期="2024.3.1", 帮扶项目="送温暖", **{"金额（元）": 200})
+    path = archive_list(tmp_path / "档案.xlsx", total=11200, extra=[again])
+    out = adopt.import_register(database, admin, path, mapping_of(path), today=TODAY)
+    assert out.status == adopt.IMPORTED, [p.text() for p in out.analysis.problems.items]
+    assert scalar(database, "SELECT count(*) FROM households") == 4
+    assert scalar(database, "SELECT count(*) FROM assistance_records a JOIN households h ON h.id = a.household_id "
+                            "WHERE h.name = '赵六'") == 2
 
 
 def test_dry_run_writes_nothing(database, admin, tmp_path):

@@ -253,8 +253,9 @@ class ArchiveReader(_Cells):
             h.bad |= self.errors > before
 
     def same_head(self, h: Listed) -> bool:
+        """The row repeats the head above: the same ID number, or (no ID written) the same name."""
         if not self.filled("公民身份号码"):
-            return False
+            return person_name(clean(self.cell.get("姓名", ""))) == h.values.get("name")
         try:
             idn, _ = self.id(self.cell["公民身份号码"])
         except CellError:
