@@ -142,6 +142,7 @@ FIELD_LABELS: dict[str, str] = {
     "held": "预览后转为冲突", "added": "新增档案", "version": "版本号",
     "records_same": "相同帮扶记录", "record_conflicts": "帮扶记录冲突", "flags": "核查结果",
     "checksum_ok": "校验和正确", "signature": "签名", "first_error": "第一个错误",
+    "family_members": "家庭成员", "numbered": "新编档案编号", "kept_numbers": "沿用原档案编号", "by_status": "各状态户数",
 }
 
 #: Keys whose value (or every value inside it) is an amount in fen, besides the keys ending in ``_fen``.

@@ -42,6 +42,7 @@ _BASE_ACTIONS: dict[str, str] = {
     # the exchange (exchange_<direction>_<result>: below)
     "resolve_conflict": "处理交换冲突", "handle_flag": "处理核查结果", "post_allocation": "下拨资金入账",
     "save_mapping": "保存列对应", "delete_mapping": "删除列对应",
+    "adopt_import": "建库导入",
     # users, settings, the database
     "login": "登录", "logout": "退出登录", "seal": "封存审计日志", "rekey": "启用新的审计密钥", "login_failed": "登录失败", "change_password": "修改密码", "enable": "启用用户",
     "disable": "停用用户", "set_roles": "修改角色", "put": "设置", "set": "设置", "init": "初始化数据库",

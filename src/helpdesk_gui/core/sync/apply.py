@@ -224,8 +224,9 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
             with indexes_deferred(db, ("assistance_records",)) if big else _nothing():
                 db.conn.executemany(
                     f"INSERT INTO assistance_records (sender_code, record_no, household_id, {', '.join(RECORD_FIELDS)}, "
-                    f"origin, created_at) VALUES (?, ?, ?, {', '.join('?' * len(RECORD_FIELDS))}, 'batch', ?)",
-                    ((w.sender_code, r[0], known[r[1]], *r[2:approver], r[approver] or "", r[remarks] or "", stamp)
+                    f"origin, created_at) VALUES (?, ?, ?, {', '.join('?' * len(RECORD_FIELDS))}, ?, ?)",
+                    ((w.sender_code, r[0], known[r[1]], *r[2:approver], r[approver] or "", r[remarks] or "",
+                      w.record_origin, stamp)
                      for r in w.new_records))
             result.records = len(w.new_records)
             step(len(w.new_records))

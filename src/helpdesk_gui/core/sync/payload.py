@@ -49,6 +49,7 @@ class ImportWrite:
     allocate_archive_numbers: bool = False   # a station's sheet: new archives get numbers here
     history_note: str = ""
     sync: bool = True                        # record the applied version (batches; not stations' sheets)
+    record_origin: str = "batch"             # assistance_records.origin of the records written
     add_history: bool = True                 # write the history line and its audit row (not for a resolved conflict)
     #: what the preview saw: given, the commit re-checks the rows against the register (``core.sync.recheck``)
     seen: Seen | None = None

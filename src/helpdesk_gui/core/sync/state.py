@@ -60,7 +60,10 @@ def add_batch(db: Database, actor: Actor, entry: BatchEntry, *, at: str | None =
              entry.generated_at, at, entry.mode, entry.since, _dump(entry.rows or {}), entry.result,
              _dump(entry.summary or {}), entry.file_name, entry.file_sha256, entry.checksum, int(entry.signed),
              actor.username])
-        audit.record(db, actor.username, f"exchange_{entry.direction}_{entry.result}", "exchange_batch",
+        # a 建库导入 (``core.sync.adopt``) is an action of its own, not a batch from a counterpart
+        audit.record(db, actor.username,
+                     "adopt_import" if entry.kind == "adopt" else f"exchange_{entry.direction}_{entry.result}",
+                     "exchange_batch",
                      entry.batch_id, None, {"counterpart": entry.counterpart_code, "kind": entry.kind,
                                             "rows": entry.rows or {}, "file": entry.file_name,
                                             **{k: v for k, v in (entry.summary or {}).items()
