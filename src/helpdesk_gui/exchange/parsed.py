@@ -168,6 +168,16 @@ def header_map(sheet: spec.Sheet, header: list[Any], problems: Problems, *, leve
     return out
 
 
+def _blank_rule(sheet: spec.Sheet, col: spec.Col, columns: list[list[Any] | None]) -> tuple[list[Any] | None, Any, str]:
+    """A required cell left empty: (the stored values of the column that may allow it, the value that
+    does, the reason given when it does not). ``spec.Col.blank_when``: 困难类别 of an archive 申请中."""
+    if not col.blank_when or col.blank_when[0] not in sheet.labels:
+        return None, None, "必填，不能为空"
+    label, value, shown = col.blank_when
+    return (columns[sheet.labels.index(label)], value,
+            f"必填，不能为空（只有“{label}”为“{shown}”时可以不填）")
+
+
 class _Dropped(dict[int, tuple[None, ...]]):
     """A row kept without values: ``DROPPED[width]`` is one shared tuple of ``width`` Nones."""
 
@@ -222,9 +232,10 @@ def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, conv
             kept = columns[i]
             assert kept is not None
             if None in kept:
+                other, unless, reason = _blank_rule(sheet, col, columns)
                 for k, v in enumerate(kept):
-                    if v is None and chunk[k][pos] in ("", None):
-                        problems.add(sheet.name, numbers[k], col.label, "", "必填，不能为空", ERROR, pos)
+                    if v is None and chunk[k][pos] in ("", None) and (other is None or other[k] != unless):
+                        problems.add(sheet.name, numbers[k], col.label, "", reason, ERROR, pos)
                         bad.add(k)
         rows.rownums.extend(numbers)
         if drop:
