@@ -99,7 +99,8 @@ class Outcome:
         notes = f"；{a.problems.summary()}" if a.problems.items else ""
         if b.kind == "sheet":
             numbers = f"（档案编号 {r.archive_numbers[0]} 起）" if r.archive_numbers else ""
-            return f"{head}已导入为申请：新增“申请中”的档案 {r.new_households} 户{numbers}{notes}。"
+            members = f"，家庭成员 {r.members} 人" if r.members else ""
+            return f"{head}已导入为申请：新增“申请中”的档案 {r.new_households} 户{numbers}{members}{notes}。"
         members = f"；家庭成员 {r.members:,} 人" if r.members else ""
         extra = "".join(f"；{t}" for t in (f"低保标准 {r.standards} 条" if r.standards else "",
                                            f"下拨资金 {r.allocations} 笔（待资金台账入账）" if r.allocations else "") if t)

@@ -123,6 +123,9 @@ class ParsedBatch:
     signature: str                     # ok | bad | absent | unverified
     file_sha256: str
     kind: str = "batch"
+    #: a station's sheet: head row index → the indexes of its members' rows (heads with members only)
+    members_of: dict[int, list[int]] = field(default_factory=dict)
+    member_rows: set[int] = field(default_factory=set)
 
     def rows(self, name: str) -> SheetRows | None:
         return self.sheets.get(name)
