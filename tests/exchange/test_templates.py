@@ -50,7 +50,7 @@ def test_filled_household_template_maps_one_to_one(tmp_path):
     wb.save(path)
     m = mapping.propose(path, sheet=spec.HOUSEHOLDS)
     assert m.header_row == 1
-    assert set(m.columns.values()) == set(mapping.TARGETS) - {"备注"}
+    assert set(m.columns.values()) == set(mapping.TARGETS) - {"备注", "与户主关系"}   # a member's column
     assert m.unmapped == ["档案编号*", "档案状态*", "脱困日期", "最后修改时间*"]
 
 

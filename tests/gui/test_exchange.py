@@ -259,3 +259,26 @@ def test_flags_and_allocations_tabs(qtbot, folder, database, reviewer, builder):
     page.resize(1100, 600)
     page.tabs.setCurrentIndex(3)
     shot(page, "page_allocations")
+
+
+def test_export_dialog_names_the_households_to_fix(qtbot, ctx, database, clerk, tmp_path, message_boxes):
+    """A batch the city would refuse is not written: the dialog stays open and lists each household to fix."""
+    from helpdesk_gui.core.demo import households as demo
+    demo.generate(database, auth.SYSTEM, 6, seed=3, today=TODAY)
+    hid = register.create_household(database, clerk, HouseholdDraft(
+        fields={"name": "缺原因", "id_number": person("1979-04-05", 71)}), today=TODAY)
+    archive = scalar(database, "SELECT archive_no FROM households WHERE id = ?", [hid])
+    page = ExchangePage(ctx)
+    qtbot.addWidget(page)
+    dialog = page.open_export()
+    qtbot.addWidget(dialog)
+    out = tmp_path / "up.xlsx"
+    dialog.path_edit.setText(str(out))
+    wait(dialog.start())
+    assert not out.exists() and dialog.exported_result is None
+    kind, title, text = message_boxes[-1]
+    assert (kind, title) == ("warning", "批次没有导出") and f"档案编号 {archive} 缺原因：主要致困原因" in text
+    assert not dialog.refusal.isHidden()
+    assert f"档案编号 {archive} 缺原因：主要致困原因：必填，不能为空" in dialog.refusal.toPlainText()
+    assert dialog.buttons.isEnabled() and page.history_model.rowCount() == 0
+    shot(dialog, "export_refused")

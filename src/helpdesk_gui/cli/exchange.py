@@ -120,10 +120,16 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 
 
 def _batch_export(args: argparse.Namespace) -> int:
-    from helpdesk_gui.exchange.export import export_batch
+    from helpdesk_gui.exchange.export import ExportRefused, export_batch
     out = _output(args.out)
     db, actor, key = _context(args, "exchange.export")
-    result = export_batch(db, actor, out, receiver_code=args.to, full=args.full, key=key)
+    try:
+        result = export_batch(db, actor, out, receiver_code=args.to, full=args.full, key=key)
+    except ExportRefused as refused:  # nothing written, nothing recorded: the households to fix, one a line
+        kit.err(refused.headline())
+        for line in refused.lines:
+            kit.err("  " + line)
+        return 1
     kit.out(result.summary())
     kit.out(f"文件：{result.path}；校验值 {result.checksum}" + ("；已签名。" if result.signed else "；未签名（没有配置交换密钥）。"))
     for w in result.warnings:

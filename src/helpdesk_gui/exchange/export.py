@@ -5,7 +5,10 @@ Written with xlsxwriter in ``constant_memory`` mode (rows stream to disk; memory
 ``=``, ``+``, ``-`` or ``@`` is written as text with a quote prefix so Excel never runs it,
 columns are sized, the header frozen, enumeration columns get dropdowns. The 校验值 is computed
 over the canonical content while the rows are written; with a shared key, the 签名 too. Only the
-columns the city needs leave the county (setting ``exchange_omit_columns``).
+columns the city needs leave the county (setting ``exchange_omit_columns``). Before the file is
+renamed into place and recorded as sent, it is read back with the import's own checks
+(``export_check``): a batch its receiver would refuse is removed and ``ExportRefused`` names the
+households to fix.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from helpdesk_gui.core.db import get_meta, now_iso
 from helpdesk_gui.core.register.eligibility import per_capita_month
 from helpdesk_gui.core.sync import state
 from helpdesk_gui.exchange import spec
+from helpdesk_gui.exchange.export_check import ExportRefused, refusal
 from helpdesk_gui.exchange.safety import Cancelled
+from helpdesk_gui.exchange.validate import parse_batch
 
 FORMULA_START = ("=", "+", "-", "@")
 DATA_ROWS_VALIDATED = 1_048_575   # dropdowns cover the whole column below the header
@@ -158,7 +163,8 @@ def _cells(book: codes.CodeBook, present: list[spec.Col], positions: list[int],
 def export_batch(db: Database, actor: Actor, out: Path, *, receiver_code: str | None = None,
                  receiver_name: str | None = None, full: bool = False, key: bytes | None = None,
                  progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ExportResult:
-    """Write the batch to ``out`` (via a ``.part`` file, renamed when complete) and record it as sent."""
+    """Write the batch to ``out`` (via a ``.part`` file, read back with the import's checks, renamed when it
+    passes) and record it as sent. Raises ``ExportRefused`` (the file removed, nothing recorded) otherwise."""
     actor.require("exchange.export")
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
@@ -181,6 +187,7 @@ def export_batch(db: Database, actor: Actor, out: Path, *, receiver_code: str | 
     omit = set(settings.get(db, "exchange_omit_columns") or [])
     counts_expected = state.export_counts(db, county, since)
     total = sum(counts_expected.values()) + 1
+    checking = max(1, total // 3)   # reading the file back: about a third of the time of writing it
     done = 0
     warnings: list[str] = []
     canonical = spec.Canonical()
@@ -224,7 +231,7 @@ def export_batch(db: Database, actor: Actor, out: Path, *, receiver_code: str | 
                     if cancelled is not None and cancelled():
                         raise Cancelled()
                     if progress:
-                        progress(done + r, total)
+                        progress(done + r, total + checking)
             counts[sheet.name] = r
             done += r
         checksum = canonical.hexdigest()
@@ -241,9 +248,11 @@ def export_batch(db: Database, actor: Actor, out: Path, *, receiver_code: str | 
             manifest.write_string(i, 1, v)
         _audit_sheet(db, w)
         w.book.close()
+        _check_written(part, book, receiver, key, total, checking, progress, cancelled)
     except BaseException:
         try:
-            w.book.close()
+            if not w.book.fileclosed:
+                w.book.close()
         except Exception:  # noqa: BLE001 - the half-written file is removed below
             pass
         part.unlink(missing_ok=True)
@@ -254,8 +263,21 @@ def export_batch(db: Database, actor: Actor, out: Path, *, receiver_code: str | 
         generated_at=snapshot, mode=mode, since=since, rows=counts, file_name=str(out), checksum=checksum,
         signed=bool(key), summary={"warnings": len(warnings)}), at=snapshot)
     if progress:
-        progress(total, total)
+        progress(total + checking, total + checking)
     return ExportResult(out, batch_id, receiver, name or "", mode, since, counts, checksum, bool(key), warnings)
+
+
+def _check_written(part: Path, book: codes.CodeBook, receiver: str, key: bytes | None, done: int, share: int,
+                   progress: Progress | None, cancelled: Callable[[], bool] | None) -> None:
+    """Read the written file back as its receiver will (``validate.parse_batch``); raise
+    ``export_check.ExportRefused`` naming the households to fix when it would be refused."""
+    def step(k: int, steps: int) -> None:
+        if progress:
+            progress(done + share * k // max(steps, 1), done + share)
+    parsed = parse_batch(part, book, receiver_code=receiver, key=key, progress=step, cancelled=cancelled)
+    refused = refusal(parsed)
+    if refused is not None:
+        raise refused
 
 
 def _audit_sheet(db: Database, w: _Writer) -> None:
@@ -276,3 +298,6 @@ def suggested_name(db: Database, *, direction: str = "上报", seq: int = 1, on:
     """``<sender code>_<上报|下发>_<YYYYMMDD>_<seq>.xlsx`` as the contract suggests."""
     on = on or _dt.date.today()
     return f"{get_meta(db, 'county_code')}_{direction}_{on:%Y%m%d}_{seq}.xlsx"
+
+
+__all__ = ["ExportRefused", "ExportResult", "default_receiver", "export_batch", "suggested_name"]

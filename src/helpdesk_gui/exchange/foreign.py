@@ -2,16 +2,19 @@
 
 The same validation, report and all-or-nothing rule as a batch, read leniently (dates written
 ``1975.03.12`` or ``1975年3月12日``, full-width digits, IDs typed with spaces, legacy labels).
-Title rows above the header, a 序号 column, a 合计 row and repeated header rows are skipped and
-listed. Every row enters the register as a new archive of this county in 申请中 with a 新建档
-application filed in the workflow (``core.workflow``), in the same transaction, never straight
-into 在档. The same file is never imported twice.
+Title rows above the header, a 序号 column, 合计 rows and lines under the table (填表人, 审核人, 盖章,
+日期, 说明) and repeated header rows are skipped and listed. Rows of family members under their head
+(``station_rows``) become the members of that household. Every head's row enters the register as a
+new archive of this county in 申请中 with a 新建档 application filed in the workflow
+(``core.workflow``), in the same transaction, never straight into 在档. The same file is never
+imported twice.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +31,8 @@ from helpdesk_gui.core.sync import state
 from helpdesk_gui.core.sync.apply import ImportResult, ImportWrite, Seen, apply_import
 from helpdesk_gui.core.sync.recheck import AlreadyImported, register_stamp
 from helpdesk_gui.core.workflow import steps as workflow
-from helpdesk_gui.exchange import spec
+from helpdesk_gui.exchange import spec, station_rows
+from helpdesk_gui.exchange.cells import labels_to_codes
 from helpdesk_gui.exchange.columns import column_converter
 from helpdesk_gui.exchange.importer import (
     ALREADY,
@@ -48,23 +52,41 @@ from helpdesk_gui.exchange.reader import Workbook
 from helpdesk_gui.exchange.safety import Limits
 
 Progress = Callable[[int, int], None]
-TOTAL_WORDS = ("合计", "总计", "小计", "累计")
+TOTAL_WORDS = station_rows.TOTAL_WORDS
 
 
-def _skipper(header: list[Any], ignored_positions: list[int]) -> Callable[[int, list[Any]], str | None]:
+def _skipper(header: list[Any], ignored_positions: list[int], roles: station_rows.Roles
+             ) -> Callable[[int, list[Any]], str | None]:
+    """Why a row is not data (``station_rows.note_row``, a repeated header, only a 序号), else None; each
+    data row is noted in ``roles`` (head or member) as it is kept."""
     header_norm = [norm(v) for v in header]
 
     def skip(_rownum: int, values: list[Any]) -> str | None:
+        note = station_rows.note_row(values)
+        if note is not None:
+            return note
         texts = [norm(v) for v in values if v not in ("", None)]
-        if any(t.startswith(TOTAL_WORDS) for t in texts):
-            return "合计行，已跳过"
         if texts and [norm(v) for v in values[:len(header_norm)]] == header_norm[:len(values)]:
             return "重复的表头行，已跳过"
         filled = [p for p, v in enumerate(values) if v not in ("", None) and str(v).strip()]
         if filled and all(p in ignored_positions for p in filled):
             return "只有序号，没有内容，已跳过"
+        roles.add(values)
         return None
     return skip
+
+
+def _reading_sheet(name: str) -> spec.Sheet:
+    """The columns as read: a member's row may leave 公民身份号码 empty (a head's may not: ``station_rows``),
+    and 工作状态 takes the members' 人员身份 too (students; a head's is checked)."""
+    cols = []
+    for c in FOREIGN_SHEET.columns:
+        if c.field == "id_number":
+            c = replace(c, required=False)
+        elif c.field == "work_status":
+            c = replace(c, codes="member_identity", choices=spec.MEMBER_IDENTITY)
+        cols.append(c)
+    return spec.Sheet(name, tuple(cols), FOREIGN_SHEET.note)
 
 
 def parse_sheet(path: Path, mapping: Mapping, book: codes.CodeBook, *, county: str, station: str = "",
@@ -77,7 +99,7 @@ def parse_sheet(path: Path, mapping: Mapping, book: codes.CodeBook, *, county: s
         name = mapping.sheet or wb.sheet_names[0]
         if name not in wb.sheet_names:
             raise ValidationError("工作表", f"文件中没有这张表，可选：{'、'.join(wb.sheet_names)}", name)
-        sheet = spec.Sheet(name, FOREIGN_SHEET.columns, FOREIGN_SHEET.note)
+        sheet = _reading_sheet(name)
         header: list[Any] = []
         it = wb.values(name)
         for rownum, values in enumerate(it, start=1):
@@ -98,20 +120,29 @@ def parse_sheet(path: Path, mapping: Mapping, book: codes.CodeBook, *, county: s
             if label not in rows.positions:
                 rows.usable = False
         ignored = [pos for pos, text in header_texts(header) if norm(text.split("#")[0]) in IGNORED]
+        roles = station_rows.Roles(
+            seq=next((pos for pos, text in header_texts(header) if norm(text) in station_rows.SEQ_HEADERS), None),
+            relation=rows.positions.get(station_rows.RELATION), id_number=rows.positions.get("公民身份号码"))
         convs = {c.label: column_converter(c, book, today, lenient=True) for c in rows.present}
+        if station_rows.RELATION in convs:
+            convs[station_rows.RELATION] = station_rows.relation_column(convs[station_rows.RELATION])
         if rows.usable:
-            read_rows(it, mapping.header_row + 1, rows, convs, problems, None, skip=_skipper(header, ignored),
-                      cancelled=cancelled)
+            read_rows(it, mapping.header_row + 1, rows, convs, problems, None,
+                      skip=_skipper(header, ignored, roles), cancelled=cancelled)
         del it
         scan = wb.inspection.scan_of(name)
         formulas = len(scan.formulas) if scan else 0
     if formulas:
         problems.add(name, None, "", "", f"表中有 {formulas} 个公式单元格：按 Excel 保存的计算结果导入", WARNING)
     _check_rows(rows, problems)
+    students = {code for label, code in labels_to_codes(book, sheet.col("工作状态")).items()
+                if label in station_rows.STUDENT_LABELS}
+    families = station_rows.families(rows, roles, problems, students)
     manifest = Manifest(values={spec.K_BATCH: "", spec.K_SENDER: county, spec.K_SENDER_NAME: station or path.stem})
     digest = file_digest(path)
     manifest.values[spec.K_BATCH] = f"sheet:{digest}"
-    return ParsedBatch(path, manifest, {name: rows}, problems, "", True, "absent", digest, kind="sheet")
+    return ParsedBatch(path, manifest, {name: rows}, problems, "", True, "absent", digest, kind="sheet",
+                       members_of=families.members_of, member_rows=families.member_rows)
 
 
 def _check_rows(rows: SheetRows, problems: Problems) -> None:
@@ -163,14 +194,14 @@ def analyse_sheet(db: Database, actor: Actor, path: Path, mapping: Mapping, *, s
     rows = next(iter(batch.sheets.values()))
     ii = rows.index("公民身份号码")
     good = [n for n in range(len(rows.values)) if n not in rows.bad]
-    wanted = {rows.values[n][ii]: n for n in good}
+    wanted = {rows.values[n][ii]: n for n in good if rows.values[n][ii]}
     for hit in state.active_people(db, wanted, ACTIVE_STATUSES):
         n = wanted[hit.id_number]
         batch.problems.add(rows.sheet.name, rows.rownums[n], "公民身份号码", hit.id_number,
                            f"已是本库中有效档案 {hit.archive_no} 的{hit.role}，同一人不能同时在两个有效档案中",
                            ERROR, rows.positions.get("公民身份号码"))
         rows.bad.add(n)
-    plan.new = [n for n in good if n not in rows.bad]
+    plan.new = [n for n in good if n not in rows.bad and n not in batch.member_rows]   # heads: the applications
     return Analysis(batch, plan)
 
 
@@ -197,6 +228,7 @@ def build_sheet_write(analysis: Analysis, today: _dt.date) -> ImportWrite:
             return lambda _v: default
         return lambda v: default if v[i] is None or v[i] == "" else v[i]
 
+    take("relation")  # a member's column, not the household's
     for f, default in (("family_size", 1), ("annual_income_fen", 0), ("rigid_expense_fen", 0),
                        ("created_date", today.isoformat())):
         extra.append((f, value_or(take(f), default)))
@@ -210,7 +242,8 @@ def build_sheet_write(analysis: Analysis, today: _dt.date) -> ImportWrite:
             return str(getattr(v[cat], "legacy", "") or "")
         extra += [("category", category), ("legacy_category_text", legacy)]
     extra += [("status", value_or(None, "applying")), ("updated_at", value_or(None, stamp))]
-    fields = present + [f for f, _ in extra]
+    fields = ["archive_no", *present, *(f for f, _ in extra)]   # archive_no: a key until numbers are given
+    size_at = fields.index("family_size")
     m = b.manifest
     entry = state.BatchEntry(
         batch_id=m.batch_id, direction="in", result="imported", kind="sheet", counterpart_code="",
@@ -220,7 +253,13 @@ def build_sheet_write(analysis: Analysis, today: _dt.date) -> ImportWrite:
                     history_note=f"基层报表《{b.path.name}》导入（{m.sender_name}）", seen=analysis.plan.seen)
     for n in analysis.plan.new:
         v = rows.values[n]
-        w.new_households.append((*(v[p] for p in positions), *(fn(v) for _f, fn in extra)))
+        key = f"#{rows.rownums[n]}"
+        household = [key, *(v[p] for p in positions), *(fn(v) for _f, fn in extra)]
+        family = b.members_of.get(n)
+        if family:  # 家庭人口 as the editor counts it: the head and the members listed
+            household[size_at] = 1 + len(family)
+            w.members[key] = [station_rows.member_tuple(rows.values[k], key, ix) for k in family]
+        w.new_households.append(tuple(household))
         w.new_rownums.append(rows.rownums[n])
     return w
 

@@ -66,9 +66,16 @@ class Outcome:
     result: ImportResult | None = None
     report: Path | None = None
 
+    #: a dry run: whether the real import would accept a batch that needs confirming (``--accept-unsigned``)
+    accept_unsigned: bool = False
+
     @property
     def exit_code(self) -> int:
-        return 0 if self.status in (IMPORTED, ALREADY, DRY_RUN) else 1
+        """0 imported or already imported; a dry run 0 only when the real import would import; else 1."""
+        if self.status == DRY_RUN:
+            a = self.analysis
+            return 0 if a.can_import and (self.accept_unsigned or not a.needs_confirmation) else 1
+        return 0 if self.status in (IMPORTED, ALREADY) else 1
 
     def message(self) -> str:
         a = self.analysis
@@ -85,7 +92,8 @@ class Outcome:
             return (f"{head}未导入：校验值或签名不符，文件可能在生成后被修改过。确认内容无误后，"
                     "可以作为未签名的批次导入（命令行加 --accept-unsigned）。")
         if self.status == DRY_RUN:
-            verdict = "可以导入" if a.can_import else "不能导入"
+            verdict = "可以导入" if self.exit_code == 0 else "不能导入" if not a.can_import else \
+                "校验值或签名不符，须确认后才能导入（命令行加 --accept-unsigned）"
             what = f"申请 {len(a.plan.new)} 户" if b.kind == "sheet" else a.plan.summary()
             return f"{head}检查完毕（未写入）：{verdict}。{what}；{a.problems.summary()}。"
         r = self.result
@@ -94,7 +102,8 @@ class Outcome:
         held = held_text(r)
         if b.kind == "sheet":
             numbers = f"（档案编号 {r.archive_numbers[0]} 起）" if r.archive_numbers else ""
-            return f"{head}已导入为申请：新增“申请中”的档案 {r.new_households} 户{numbers}{held}{notes}。"
+            members = f"，家庭成员 {r.members:,} 人" if r.members else ""
+            return f"{head}已导入为申请：新增“申请中”的档案 {r.new_households:,} 户{numbers}{members}{held}{notes}。"
         members = f"；家庭成员 {r.members:,} 人" if r.members else ""
         extra = "".join(f"；{t}" for t in (f"低保标准 {r.standards} 条" if r.standards else "",
                                            f"下拨资金 {r.allocations} 笔（待资金台账入账）" if r.allocations else "") if t)
@@ -260,7 +269,8 @@ def import_batch(db: Database, actor: Actor, path: Path, *, dry_run: bool = Fals
     """The whole import, as ``helpdesk batch import`` runs it."""
     analysis = analyse(db, actor, path, key=key, today=today, limits=limits, progress=progress, cancelled=cancelled)
     if dry_run:
-        outcome = Outcome(ALREADY if analysis.already is not None else DRY_RUN, analysis)
+        outcome = Outcome(ALREADY if analysis.already is not None else DRY_RUN, analysis,
+                          accept_unsigned=accept_unsigned)
     else:
         outcome = commit(db, actor, analysis, accept_unsigned=accept_unsigned, folder=folder, today=today)
     if report is not None:

@@ -1,8 +1,8 @@
 """Grassroots stations' own spreadsheets: find the header row and propose a column mapping.
 
 Stations write headers in their own words (身份证号, 身份证号码, 公民身份证号, 姓  名, 月收入（元）),
-put a title row (often merged) and sometimes a sub-header above the header, a 序号 column and a
-合计 row. The header row is the one among the first rows whose cells best match the known
+put a title row (often merged) and sometimes a sub-header above the header, a 序号 column, a
+合计 row and family members on the rows under their head (a 与户主关系 column is proposed too). The header row is the one among the first rows whose cells best match the known
 columns; each header is then matched to a column of the 困难职工 sheet by known synonyms and,
 failing that, by similarity. The clerk confirms or corrects the proposal, and it can be saved by
 name (``core.exchange_state.save_mapping``) and reused.
@@ -26,7 +26,9 @@ FOREIGN_SHEET = spec.Sheet("基层报表", tuple(
     [spec.Col(c.label, c.kind, c.label in ("姓名", "公民身份号码"), c.field, c.codes, c.choices, c.width, c.note)
      for c in spec.SHEET_BY_NAME[spec.HOUSEHOLDS].columns if c.field not in ("archive_no", "status", "updated_at",
                                                                              "exit_date")]
-    + [spec.Col("备注", spec.T, False, "remarks", width=24)]), "基层帮扶站报送的申请")
+    + [spec.Col("备注", spec.T, False, "remarks", width=24),
+       spec.Col("与户主关系", spec.E, False, "relation", "relation", spec.RELATION, 10,
+                "家庭成员的行：配偶、子女……；户主的行写“本人”或“户主”，或不填")]), "基层帮扶站报送的申请")
 TARGETS = FOREIGN_SHEET.labels
 REQUIRED = ("姓名", "公民身份号码")
 
@@ -57,6 +59,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "开户银行": ("银行", "开户行", "开户银行名称"),
     "银行账号": ("银行卡号", "账号", "卡号", "银行帐号", "帐号"),
     "备注": ("说明", "情况说明"),
+    "与户主关系": ("关系", "家庭关系", "与户主的关系", "与申请人关系", "与职工关系", "成员关系", "亲属关系", "称谓"),
 }
 #: Headers that are never data (ignored, listed as unmapped).
 IGNORED = ("序号", "编号", "签字", "签名", "本人签字", "审核意见")

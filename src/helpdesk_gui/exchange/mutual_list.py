@@ -33,12 +33,12 @@ from helpdesk_gui.core.mutual import members as mutual_members
 from helpdesk_gui.core.mutual import plans as mutual_plans
 from helpdesk_gui.core.mutual.enrolment import ListResult
 from helpdesk_gui.core.mutual.members import MemberDraft
-from helpdesk_gui.exchange.foreign import TOTAL_WORDS
 from helpdesk_gui.exchange.mapping import IGNORED, Mapping, header_texts, norm
 from helpdesk_gui.exchange.mapping import propose as propose_mapping
 from helpdesk_gui.exchange.mutual_rows import ID, LABELS, MEMBER_LIST, NAME, UNIT, ListDraft, RowReader
 from helpdesk_gui.exchange.problems import ERROR, WARNING, Problems
 from helpdesk_gui.exchange.reader import Workbook, is_empty
+from helpdesk_gui.exchange.station_rows import note_row
 
 
 def propose(path: Path, sheet: str | None = None) -> Mapping:
@@ -140,8 +140,9 @@ def _fill_merged(rows: Iterator[tuple[int, list[Any]]], merges: list[tuple[tuple
 
 def _skip_reason(values: list[Any], header: list[str], ignored: set[int]) -> str | None:
     texts = [norm(v) for v in values if v not in ("", None)]
-    if any(t.startswith(TOTAL_WORDS) for t in texts):
-        return "合计行，已跳过"
+    note = note_row(values)
+    if note is not None:
+        return note
     if texts and [norm(v) for v in values[:len(header)]] == header[:len(values)]:
         return "重复的表头行，已跳过"
     filled = [p for p, v in enumerate(values) if v not in ("", None) and str(v).strip()]

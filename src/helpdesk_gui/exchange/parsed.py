@@ -123,6 +123,9 @@ class ParsedBatch:
     signature: str                     # ok | bad | absent | unverified
     file_sha256: str
     kind: str = "batch"
+    #: a station's sheet: head row index → the indexes of its members' rows (heads with members only)
+    members_of: dict[int, list[int]] = field(default_factory=dict)
+    member_rows: set[int] = field(default_factory=set)
 
     def rows(self, name: str) -> SheetRows | None:
         return self.sheets.get(name)
@@ -166,6 +169,16 @@ def header_map(sheet: spec.Sheet, header: list[Any], problems: Problems, *, leve
             problems.add(sheet.name, 1, col.label, "", "缺少必填列，整张表无法导入", level)
             out.usable = False
     return out
+
+
+def _blank_rule(sheet: spec.Sheet, col: spec.Col, columns: list[list[Any] | None]) -> tuple[list[Any] | None, Any, str]:
+    """A required cell left empty: (the stored values of the column that may allow it, the value that
+    does, the reason given when it does not). ``spec.Col.blank_when``: 困难类别 of an archive 申请中."""
+    if not col.blank_when or col.blank_when[0] not in sheet.labels:
+        return None, None, "必填，不能为空"
+    label, value, shown = col.blank_when
+    return (columns[sheet.labels.index(label)], value,
+            f"必填，不能为空（只有“{label}”为“{shown}”时可以不填）")
 
 
 class _Dropped(dict[int, tuple[None, ...]]):
@@ -222,9 +235,10 @@ def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, conv
             kept = columns[i]
             assert kept is not None
             if None in kept:
+                other, unless, reason = _blank_rule(sheet, col, columns)
                 for k, v in enumerate(kept):
-                    if v is None and chunk[k][pos] in ("", None):
-                        problems.add(sheet.name, numbers[k], col.label, "", "必填，不能为空", ERROR, pos)
+                    if v is None and chunk[k][pos] in ("", None) and (other is None or other[k] != unless):
+                        problems.add(sheet.name, numbers[k], col.label, "", reason, ERROR, pos)
                         bad.add(k)
         rows.rownums.extend(numbers)
         if drop:

@@ -86,6 +86,9 @@ class Col:
     choices: tuple[str, ...] = ()    # the contract's labels (E and L columns)
     width: int = 12                  # column width in exported workbooks and templates
     note: str = ""                   # explanation on the notes sheet of a template
+    #: a required column whose cell may still be empty when another column of the row holds one value:
+    #: (that column's label, its stored value, the value as the clerk reads it)
+    blank_when: tuple[str, str, str] | tuple[()] = ()
 
     @property
     def header(self) -> str:
@@ -132,7 +135,8 @@ SHEETS: tuple[Sheet, ...] = (
         Col("刚性支出", M, True, "rigid_expense_fen", note="申请前 12 个月，元"),
         Col("家庭月人均收入", M, False, "per_capita_month_fen", width=14,
             note="=（家庭年收入 − 刚性支出）÷ 家庭人口 ÷ 12；填写时须与计算值相差不超过 0.01 元"),
-        Col("困难类别", E, True, "category", "category", CATEGORY, 10),
+        Col("困难类别", E, True, "category", "category", CATEGORY, 10, "档案状态为“申请中”（尚未认定）时可以为空",
+            blank_when=("档案状态", "applying", "申请中")),
         Col("主要致困原因", E, True, "cause_main", "cause", CAUSE, 18),
         Col("次要致困原因", L, False, "causes_secondary", "cause", CAUSE, 24, "最多三项，用“、”分隔"),
         Col("档案状态", E, True, "status", None, BATCH_STATUS, 8),

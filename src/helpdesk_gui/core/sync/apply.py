@@ -142,6 +142,7 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                 insert_cols.append("archive_no")
             sql = f"INSERT INTO households ({', '.join(insert_cols)}) VALUES ({', '.join('?' * len(insert_cols))})"
             archive_of: dict[str, int] = {}
+            renamed: dict[str, str] = {}   # a station's row key → the archive number given here
 
             def household_rows(lo: int, hi: int) -> Iterator[list[Any]]:
                 for k in range(lo, hi):
@@ -151,6 +152,7 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                     if w.allocate_archive_numbers:
                         number = archive_numbers[k]
                         if "archive_no" in cols:
+                            renamed[values[ix["archive_no"]]] = number
                             out[3 + cols.index("archive_no")] = number
                         else:
                             out.append(number)
@@ -172,6 +174,8 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                         "VALUES (?, NULL, ?, ?, ?, ?)",
                         ((hid, v[ix["status"]], w.history_note, stamp, actor.username)
                          for v, hid in zip(w.new_households, archive_of.values(), strict=True)))
+                if renamed:
+                    w.members = {renamed.get(a, a): m for a, m in w.members.items()}
                 write_members(db, w.members, archive_of)
                 if w.sync:
                     db.conn.executemany(

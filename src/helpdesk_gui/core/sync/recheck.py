@@ -91,13 +91,20 @@ class _Check:
         self.held_archives: set[str] = set()
 
     def archive(self, values: Sequence[Any]) -> str | None:
+        """The row's archive number; None for a station's row (its ``#row`` key is not a number yet)."""
+        if self.w.allocate_archive_numbers:
+            return None
+        return self.key(values)
+
+    def key(self, values: Sequence[Any]) -> str | None:
+        """What the row's members are filed under in ``w.members`` (the archive number, or a station row's key)."""
         i = self.ix.get("archive_no")
         return None if i is None else values[i]
 
     def incoming(self, values: Sequence[Any], rownum: int | None, reason: str, **extra: Any) -> dict[str, Any]:
-        archive = self.archive(values)
-        return {"values": {f: v for f, v in zip(self.fields, values, strict=True) if f},
-                "members": [list(m[1:]) for m in self.w.members.get(archive or "", ())], "row": rownum,
+        placeholder = "archive_no" if self.w.allocate_archive_numbers else ""   # a station row's key, not a number
+        return {"values": {f: v for f, v in zip(self.fields, values, strict=True) if f and f != placeholder},
+                "members": [list(m[1:]) for m in self.w.members.get(self.key(values) or "", ())], "row": rownum,
                 "reason": reason, **extra}
 
     def hold_update(self, k: int, reason: str, *, people: bool = False) -> None:
@@ -162,7 +169,7 @@ class _Check:
                 if archive in w.allowed_duplicates or (i_status is not None and values[i_status] not in ACTIVE_STATUSES):
                     continue
                 ids = [values[i_id]] if i_id is not None and values[i_id] else []
-                ids += [m[_MEMBER_ID] for m in w.members.get(archive or "", ()) if m[_MEMBER_ID]]
+                ids += [m[_MEMBER_ID] for m in w.members.get(self.key(values) or "", ()) if m[_MEMBER_ID]]
                 for idn in ids:
                     wanted.setdefault(idn, []).append((kind, k))
             hits = [h for h in state.active_people(self.db, wanted, ACTIVE_STATUSES)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -66,6 +67,10 @@ class ExportDialog(QDialog):
         key = keys.load_key(ctx.folder)
         self.signing = QLabel(self.tr("将用双方约定的交换密钥签名。") if key else
                               self.tr("没有配置交换密钥（数据文件夹中的 exchange.key）：批次只带校验值，不签名。"))
+        self.refusal = QPlainTextEdit()   # the households to fix when the last try would have been refused
+        self.refusal.setReadOnly(True)
+        self.refusal.setMinimumHeight(160)
+        self.refusal.hide()
         self.path_edit = QLineEdit(str(files.start_folder() / export.suggested_name(ctx.db)))
         browse = QPushButton(self.tr("浏览…"))
         path_row = QHBoxLayout()
@@ -84,6 +89,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.preview)
         layout.addWidget(self.omitted)
         layout.addWidget(self.signing)
+        layout.addWidget(self.refusal, 1)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         browse.clicked.connect(self._browse)
@@ -133,11 +139,13 @@ class ExportDialog(QDialog):
             return None
         key = keys.load_key(ctx.folder)
 
-        def job(progress: Any, cancelled: Any) -> export.ExportResult:
+        def job(progress: Any, cancelled: Any) -> export.ExportResult | export.ExportRefused:
             db = ctx.worker_db()
             try:
                 return export.export_batch(db, ctx.actor, out, receiver_code=code, full=full, key=key,
                                            progress=progress, cancelled=cancelled)
+            except export.ExportRefused as refused:  # shown in the dialog, which stays open
+                return refused
             except ExchangeCancelled:
                 raise Cancelled() from None
             finally:
@@ -147,7 +155,10 @@ class ExportDialog(QDialog):
         return run_task(self, self.tr("正在导出批次…"), job, self._done,
                         on_failed=lambda _e: self.buttons.setEnabled(True))
 
-    def _done(self, result: export.ExportResult) -> None:
+    def _done(self, result: export.ExportResult | export.ExportRefused) -> None:
+        if isinstance(result, export.ExportRefused):
+            self._refused(result)
+            return
         self.exported_result = result
         self.exported.emit(result)
         text = result.summary() + "\n" + self.tr("文件：{path}").format(path=result.path)
@@ -155,3 +166,11 @@ class ExportDialog(QDialog):
             text += "\n" + self.tr("提示：") + "；".join(result.warnings[:5])
         QMessageBox.information(self, self.tr("导出完成"), text)
         guarded(self, self.accept)
+
+    def _refused(self, refused: export.ExportRefused) -> None:
+        """Nothing was sent: the households to fix stay listed in the dialog, the clerk may try again."""
+        self.buttons.setEnabled(True)
+        self.refusal.setPlainText(refused.headline() + "\n\n" + "\n".join(refused.lines))
+        self.refusal.show()
+        first = "\n".join(refused.lines[:8]) + ("\n……" if len(refused.lines) > 8 else "")
+        QMessageBox.warning(self, self.tr("批次没有导出"), refused.headline() + "\n\n" + first)

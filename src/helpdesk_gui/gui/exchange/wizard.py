@@ -314,6 +314,8 @@ class ImportWizard(QDialog):
             text = self.tr("发现 {n} 个错误，不能导入（红色的行有错误，详见下一步“问题”）。").format(n=f"{a.problems.errors:,}")
         elif a.batch.kind == "sheet":
             text = self.tr("将新增“申请中”的档案 {n} 户。").format(n=f"{len(a.plan.new):,}")
+            if a.batch.member_rows:
+                text += self.tr("表中户主下方的 {m} 行是家庭成员，随所在的户导入。").format(m=f"{len(a.batch.member_rows):,}")
         else:
             m = a.batch.manifest
             text = self.tr("批次 {id}，来自 {sender}（{name}），生成于 {t}。将：{plan}。").format(
