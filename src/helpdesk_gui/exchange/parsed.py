@@ -192,6 +192,7 @@ def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, conv
     ncols = len(sheet.columns)
     plan = [(rows.positions[c.label], sheet.labels.index(c.label), convs[c.label], c) for c in rows.present]
     required = [(i, c, pos) for pos, i, _, c in plan if c.required]
+    status_at = next((i for _, i, _, c in plan if c.field == "status"), None) if sheet.name == spec.HOUSEHOLDS else None
     if canonical is not None:
         canonical.sheet(sheet.name, [c.label for c in rows.present])
     width = max((p for p, _, _, _ in plan), default=-1) + 1
@@ -222,7 +223,11 @@ def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, conv
             kept = columns[i]
             assert kept is not None
             if None in kept:
+                # 困难类别 may be empty while 档案状态 is 申请中 (not decided yet): the contract's one exception
+                undecided = columns[status_at] if col.field == "category" and status_at is not None else None
                 for k, v in enumerate(kept):
+                    if undecided is not None and undecided[k] == "applying":
+                        continue
                     if v is None and chunk[k][pos] in ("", None):
                         problems.add(sheet.name, numbers[k], col.label, "", "必填，不能为空", ERROR, pos)
                         bad.add(k)
