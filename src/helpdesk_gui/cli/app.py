@@ -16,6 +16,7 @@ from typing import NoReturn
 from helpdesk_gui import __version__
 from helpdesk_gui.cli import (
     admin,
+    city,
     exchange,
     kit,
     ledger,
@@ -57,7 +58,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 #: One module per feature, each with ``add_commands(add)`` where ``add(name, help, fn) -> parser``
 #: registers one command (see ``build_parser``).
-FEATURES = (admin, register, printing, exchange, reports, ledger, workflow, mutual, mutual_import)
+FEATURES = (admin, register, printing, exchange, reports, ledger, workflow, mutual, mutual_import, city)
 
 
 def build_parser() -> _Parser:
