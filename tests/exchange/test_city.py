@@ -285,3 +285,16 @@ def test_register_statistics_and_reports_per_county(city, city_clerk, builder):
     report = figures.build(city, period, county="530121", county_name="某甲县总工会")
     assert report.county == "530121" and report.now["households_end"] == 1
     assert check.run(city) == []     # the person in two counties is listed, not a fault at the city
+
+
+def test_the_register_list_exported_at_the_city_names_the_county(city, city_clerk, builder, tmp_path):
+    from openpyxl import load_workbook
+
+    from helpdesk_gui.core.register import search
+    from helpdesk_gui.exchange.listing import export_households
+    _two_counties(city, city_clerk, builder)
+    ids = search.search_ids(city, "", search.Filters(county="530121"))
+    assert export_households(city, tmp_path / "list.xlsx", ids) == 1
+    sheet = load_workbook(tmp_path / "list.xlsx").active
+    head, first = [c.value for c in sheet[1]], [c.value for c in sheet[2]]
+    assert head[:3] == ["档案编号", "所属县区", "姓名"] and first[:3] == ["530121202400001", "某甲县总工会", "王强"]
