@@ -168,10 +168,10 @@ class CityTabs(QObject):
             for a in allocated])
         for table in (self.counties, self.duplicates, self.verdicts, self.allocations):
             fit_columns(table)
-        self.tabs.setTabText(self.index["counties"], self.tr("各县上报（{n}）").format(n=len(self.county_model.rows)))
-        self.tabs.setTabText(self.index["duplicates"], self.tr("跨县重复（{n} 人）").format(n=len(found)))
+        self.tabs.setTabText(self.index["counties"], self.tr("各县上报（{n}）").format(n=f"{len(self.county_model.rows):,}"))
+        self.tabs.setTabText(self.index["duplicates"], self.tr("跨县重复（{n} 人）").format(n=f"{len(found):,}"))
         waiting_verdicts = sum(1 for v in given if not v["sent_batch"])
-        self.tabs.setTabText(self.index["verdicts"], self.tr("核查结论（待下发 {n}）").format(n=waiting_verdicts))
+        self.tabs.setTabText(self.index["verdicts"], self.tr("核查结论（待下发 {n}）").format(n=f"{waiting_verdicts:,}"))
 
     # ---- actions
     def _with_county(self, then: Any) -> None:

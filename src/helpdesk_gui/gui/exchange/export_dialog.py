@@ -125,7 +125,7 @@ class ExportDialog(QDialog):
             if waiting is not None:
                 self.preview.setText(self.tr(
                     "发给 {code} 的下发批次：核查结果 {v} 条，下拨资金（政策参数）{a} 行。{empty}").format(
-                    code=code, v=len(waiting.verify_rows), a=len(waiting.policy_rows),
+                    code=code, v=f"{len(waiting.verify_rows):,}", a=f"{len(waiting.policy_rows):,}",
                     empty=self.tr("现在没有要发给该县的内容。") if waiting.empty else ""))
             return
         previous = exchange_state.counterpart(self.ctx.db, code) if code else None

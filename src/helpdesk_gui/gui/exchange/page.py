@@ -196,7 +196,7 @@ class ExchangePage(Page):
         if self.city is not None:
             self.city.refresh(lines)
             sent_in = sum(1 for r in self.city.county_model.rows if r.cells[3] != "—")
-            parts.insert(0, self.tr("本市 {n} 个县区已上报").format(n=sent_in))
+            parts.insert(0, self.tr("本市 {n} 个县区已上报").format(n=f"{sent_in:,}"))
         self.summary.setText("；".join(parts) + "。")
 
     @staticmethod
