@@ -106,3 +106,14 @@ def mutual_scheme(database):
     """医疗互助: plans 2025/2026, a unit with three paid members and money in the fund (tests/mutual_kit.py)."""
     from mutual_kit import build_scheme
     return build_scheme(database)
+
+
+@pytest.fixture
+def beijing(monkeypatch: pytest.MonkeyPatch):
+    """This computer's clock in China's time zone (the local time shown to people)."""
+    import time
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -12,6 +12,14 @@ Scenarios:
   campaign  approving a campaign of CAMPAIGN_ROWS applications in one step
   import    importing a batch workbook of 20,000 households from another county (exchange format 1.0)
   mutual    posting the quarterly 医疗互助 settlement of SETTLE_CLAIMS approved claims (one voucher)
+  restore   restoring the database from a backup made before the template's last RESTORE_EXTRA households,
+            again and again: after the kill the folder holds the old database or the restored one, whole
+
+Races (``--race N``; no kill): two writing commands started at the same moment on one data folder, as two
+desks or a desk and a scheduled job would (`helpdesk batch import` of a RACE_ROWS-household batch and
+`helpdesk demo --households RACE_DEMO`). Each must either do its work (exit 0, its rows there) or refuse
+because the other holds the folder (exit 1, "正被另一个程序使用"); never an unexpected error, and `check` stays
+green.
 """
 
 from __future__ import annotations
@@ -37,6 +45,9 @@ CAMPAIGN_ROWS = 1_500
 IMPORT_ROWS = 20_000
 CAMPAIGN_DAY = dt.date(2026, 3, 2)
 SETTLE_CLAIMS = 1_000          # at most: the demo county has fewer members
+RESTORE_EXTRA = 500            # households added to the template after its backup was made
+RACE_ROWS = 2_000
+RACE_DEMO = 300
 
 
 def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
@@ -72,6 +83,12 @@ def child(scenario: str, folder: Path, ack: Path, batch: int) -> None:
                 acks.flush()
                 os.fsync(acks.fileno())
                 return
+            elif scenario == "restore":
+                from helpdesk_gui.core.admin import backup
+                dbm.close(db)
+                backup.restore(folder, folder / "before.db")
+                db = dbm.open_db(folder / "helpdesk.db")
+                line = {"kind": "restore", "n": n}
             elif scenario == "mutual":
                 from helpdesk_gui.core.mutual import settle as mutual_settle
                 finance = auth.get_actor(db, "finance")
@@ -126,6 +143,9 @@ def prepare(template: Path) -> None:
     campaigns.publicise(db, reviewer, cid, "同意", start=CAMPAIGN_DAY, today=CAMPAIGN_DAY)
     campaigns.close_publicity(db, clerk, cid, today=CAMPAIGN_DAY + dt.timedelta(days=19))
     _approved_claims(db, clerk, auth.get_actor(db, "approver"), auth.get_actor(db, "finance"))
+    from helpdesk_gui.core.admin import backup
+    backup.write_copy(db, template / "before.db")
+    demo.generate(db, auth.SYSTEM, RESTORE_EXTRA, seed=6, today=CAMPAIGN_DAY)
     db.conn.close()
 
 
@@ -143,7 +163,7 @@ def _approved_claims(db: object, clerk: object, approver: object, finance: objec
         mutual_claims.approve_claim(db, approver, mutual_claims.create_claim(db, clerk, plan["id"], m["id"], [receipt]))
 
 
-def prepare_batch(template: Path, households: int) -> None:
+def prepare_batch(template: Path, households: int, name: str = "batch.xlsx") -> None:
     """A batch workbook from a neighbouring county (530199) to import into the template's county."""
     from helpdesk_gui.core.access import auth
     from helpdesk_gui.core.admin import setup
@@ -153,7 +173,7 @@ def prepare_batch(template: Path, households: int) -> None:
     other.mkdir(exist_ok=True)
     db = setup.initialise(other / "helpdesk.db", "530199", "邻县总工会", "admin1234")
     demo.generate(db, auth.SYSTEM, households, seed=9)
-    export.export_batch(db, auth.get_actor(db, "admin"), template / "batch.xlsx", receiver_code="530122", full=True)
+    export.export_batch(db, auth.get_actor(db, "admin"), template / name, receiver_code="530122", full=True)
     db.conn.close()
     shutil.rmtree(other)
 
@@ -190,6 +210,9 @@ def one_run(template: Path, work: Path, scenario: str, batch: int, rng: random.R
             imported = int(db.execute("SELECT count(*) FROM households WHERE sender_code = '530199'").fetchone()[0])
             partial = imported not in (0, IMPORT_ROWS)
             lost = bool(acked) and imported == 0
+        elif scenario == "restore":
+            partial = households not in (base, base - RESTORE_EXTRA)
+            lost = bool(acked) and households != base - RESTORE_EXTRA
         elif scenario == "mutual":
             posted = int(db.execute("SELECT count(*) FROM mutual_settlements WHERE status = 'posted' "
                                     "AND created_by = 'finance'").fetchone()[0])
@@ -216,7 +239,8 @@ def one_run(template: Path, work: Path, scenario: str, batch: int, rng: random.R
 
 
 #: How long a child may run before it is killed (seconds, upper bound of the random moment).
-MAX_WAIT = {"bulk": 7.0, "edits": 2.0, "ledger": 2.0, "campaign": 6.0, "import": 12.0, "mutual": 0.5}
+MAX_WAIT = {"bulk": 7.0, "edits": 2.0, "ledger": 2.0, "campaign": 6.0, "import": 12.0, "mutual": 0.5,
+            "restore": 3.0}
 
 
 def run(runs: int, scenarios: list[str], batch: int, base: Path, seed: int = 1,
@@ -236,16 +260,54 @@ def run(runs: int, scenarios: list[str], batch: int, base: Path, seed: int = 1,
     return results
 
 
+def race_run(template: Path, work: Path) -> dict[str, object]:
+    """Two writing commands at the same moment on one folder; what each said, and the folder after."""
+    from helpdesk_gui.core import check
+    from helpdesk_gui.core import db as dbm
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(template, work, ignore=shutil.ignore_patterns("batch.xlsx", "before.db"))
+    conn = sqlite3.connect(work / "helpdesk.db")
+    base = int(conn.execute("SELECT count(*) FROM households").fetchone()[0])
+    conn.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "HELPDESK_USER": "admin", "HELPDESK_PASSWORD": "admin1234"}
+    cli = [sys.executable, "-m", "helpdesk_gui", "--data-dir", str(work)]
+    commands = {"import": [*cli, "batch", "import", str(template / "race.xlsx")],
+                "demo": [*cli, "demo", "--households", str(RACE_DEMO), "--seed", str(random.randrange(1 << 20))]}
+    procs = {k: subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for k, c in commands.items()}
+    said = {k: (p.wait(timeout=300), *p.communicate()) for k, p in procs.items()}
+    wrongly = [k for k, (code, out, err) in said.items()
+               if "意外" in out + err or not (code == 0 or (code == 1 and "正被另一个程序使用" in err))]
+    db = dbm.open_db(work / "helpdesk.db")
+    try:
+        failures = check.run(db)
+        imported = int(db.execute("SELECT count(*) FROM households WHERE sender_code = '530199'").fetchone()[0])
+        households = int(db.execute("SELECT count(*) FROM households").fetchone()[0])
+    finally:
+        db.conn.close()
+    done = {k for k, (code, _o, _e) in said.items() if code == 0}
+    expected = base + RACE_DEMO * ("demo" in done) + RACE_ROWS * ("import" in done)
+    lost = households < expected or (("import" in done) and imported != RACE_ROWS)
+    partial = households != expected or imported not in (0, RACE_ROWS)
+    return {"scenario": "race", "failures": failures, "households": households, "partial": partial,
+            "lost_acknowledged": lost, "acked": len(done), "wrongly_failed": wrongly,
+            "both_done": len(done) == 2}
+
+
 def summary(results: list[dict[str, object]]) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for r in results:
-        s = out.setdefault(str(r["scenario"]), {"kills": 0, "check_failures": 0, "partial": 0, "lost_acknowledged": 0,
+        s = out.setdefault(str(r["scenario"]), {"runs": 0, "check_failures": 0, "partial": 0, "lost_acknowledged": 0,
                                                   "acknowledged": 0})
-        s["kills"] += 1
+        s["runs"] += 1          # a kill, or for a race two commands at once
         s["check_failures"] += bool(r["failures"])
         s["partial"] += bool(r["partial"])
         s["lost_acknowledged"] += bool(r["lost_acknowledged"])
         s["acknowledged"] += int(r["acked"])  # type: ignore[call-overload]
+        if r["scenario"] == "race":
+            s["wrongly_failed"] = s.get("wrongly_failed", 0) + bool(r["wrongly_failed"])
+            s["both_done"] = s.get("both_done", 0) + bool(r["both_done"])
     return out
 
 
@@ -253,7 +315,9 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--batch", type=int, default=BATCH)
-    p.add_argument("--scenario", action="append", choices=["bulk", "edits", "ledger", "campaign", "import", "mutual"])
+    p.add_argument("--scenario", action="append",
+                   choices=["bulk", "edits", "ledger", "campaign", "import", "mutual", "restore"])
+    p.add_argument("--race", type=int, default=0, help="also start two writing commands at once, N times")
     p.add_argument("--workdir", default="/tmp/helpdesk-crash")
     p.add_argument("--child")
     p.add_argument("--folder")
@@ -262,10 +326,18 @@ def main() -> int:
     if args.child:
         child(args.child, Path(args.folder), Path(args.ack), args.batch)
         return 0
-    results = run(args.runs, args.scenario or ["bulk", "edits", "ledger", "campaign", "import", "mutual"], args.batch,
-                  Path(args.workdir))
+    scenarios = args.scenario or ["bulk", "edits", "ledger", "campaign", "import", "mutual", "restore"]
+    results = run(args.runs, scenarios if args.runs else [], args.batch, Path(args.workdir))
+    if args.race:
+        template = Path(args.workdir) / "template"
+        if not (template / "helpdesk.db").exists():
+            template.mkdir(parents=True, exist_ok=True)
+            prepare(template)
+        if not (template / "race.xlsx").exists():
+            prepare_batch(template, RACE_ROWS, name="race.xlsx")
+        results += [race_run(template, Path(args.workdir) / f"race-{i}") for i in range(args.race)]
     print(json.dumps(summary(results), ensure_ascii=False, indent=2))
-    bad = [r for r in results if r["failures"] or r["partial"] or r["lost_acknowledged"]]
+    bad = [r for r in results if r["failures"] or r["partial"] or r["lost_acknowledged"] or r.get("wrongly_failed")]
     for r in bad:
         print("FAILED", r)
     return 1 if bad else 0

@@ -13,8 +13,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from helpdesk_gui.core.access import audit, audit_labels
 from helpdesk_gui.core.access.audit_fields import FIELD_LABELS
 from helpdesk_gui.core.base import codes
@@ -189,15 +187,6 @@ def test_the_filter_lists_each_label_once():
     assert sorted(listed) == sorted({*audit_labels.ACTION_LABELS, "an_old_action"})
     assert ("设置", ("put", "set")) in choices and ("不予批准", ("reject", "workflow.reject")) in choices
 
-
-@pytest.fixture
-def beijing(monkeypatch):
-    import time
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_describe_shows_yuan_local_times_and_labels(beijing):

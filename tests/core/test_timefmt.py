@@ -3,20 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-import time
-
-import pytest
 
 from helpdesk_gui.core.base.timefmt import local_time
-
-
-@pytest.fixture
-def beijing(monkeypatch):
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_utc_becomes_local_time(beijing):

@@ -298,3 +298,23 @@ def test_the_register_list_exported_at_the_city_names_the_county(city, city_cler
     sheet = load_workbook(tmp_path / "list.xlsx").active
     head, first = [c.value for c in sheet[1]], [c.value for c in sheet[2]]
     assert head[:3] == ["档案编号", "所属县区", "姓名"] and first[:3] == ["530121202400001", "某甲县总工会", "王强"]
+
+
+def test_a_county_imported_between_preview_and_commit_is_not_a_reason_to_hold(city, city_clerk, builder):
+    """The commit's re-check (core.sync.recheck) keeps the city's rule: a person who arrived meanwhile in another
+    county's archive makes the row 跨县重复, not a held conflict."""
+    from helpdesk_gui.core.city import duplicates
+    from helpdesk_gui.core.sync import state as exchange_state
+    from helpdesk_gui.exchange import importer, spec
+
+    from .conftest import TODAY, household, person, table
+    idn = person("1975-05-06", 11)
+    first = builder.write({spec.HOUSEHOLDS: table(spec.HOUSEHOLDS, [household("530122202400001", "张三", idn)])})
+    second = builder.write({spec.HOUSEHOLDS: table(spec.HOUSEHOLDS, [household("530121202400001", "张三", idn)])},
+                           sender="530121")
+    analysis = importer.analyse(city, city_clerk, second, today=TODAY)
+    assert importer.import_batch(city, city_clerk, first, today=TODAY).status == importer.IMPORTED
+    out = importer.commit(city, city_clerk, analysis, today=TODAY)
+    assert out.status == importer.IMPORTED and exchange_state.open_conflicts(city) == []
+    [dup] = duplicates.cross_county(city)
+    assert dup.counties == ["530121", "530122"]

@@ -25,7 +25,8 @@ from helpdesk_gui.core.db import get_meta, now_iso, write
 from helpdesk_gui.core.register.eligibility import per_capita_month
 from helpdesk_gui.core.register.households import ACTIVE_STATUSES
 from helpdesk_gui.core.sync import state
-from helpdesk_gui.core.sync.apply import ImportWrite, apply_import
+from helpdesk_gui.core.sync.apply import ImportResult, ImportWrite, Seen, apply_import
+from helpdesk_gui.core.sync.recheck import AlreadyImported, register_stamp
 from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.columns import column_converter
@@ -158,6 +159,7 @@ def analyse_sheet(db: Database, actor: Actor, path: Path, mapping: Mapping, *, s
     plan.already = state.applied_batch(db, batch.manifest.batch_id)
     if plan.already is not None:
         return Analysis(batch, plan)
+    plan.seen = Seen(register_stamp(db))  # before the check of the people: the commit checks them again
     rows = next(iter(batch.sheets.values()))
     ii = rows.index("公民身份号码")
     good = [n for n in range(len(rows.values)) if n not in rows.bad]
@@ -215,10 +217,11 @@ def build_sheet_write(analysis: Analysis, today: _dt.date) -> ImportWrite:
         counterpart_name=m.sender_name, rows={rows.sheet.name: len(rows.values)}, file_name=str(b.path),
         file_sha256=b.file_sha256, summary={"applications": len(analysis.plan.new), "warnings": b.problems.warnings})
     w = ImportWrite(entry, m.sender, household_fields=fields, allocate_archive_numbers=True, sync=False,
-                    history_note=f"基层报表《{b.path.name}》导入（{m.sender_name}）")
+                    history_note=f"基层报表《{b.path.name}》导入（{m.sender_name}）", seen=analysis.plan.seen)
     for n in analysis.plan.new:
         v = rows.values[n]
         w.new_households.append((*(v[p] for p in positions), *(fn(v) for _f, fn in extra)))
+        w.new_rownums.append(rows.rownums[n])
     return w
 
 
@@ -251,11 +254,22 @@ def commit_sheet(db: Database, actor: Actor, analysis: Analysis, *, dry_run: boo
     backup_before_import(db, folder)
     today = today or _dt.date.today()
     w = build_sheet_write(analysis, today)
-    with write(db):  # the archives and their 新建档 applications: one transaction
-        result = apply_import(db, actor, w, progress=progress, today=today)
-        received = {f: i for i, f in enumerate(w.household_fields)}["created_date"]
-        note = f"基层报表《{analysis.batch.path.name}》（{analysis.batch.manifest.sender_name}）"
-        for hid, values in zip(result.new_ids, w.new_households, strict=True):
-            day = min(_dt.date.fromisoformat(str(values[received])), today)
-            workflow.file_application(db, actor, hid, "new_archive", reason=note, received=day, today=today)
+    try:
+        with write(db):  # the archives and their 新建档 applications: one transaction
+            result = _write_applications(db, actor, analysis, w, today, progress)
+    except AlreadyImported as e:   # in another window, after this preview
+        analysis.plan.already = e.line
+        return Outcome(ALREADY, analysis)
     return Outcome(IMPORTED, analysis, result)
+
+
+def _write_applications(db: Database, actor: Actor, analysis: Analysis, w: ImportWrite, today: _dt.date,
+                        progress: Callable[[int, int], None] | None) -> ImportResult:
+    """The archives (rows held at the commit are no longer in ``w.new_households``) and their applications."""
+    result = apply_import(db, actor, w, progress=progress, today=today)
+    received = {f: i for i, f in enumerate(w.household_fields)}["created_date"]
+    note = f"基层报表《{analysis.batch.path.name}》（{analysis.batch.manifest.sender_name}）"
+    for hid, values in zip(result.new_ids, w.new_households, strict=True):
+        day = min(_dt.date.fromisoformat(str(values[received])), today)
+        workflow.file_application(db, actor, hid, "new_archive", reason=note, received=day, today=today)
+    return result

@@ -22,8 +22,10 @@ from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.sync import state
 from helpdesk_gui.core.sync.apply import ConflictIn, ImportResult, ImportWrite, apply_import
-from helpdesk_gui.core.sync.conflicts import household_snapshot, record_snapshot
+from helpdesk_gui.core.sync.household_rows import household_snapshot, record_snapshot
+from helpdesk_gui.core.sync.recheck import AlreadyImported
 from helpdesk_gui.exchange import spec
+from helpdesk_gui.exchange.checks import duplicate_cross_county
 from helpdesk_gui.exchange.parsed import ParsedBatch
 from helpdesk_gui.exchange.plan import Plan, make_plan
 from helpdesk_gui.exchange.problems import Problems
@@ -89,13 +91,25 @@ class Outcome:
         r = self.result
         assert r is not None
         notes = f"；{a.problems.summary()}" if a.problems.items else ""
+        held = held_text(r)
         if b.kind == "sheet":
             numbers = f"（档案编号 {r.archive_numbers[0]} 起）" if r.archive_numbers else ""
-            return f"{head}已导入为申请：新增“申请中”的档案 {r.new_households} 户{numbers}{notes}。"
+            return f"{head}已导入为申请：新增“申请中”的档案 {r.new_households} 户{numbers}{held}{notes}。"
         members = f"；家庭成员 {r.members:,} 人" if r.members else ""
         extra = "".join(f"；{t}" for t in (f"低保标准 {r.standards} 条" if r.standards else "",
                                            f"下拨资金 {r.allocations} 笔（待资金台账入账）" if r.allocations else "") if t)
-        return f"{head}已导入：{a.plan.summary()}{members}{extra}{notes}。"
+        summary = a.plan.summary(r.held.adjust(a.plan.counts()) if r.held else None)
+        return f"{head}已导入：{summary}{members}{extra}{held}{notes}。"
+
+
+def held_text(r: ImportResult) -> str:
+    """What the commit held back because the register changed after the preview ('' when nothing)."""
+    h = r.held
+    if not h.households:
+        return ""
+    why = "，".join(t for t in (f"{h.changed:,} 户在预览后本地已修改或已建档" if h.changed else "",
+                                 f"{h.people:,} 户的人员在预览后已登记在本库其他有效档案中" if h.people else "") if t)
+    return f"；预览之后本库有变化：{h.households:,} 户未写入，已转为待处理冲突（{why}），请在“待处理冲突”中处理"
 
 
 def analyse(db: Database, actor: Actor, path: Path, *, key: bytes | None = None, today: _dt.date | None = None,
@@ -118,13 +132,16 @@ def build_write(db: Database, analysis: Analysis, result: str = "imported") -> I
         checksum=m.get(spec.K_CHECKSUM), signed=b.signature == "ok",
         summary={**plan.counts(), "errors": b.problems.errors, "warnings": b.problems.warnings,
                  "checksum_ok": b.checksum_ok, "signature": b.signature})
-    w = ImportWrite(entry, m.sender, history_note=f"批次 {m.batch_id[:8]} 导入（{m.sender_name or m.sender}）")
+    w = ImportWrite(entry, m.sender, history_note=f"批次 {m.batch_id[:8]} 导入（{m.sender_name or m.sender}）",
+                    seen=plan.seen, allowed_duplicates=frozenset(duplicate_cross_county(b)))
     hh = b.rows(spec.HOUSEHOLDS)
     if hh is not None:
         fields = [c.field if c.label in hh.positions else "" for c in hh.sheet.columns]
         w.household_fields = fields
         status_pos = fields.index("status")
         w.new_households = [hh.values[n] for n in plan.new]
+        w.new_rownums = [hh.rownums[n] for n in plan.new]
+        w.update_rownums = [hh.rownums[n] for n, _ in plan.update]
         for n, hid in plan.update:
             values = hh.values[n]
             if n in plan.keep_status:
@@ -148,6 +165,7 @@ def build_write(db: Database, analysis: Analysis, result: str = "imported") -> I
     rr = b.rows(spec.RECORDS)
     if rr is not None:
         w.new_records = [rr.values[n] for n in plan.records_new]
+        w.record_rownums = [rr.rownums[n] for n in plan.records_new]
         for n, rid in plan.record_conflicts:
             v = rr.values[n]
             w.conflicts.append(ConflictIn("record", v[0], None, rid,
@@ -216,7 +234,11 @@ def commit(db: Database, actor: Actor, analysis: Analysis, *, accept_unsigned: b
     if analysis.needs_confirmation:
         w.entry = state.BatchEntry(**{**w.entry.__dict__, "signed": False,
                                       "summary": {**(w.entry.summary or {}), "accepted_unsigned": True}})
-    result = apply_import(db, actor, w, progress=progress, today=today)
+    try:
+        result = apply_import(db, actor, w, progress=progress, today=today)
+    except AlreadyImported as e:   # in another window, after this preview
+        analysis.plan.already = e.line
+        return Outcome(ALREADY, analysis)
     return Outcome(IMPORTED, analysis, result)
 
 

@@ -7,6 +7,7 @@ the clerk; otherwise a newer 最后修改时间 updates and an older one is skip
 帮扶记录 are matched by (发送单位代码, 记录编号): identical ones are skipped, different ones held.
 The same ID number in an active archive of the database is an error unless 核查结果 says 跨县重复; at the
 city, a person already active in another county's archive is a warning (the city's 跨县重复 list).
+What the preview saw (``Plan.seen``) is checked again when the batch is written (``core.sync.recheck``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from helpdesk_gui.core.city import region
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.register.households import ACTIVE_STATUSES
 from helpdesk_gui.core.sync import state
+from helpdesk_gui.core.sync.payload import Seen
+from helpdesk_gui.core.sync.recheck import register_stamp
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.checks import active_ids, duplicate_cross_county, person_places
 from helpdesk_gui.exchange.parsed import ParsedBatch
@@ -42,6 +45,8 @@ class Plan:
     records_same: int = 0
     record_conflicts: list[tuple[int, int]] = field(default_factory=list)  # (row index, record id)
     flags: list[tuple[int, int]] = field(default_factory=list)         # (核查结果 row index, household id)
+    #: what the preview saw of the register (re-checked at the commit: ``core.sync.recheck``)
+    seen: Seen | None = None
 
     def counts(self) -> dict[str, int]:
         return {"new": len(self.new), "updated": len(self.update), "unchanged": len(self.unchanged),
@@ -49,14 +54,15 @@ class Plan:
                 "records_same": self.records_same, "record_conflicts": len(self.record_conflicts),
                 "flags": len(self.flags)}
 
-    def summary(self) -> str:
-        c = self.counts()
+    def summary(self, counts: dict[str, int] | None = None) -> str:
+        """The plan in a sentence; ``counts``: what was written instead (a commit that held rows back)."""
+        c = counts if counts is not None else self.counts()
         parts = []
         for key, text in (("new", "新增档案 {} 户"), ("updated", "更新 {} 户"), ("unchanged", "未变化 {} 户"),
                           ("older", "比本库旧而跳过 {} 户"), ("conflicts", "双方都修改、待处理冲突 {} 户"),
                           ("records_new", "新增帮扶记录 {} 条"), ("records_same", "已有相同记录 {} 条"),
                           ("record_conflicts", "与本库不同、待处理的记录 {} 条"), ("flags", "核查结果 {} 条")):
-            if c[key]:
+            if c.get(key):
                 parts.append(text.format(f"{c[key]:,}"))
         return "，".join(parts) if parts else "没有要写入的档案或帮扶记录"
 
@@ -87,9 +93,11 @@ def make_plan(db: Database, actor: Actor, batch: ParsedBatch) -> Plan:
             return plan
     problems = batch.problems
     hh = batch.rows(spec.HOUSEHOLDS)
+    stamp = register_stamp(db)  # before the reads: a write after it changes it, and the commit checks all
     local = state.households_of_sender(db, sender) if sender else {}
     last_exchange = state.last_exchange_at(db, sender) if sender else None
     applied: set[str] = set()
+    versions: dict[int, int] = {}
     if hh is not None and hh.usable:
         ia, its, ist = hh.index("档案编号"), hh.index("最后修改时间"), hh.index("档案状态")
         for n, values in enumerate(hh.values):
@@ -117,9 +125,11 @@ def make_plan(db: Database, actor: Actor, batch: ParsedBatch) -> Plan:
                              f"比本库中的版本（{mine.updated_at}）旧，已跳过", WARNING, hh.positions.get("最后修改时间"))
             else:
                 plan.update.append((n, mine.id))
+                versions[mine.id] = mine.version
                 applied.add(archive)
                 if values[ist] == "applying" and mine.status in spec.APPLYING_CODES:
                     plan.keep_status[n] = mine.status
+    plan.seen = Seen(stamp, versions)
     _check_people_against_db(db, batch, applied)
     _plan_records(db, batch, plan, local)
     _plan_verify(db, batch, plan)
@@ -145,7 +155,7 @@ def _check_people_against_db(db: Database, batch: ParsedBatch, applied: set[str]
     city = region.is_city(db)  # the city holds every county: a person in two counties is listed, not refused
     for hit in hits:
         owner = "本单位" if hit.sender_code == ours else hit.sender_code
-        across = city and hit.sender_code != sender
+        across = city and hit.sender_code not in (sender, ours)   # two counties; the city's own archives still block
         for at in places.get(hit.id_number, []):
             if at.archive not in applied or at.archive in allowed:
                 continue

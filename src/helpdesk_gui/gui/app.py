@@ -167,15 +167,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             box.exec()
             if box.clickedButton() is not ro:
                 return 0
+    adopt_after_login = False
     try:
         if not path.exists():
             if args.screenshot:
                 sys.stderr.write(f"数据文件夹 {folder} 中没有数据库。\n")
                 return 2
             first = FirstRunDialog(path)
-            if first.exec() != QDialog.DialogCode.Accepted or first.db is None:
+            first.exec()
+            if first.db is None:   # closed before the database was created
                 return 0
             db = first.db
+            adopt_after_login = first.adopt_requested
             lock.acquire()
         else:
             db = dbm.open_db(path, readonly=readonly)
@@ -209,12 +212,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     QTimer.singleShot(0, window.raise_)
     QTimer.singleShot(500, window, lambda: start_checks(window))   # not if a switch has deleted it by then
+    if adopt_after_login:
+        QTimer.singleShot(0, window, lambda: open_adopt(window))
     session.ended.connect(app.quit)   # the login after 切换用户 cancelled
     code = app.exec()
     QThreadPool.globalInstance().waitForDone(30_000)  # a running backup or export finishes first
     session.end()
     lock.release()
     return code
+
+
+def open_adopt(window: MainWindow) -> QWidget | None:
+    """导入已有档案… chosen when the database was created: the 数据交换 page with the 建库导入 wizard open."""
+    if not window.show_page("exchange"):
+        return None
+    page = window.pages["exchange"]
+    opener = getattr(page, "open_adopt", None)
+    return opener() if opener is not None else None
 
 
 def start_checks(window: MainWindow) -> None:

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,12 +31,15 @@ def _error_label() -> QLabel:
 
 
 class FirstRunDialog(QDialog):
-    """No database yet: county code, union name and the admin password create one."""
+    """No database yet: county code, union name and the admin password create one. Once created, the dialog
+    offers to bring the centre's existing archive list in (建库导入): ``adopt_requested`` then says so and the
+    program opens that wizard as soon as the window is up (``gui/app.py``)."""
 
     def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db_path = db_path
         self.db: Database | None = None
+        self.adopt_requested = False
         self.setWindowTitle(self.tr("首次使用：创建数据库"))
         self.county = QLineEdit()
         self.county.setPlaceholderText("如 530122")
@@ -59,12 +64,43 @@ class FirstRunDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("退出"))
         buttons.accepted.connect(self.create_database)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
+        create = QWidget()
+        layout = QVBoxLayout(create)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(create)
+        self.pages.addWidget(self._created_page())
+        QVBoxLayout(self).addWidget(self.pages)
         self.resize(460, 260)
+
+    def _created_page(self) -> QWidget:
+        page = QWidget()
+        done = QLabel(self.tr("数据库已创建。\n\n本中心如果已有困难职工档案花名册（Excel，如从原系统导出或多年手工登记的），"
+                              "可以现在导入：原档案编号、建档日期、档案状态、家庭成员和以往的帮扶记录一并导入为在册档案。"
+                              "也可以以后在“数据交换”页面中导入。"))
+        done.setWordWrap(True)
+        self.adopt_button = QPushButton(self.tr("导入已有档案…"))
+        self.start_button = QPushButton(self.tr("开始使用"))
+        self.adopt_button.clicked.connect(self.choose_adopt)
+        self.start_button.clicked.connect(self.accept)
+        row = QDialogButtonBox()
+        row.addButton(self.adopt_button, QDialogButtonBox.ButtonRole.ActionRole)
+        row.addButton(self.start_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(done)
+        layout.addStretch(1)
+        layout.addWidget(row)
+        return page
+
+    def choose_adopt(self) -> None:
+        """导入已有档案…: the wizard opens once the administrator has logged in."""
+        self.adopt_requested = True
+        self.accept()
 
     def create_database(self) -> None:
         if self.password.text() != self.password2.text():
@@ -75,7 +111,9 @@ class FirstRunDialog(QDialog):
         except HelpdeskError as e:
             self.error.setText(str(e))
             return
-        self.accept()
+        self.setWindowTitle(self.tr("首次使用：数据库已创建"))
+        self.pages.setCurrentIndex(1)
+        self.start_button.setFocus()
 
 
 class LoginDialog(QDialog):

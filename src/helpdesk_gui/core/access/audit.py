@@ -19,7 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.access import chain, verify
-from helpdesk_gui.core.db import rows
+from helpdesk_gui.core.db import row, rows
 from helpdesk_gui.core.db.where import Where, glob_prefix
 
 GENESIS = chain.GENESIS
@@ -86,6 +86,29 @@ def trail(db: Database, entity: str, entity_id: object) -> list[dict[str, Any]]:
     """Every audited change of one thing (``entity``, ``entity_id`` exactly), newest first."""
     return rows(db, "SELECT at, username, action, before, after FROM audit_log WHERE entity = ? AND entity_id = ? "
                     "ORDER BY id DESC", [entity, str(entity_id)])
+
+
+@dataclass(frozen=True)
+class LastChange:
+    """Who last changed a household, and when: its newest audit row that seals it."""
+
+    username: str
+    display_name: str
+    at: str
+    action: str
+
+
+def last_change(db: Database, household_id: int) -> LastChange | None:
+    """The newest audit row that changed this household (a ``seal`` or ``rekey`` of the whole trail is no
+    one's change), with the user's display name; None when the trail holds none."""
+    r = row(db, "SELECT a.username, coalesce(u.display_name, a.username) AS who, a.at, a.action "
+                "FROM audit_households s JOIN audit_log a ON a.id = s.audit_id "
+                "LEFT JOIN users u ON u.username = a.username "
+                "WHERE s.household_id = ? AND a.action NOT IN ('seal', 'rekey') ORDER BY s.audit_id DESC LIMIT 1",
+            [household_id])
+    if r is None:
+        return None
+    return LastChange(str(r["username"]), str(r["who"]), str(r["at"]), str(r["action"]))
 
 
 def count(db: Database, f: AuditFilter = AuditFilter()) -> int:

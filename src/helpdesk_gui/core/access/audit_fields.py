@@ -142,8 +142,10 @@ FIELD_LABELS: dict[str, str] = {
     "union_name": "工会名称", "units_created": "新建单位数", "updated": "更新", "voucher": "凭证",
     "vouchers": "凭证", "applications": "帮扶申请", "why": "原因", "warnings": "提示", "errors": "错误",
     "new": "新增", "unchanged": "未变", "older": "较旧未导入", "conflicts": "冲突", "records_new": "新增帮扶记录",
+    "held": "预览后转为冲突", "added": "新增档案", "version": "版本号",
     "records_same": "相同帮扶记录", "record_conflicts": "帮扶记录冲突", "flags": "核查结果",
     "checksum_ok": "校验和正确", "signature": "签名", "first_error": "第一个错误",
+    "family_members": "家庭成员", "numbered": "新编档案编号", "kept_numbers": "沿用原档案编号", "by_status": "各状态户数",
 }
 
 #: Keys whose value (or every value inside it) is an amount in fen, besides the keys ending in ``_fen``.

@@ -42,6 +42,7 @@ _BASE_ACTIONS: dict[str, str] = {
     # the exchange (exchange_<direction>_<result>: below)
     "resolve_conflict": "处理交换冲突", "handle_flag": "处理核查结果", "post_allocation": "下拨资金入账",
     "save_mapping": "保存列对应", "delete_mapping": "删除列对应",
+    "adopt_import": "建库导入",
     # the city: verdicts and allocations sent down to its counties
     "city_verdict": "下达核查结果", "withdraw_verdict": "撤销核查结果", "city_allocation": "登记下拨资金",
     # users, settings, the database

@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, tuple[frozenset[str], str]] = {
     "policy.edit": (frozenset({"admin", "reviewer"}), "修改低保标准等政策参数"),
     "audit.view": (frozenset({"admin"}), "查看审计日志"),
     "backup.manage": (frozenset({"admin"}), "备份和恢复数据库"),
+    "register.adopt": (frozenset({"admin"}), "建库导入（把本中心已有的档案花名册成批导入为在册档案）"),
     # the assistance workflow (core/workflow.py): whoever entered an application never approves it
     "workflow.apply": (frozenset({"clerk", "reviewer", "admin"}), "受理帮扶申请、补充材料、登记异议或撤回申请"),
     "workflow.review": (frozenset({"reviewer", "admin"}), "入户调查、经济状况核对、评议公示、处理异议或退回申请"),

@@ -32,8 +32,8 @@ HOUSEHOLD_COLUMNS = (
     "cause_other_text", "family_size", "income_from", "income_to", "annual_income_fen", "rigid_expense_fen",
     "per_capita_month_fen", "income_test_month_fen", "created_date", "exit_date", "last_review_date", "remarks",
 )
-#: columns left out: the key, search helpers derived from name / ID / phone, and bookkeeping times
-NOT_HASHED = ("id", "name_pinyin", "name_initials", "id_rev", "phone_rev", "created_at", "updated_at")
+#: columns left out: the key, search helpers derived from name / ID / phone, bookkeeping times and the version
+NOT_HASHED = ("id", "name_pinyin", "name_initials", "id_rev", "phone_rev", "created_at", "updated_at", "version")
 MEMBER_COLUMNS = ("ord", "name", "relation", "id_number", "birth_date", "gender", "health", "identity",
                   "school_or_employer", "monthly_income_fen", "has_income_proof")
 

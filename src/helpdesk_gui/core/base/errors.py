@@ -52,6 +52,18 @@ class StateError(HelpdeskError):
     """An operation the current state does not allow (e.g. an illegal status change)."""
 
 
+class ChangedMeanwhile(StateError):
+    """A save from a form over a household that someone changed after the form loaded it (the optimistic
+    version check): nothing was saved. ``by`` and ``at`` come from the household's last audit row."""
+
+    def __init__(self, archive_no: str, by: str = "", at: str = "", what: str = "") -> None:
+        self.archive_no, self.by, self.at, self.what = archive_no, by, at, what
+        who = f"被 {by}" if by else "被其他用户"
+        when = f" 于 {at} " if at else ""
+        how = f"（{what}）" if what and what != "修改" else ""
+        super().__init__(f"档案 {archive_no} 已在您打开之后{who}{when}修改{how}。本次没有保存，以免覆盖这些修改。")
+
+
 class DuplicatePersonError(HelpdeskError):
     """A person would be in two active archives at once."""
 

@@ -18,6 +18,7 @@ from helpdesk_gui.core.migrations.m0006_reception import m0006_reception
 from helpdesk_gui.core.migrations.m0007_mutual import m0007_mutual
 from helpdesk_gui.core.migrations.m0008_derive import m0008_derive
 from helpdesk_gui.core.migrations.m0009_audit import m0009_audit
+from helpdesk_gui.core.migrations.m0010_versions import m0010_versions
 from helpdesk_gui.core.migrations.m0011_city import m0011_city
 
 #: The ordered migrations. The schema version is the number of migrations applied.
@@ -30,6 +31,7 @@ MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("0007_mutual", m0007_mutual),
     ("0008_derive", m0008_derive),
     ("0009_audit", m0009_audit),
+    ("0010_versions", m0010_versions),
     ("0011_city", m0011_city),
 ]
 

@@ -17,11 +17,19 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.access import audit
+from helpdesk_gui.core.access.audit_labels import action_label
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base import codes
-from helpdesk_gui.core.base.errors import DuplicatePersonError, NotFoundError, StateError, ValidationError
+from helpdesk_gui.core.base.errors import (
+    ChangedMeanwhile,
+    DuplicatePersonError,
+    NotFoundError,
+    StateError,
+    ValidationError,
+)
 from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
+from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.db import get_meta, now_iso, row, rows, scalar, write
 from helpdesk_gui.core.register import derive, eligibility
 from helpdesk_gui.core.register.draft import MEMBER_FIELDS, HouseholdDraft, clean_text, validate
@@ -168,9 +176,33 @@ def create_household(db: Database, actor: Actor, draft: HouseholdDraft, *, today
     return hid
 
 
+def check_version(db: Database, household: Mapping[str, Any], expected_version: int | None) -> None:
+    """The optimistic check of a form's save: ``household`` (its stored row, read inside the write
+    transaction) must still be at the version the form loaded, else ``ChangedMeanwhile`` names who
+    changed it and when (the household's last audit row). ``expected_version`` None: no form, no check."""
+    if expected_version is None or int(household["version"]) == int(expected_version):
+        return
+    change = audit.last_change(db, int(household["id"]))
+    if change is None:
+        raise ChangedMeanwhile(str(household["archive_no"]), at=local_time(household.get("updated_at")))
+    raise ChangedMeanwhile(str(household["archive_no"]), change.display_name, local_time(change.at),
+                           action_label(change.action))
+
+
+def household_version(db: Database, household_id: int) -> int:
+    """The stored version of a household (a form remembers it when it loads the household)."""
+    v = scalar(db, "SELECT version FROM households WHERE id = ?", [household_id])
+    if v is None:
+        raise NotFoundError("档案", household_id)
+    return int(v)
+
+
 def update_household(db: Database, actor: Actor, household_id: int, draft: HouseholdDraft, *,
-                     today: _dt.date | None = None) -> None:
-    """Replace the editable fields and the child lists of an archive (closed archives are read-only)."""
+                     today: _dt.date | None = None, expected_version: int | None = None) -> None:
+    """Replace the editable fields and the child lists of an archive (closed archives are read-only).
+
+    ``expected_version``: the version the editor loaded; a household changed since is not saved over
+    (``ChangedMeanwhile``, nothing written)."""
     actor.require("register.edit")
     today = today or _dt.date.today()
     book = codes.load(db)
@@ -179,6 +211,7 @@ def update_household(db: Database, actor: Actor, household_id: int, draft: House
         before = row(db, "SELECT * FROM households WHERE id = ?", [household_id])
         if before is None:
             raise NotFoundError("档案", household_id)
+        check_version(db, before, expected_version)
         if before["status"] in CLOSED_STATUSES:
             raise StateError(f"档案 {before['archive_no']} 已{book.label('status', before['status'])}，不能修改；"
                              "如需恢复请办理返困。")
@@ -219,18 +252,22 @@ def _check_application(db: Database, h: Mapping[str, Any], to_status: str, appli
 
 
 def set_status(db: Database, actor: Actor, household_id: int, to_status: str, *, reason: str | None = None,
-               note: str = "", on: _dt.date | None = None, application_id: int | None = None) -> None:
+               note: str = "", on: _dt.date | None = None, application_id: int | None = None,
+               expected_version: int | None = None) -> None:
     """Move an archive along its lifecycle. Illegal moves raise ``StateError``.
 
     ``application_id``: the 新建档 application (core.workflow) making the move. 在档 needs its approval.
+    ``expected_version``: the version the form (脱困 / 注销 / 返困) loaded, checked as ``update_household`` does.
     """
     actor.require("register.status")
     on = on or _dt.date.today()
     book = codes.load(db)
     with write(db):
-        h = row(db, "SELECT id, archive_no, status, id_number FROM households WHERE id = ?", [household_id])
+        h = row(db, "SELECT id, archive_no, status, id_number, version, updated_at FROM households WHERE id = ?",
+                [household_id])
         if h is None:
             raise NotFoundError("档案", household_id)
+        check_version(db, h, expected_version)
         frm = h["status"]
         if to_status not in TRANSITIONS.get(frm, frozenset()):
             raise StateError(f"档案 {h['archive_no']} 当前为“{book.label('status', frm)}”，"

@@ -137,7 +137,7 @@ WORKLISTS: tuple[Worklist, ...] = (
     Worklist("exchange_returned", "市总工会核查退回", "核查结果为退回或跨县重复、尚未处理的档案（处理后在“数据交换”页标记）",
              "EXISTS (SELECT 1 FROM exchange_flags f WHERE f.household_id = h.id AND f.handled_at IS NULL "
              "AND f.result <> '1')", alert=True),
-    Worklist("exchange_conflicts", "交换冲突待处理", "导入批次时双方都修改过的档案、与本库不同的帮扶记录，须逐项决定", "",
+    Worklist("exchange_conflicts", "交换冲突待处理", "导入批次时双方都修改过或预览后本库又有变化的档案、与本库不同的帮扶记录，须逐项决定", "",
              count_sql="SELECT count(*) FROM exchange_conflicts WHERE status = 'open'",
              items_sql="SELECT c.id, c.key AS archive_no, coalesce(h.name, '') AS name, c.sender_code AS township, "
                        "CASE c.kind WHEN 'household' THEN '档案' ELSE '帮扶记录' END AS status, NULL AS category, "

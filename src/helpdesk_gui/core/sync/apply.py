@@ -6,7 +6,8 @@ new households (address index filled once, other indexes rebuilt once when the b
 compared with the register), updated households with their members replaced, new assistance
 records, held conflicts, 核查结果 flags, policy standards, received allocations and fund
 summaries, the version of each applied household, the history line and one audit row. Any
-failure rolls all of it back. Every derived column of a household (pinyin, reversed numbers,
+failure rolls all of it back. First, in the same transaction, ``recheck`` holds back as conflicts
+the rows the register changed under since the preview (never overwritten, never duplicated). Every derived column of a household (pinyin, reversed numbers,
 户口所在地, 家庭月人均收入, the income test's figure and suggestion) comes from
 ``core.register.derive`` through ``household_rows``; held conflicts are resolved in ``conflicts``.
 """
@@ -17,7 +18,7 @@ import datetime as _dt
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -36,56 +37,14 @@ from helpdesk_gui.core.sync.household_rows import (
     member_dicts,
     write_members,
 )
-from helpdesk_gui.core.sync.state import BatchEntry, add_batch
+from helpdesk_gui.core.sync.payload import ConflictIn, ImportResult, ImportWrite, Seen
+from helpdesk_gui.core.sync.recheck import recheck
+from helpdesk_gui.core.sync.state import add_batch
+
+__all__ = ["ConflictIn", "ImportResult", "ImportWrite", "Seen", "apply_import", "indexes_deferred"]
 
 #: Deferring the other indexes pays when the batch adds at least this share of the rows already there.
 REBUILD_SHARE = 0.5
-
-
-@dataclass
-class ConflictIn:
-    kind: str                        # household | record
-    key: str                         # 档案编号 or 记录编号
-    household_id: int | None
-    record_id: int | None
-    incoming: dict[str, Any]         # {"values": {...stored...}, "labels": {...}, "members": [...], ...}
-    local: dict[str, Any]
-
-
-@dataclass
-class ImportWrite:
-    entry: BatchEntry
-    sender_code: str
-    #: the field of each value of a household row; "" for a column the batch does not carry (left alone)
-    household_fields: Sequence[str] = ()
-    new_households: list[tuple[Any, ...]] = field(default_factory=list)
-    updates: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)     # (household id, values)
-    #: archive no → member rows (archive_no, *MEMBER_FIELDS) of the households written
-    members: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
-    #: record rows (record_no, archive_no, *RECORD_FIELDS)
-    new_records: list[tuple[Any, ...]] = field(default_factory=list)
-    conflicts: list[ConflictIn] = field(default_factory=list)
-    flags: list[tuple[int | None, str, str, str, str]] = field(default_factory=list)  # (hid, archive, result, note, keep)
-    standards: list[tuple[str, str, int]] = field(default_factory=list)          # (region, effective_from, 低保 fen)
-    allocations: list[tuple[str, int, str, int, int]] = field(default_factory=list)  # (region, year, source, fen, 低保)
-    fund_reports: list[tuple[str, int, int, int, int]] = field(default_factory=list)
-    allocate_archive_numbers: bool = False   # a station's sheet: new archives get numbers here
-    history_note: str = ""
-    sync: bool = True                        # record the applied version (batches; not stations' sheets)
-
-
-@dataclass
-class ImportResult:
-    new_households: int = 0
-    updated_households: int = 0
-    members: int = 0
-    records: int = 0
-    conflicts: int = 0
-    flags: int = 0
-    standards: int = 0
-    allocations: int = 0
-    archive_numbers: list[str] = field(default_factory=list)
-    new_ids: list[int] = field(default_factory=list)
 
 
 Progress = Callable[[int, int], None]
@@ -147,6 +106,7 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
             progress(min(done, total), total)
 
     with write(db):
+        result.held = recheck(db, w)   # what changed here since the preview is held, not overwritten
         employer_ids: dict[str, int] = {}
         if "employer_name" in ix:
             wanted: dict[str, str | None] = {}
@@ -230,7 +190,8 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                 "SELECT id, status FROM households WHERE sender_code = ?", [w.sender_code])}
             update_cols = [c for c in cols if c not in ("archive_no", "created_at")]
             positions = [cols.index(c) for c in update_cols]
-            sql = f"UPDATE households SET {', '.join(c + ' = ?' for c in update_cols)} WHERE id = ?"
+            sql = (f"UPDATE households SET {', '.join(c + ' = ?' for c in update_cols)}, version = version + 1 "
+                   "WHERE id = ?")
             stored = known_households(db, (h for h, _ in w.updates))
             db.conn.executemany(sql, ([*(built[p] for p in positions), hid]
                                       for hid, built in ((h, build(v, employer_ids, members_of(v), stored.get(h)))
@@ -263,8 +224,9 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
             with indexes_deferred(db, ("assistance_records",)) if big else _nothing():
                 db.conn.executemany(
                     f"INSERT INTO assistance_records (sender_code, record_no, household_id, {', '.join(RECORD_FIELDS)}, "
-                    f"origin, created_at) VALUES (?, ?, ?, {', '.join('?' * len(RECORD_FIELDS))}, 'batch', ?)",
-                    ((w.sender_code, r[0], known[r[1]], *r[2:approver], r[approver] or "", r[remarks] or "", stamp)
+                    f"origin, created_at) VALUES (?, ?, ?, {', '.join('?' * len(RECORD_FIELDS))}, ?, ?)",
+                    ((w.sender_code, r[0], known[r[1]], *r[2:approver], r[approver] or "", r[remarks] or "",
+                      w.record_origin, stamp)
                      for r in w.new_records))
             result.records = len(w.new_records)
             step(len(w.new_records))
@@ -298,7 +260,10 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                 "INSERT INTO exchange_fund_reports (batch_id, sender_code, fund_source, opening_fen, income_fen, "
                 "expense_fen, closing_fen, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(w.entry.batch_id, w.sender_code, *f, stamp) for f in w.fund_reports])
-        add_batch(db, actor, w.entry, at=stamp, households=archive_of.values())  # its audit row seals them
+        if w.add_history:
+            if result.held:
+                w.entry = replace(w.entry, summary=result.held.adjust(w.entry.summary or {}))
+            add_batch(db, actor, w.entry, at=stamp, households=archive_of.values())  # its audit row seals them
         step(1)
     return result
 

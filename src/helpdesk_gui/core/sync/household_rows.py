@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from helpdesk_gui.core.base.errors import NotFoundError
+from helpdesk_gui.core.db import row, rows
 from helpdesk_gui.core.register.derive import DERIVED_COLUMNS, INPUT_FIELDS, RulesOf, derive
 
 #: Household fields a batch may carry besides the plain columns (resolved to ``employer_id``).
@@ -140,3 +142,33 @@ def write_members(db: Database, members: Mapping[str, Sequence[Sequence[Any]]], 
                     out[2 + birth_pos] = f"{idn[6:10]}-{idn[10:12]}-{idn[12:14]}"
                 yield out
     db.conn.executemany(sql, member_rows())
+
+
+def _household_values(household: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    out = {f: household.get(f) for f in fields if f not in EMPLOYER_FIELDS}
+    if "employer_name" in fields:
+        out["employer_name"] = household.get("employer_name")
+    if "employer_nature" in fields:
+        out["employer_nature"] = household.get("employer_nature")
+    return out
+
+
+def household_snapshot(db: Database, household_id: int, fields: Sequence[str]) -> dict[str, Any]:
+    """Stored values of a household for the fields a batch carries, its members and its version (conflicts)."""
+    h = row(db, "SELECT h.*, e.name AS employer_name, e.nature AS employer_nature FROM households h "
+                "LEFT JOIN employers e ON e.id = h.employer_id WHERE h.id = ?", [household_id])
+    if h is None:
+        raise NotFoundError("档案", household_id)
+    members = [tuple(m[f] for f in MEMBER_FIELDS) for m in rows(
+        db, f"SELECT {', '.join(MEMBER_FIELDS)} FROM members WHERE household_id = ? ORDER BY ord, id", [household_id])]
+    values = _household_values(h, fields)
+    if "is_migrant" in values and values["is_migrant"] is not None:
+        values["is_migrant"] = str(values["is_migrant"])
+    return {"values": values, "members": members, "version": int(h["version"])}
+
+
+def record_snapshot(db: Database, record_id: int) -> dict[str, Any]:
+    r = row(db, f"SELECT {', '.join(RECORD_FIELDS)} FROM assistance_records WHERE id = ?", [record_id])
+    if r is None:
+        raise NotFoundError("帮扶记录", record_id)
+    return {"values": r}

@@ -60,7 +60,10 @@ def add_batch(db: Database, actor: Actor, entry: BatchEntry, *, at: str | None =
              entry.generated_at, at, entry.mode, entry.since, _dump(entry.rows or {}), entry.result,
              _dump(entry.summary or {}), entry.file_name, entry.file_sha256, entry.checksum, int(entry.signed),
              actor.username])
-        audit.record(db, actor.username, f"exchange_{entry.direction}_{entry.result}", "exchange_batch",
+        # a 建库导入 (``core.sync.adopt``) is an action of its own, not a batch from a counterpart
+        audit.record(db, actor.username,
+                     "adopt_import" if entry.kind == "adopt" else f"exchange_{entry.direction}_{entry.result}",
+                     "exchange_batch",
                      entry.batch_id, None, {"counterpart": entry.counterpart_code, "kind": entry.kind,
                                             "rows": entry.rows or {}, "file": entry.file_name,
                                             **{k: v for k, v in (entry.summary or {}).items()
@@ -179,14 +182,15 @@ class LocalHousehold:
     status: str
     updated_at: str
     remote_updated_at: str | None   # the version last received from this sender, if any
+    version: int = 0                # the row's version here (re-checked at the commit)
 
 
 def households_of_sender(db: Database, sender_code: str) -> dict[str, LocalHousehold]:
     """Archive number → what the importer needs to decide new / update / older / conflict."""
     cur = db.conn.execute(
-        "SELECT h.archive_no, h.id, h.status, h.updated_at, s.remote_updated_at FROM households h "
+        "SELECT h.archive_no, h.id, h.status, h.updated_at, s.remote_updated_at, h.version FROM households h "
         "LEFT JOIN exchange_sync s ON s.household_id = h.id WHERE h.sender_code = ?", [sender_code])
-    return {a: LocalHousehold(i, st, u, r) for a, i, st, u, r in cur}
+    return {a: LocalHousehold(i, st, u, r, v) for a, i, st, u, r, v in cur}
 
 
 def household_ids(db: Database, sender_code: str, archive_nos: Iterable[str]) -> dict[str, int]:

@@ -92,11 +92,15 @@ class ConflictDialog(QDialog):
         c = self.conflict
         self.book = ctx.codebook()
         self.is_household = c["kind"] == "household"
+        #: a new archive of the batch (or a station's row) held because its person is in our archive shown
+        self.is_new = bool(c["incoming"].get("new"))
         self.incoming: dict[str, Any] = dict(c["incoming"]["values"])
+        self.version: int | None = None   # of our household as shown: a change made after is not written over
         if self.is_household:
             fields = [f for f in self.incoming]
             fresh = exchange_conflicts.household_snapshot(ctx.db, int(c["household_id"]), fields)
             self.local = dict(fresh["values"])
+            self.version = None if self.is_new else int(fresh["version"])
             self.local_members = [list(m) for m in fresh["members"]]
             self.incoming_members = [list(m) for m in c["incoming"].get("members", [])]
         else:
@@ -104,9 +108,15 @@ class ConflictDialog(QDialog):
             self.local_members = self.incoming_members = []
         what = "档案" if self.is_household else "帮扶记录"
         self.setWindowTitle(self.tr("处理交换冲突：{what} {key}").format(what=what, key=c["key"]))
-        head = QLabel(self.tr("{what} {key}：发送单位 {sender} 的批次（{time} 收到）与本库不同。"
-                              "黄色是不同之处；请逐项选择采用哪一方。").format(
-            what=what, key=c["key"], sender=c["sender_code"], time=local_time(c["created_at"])))
+        reason = str(c["incoming"].get("reason") or "")
+        if self.is_new:
+            text = self.tr("{key}：发送单位 {sender} 的这份档案（{time} 收到）没有导入，因为{reason}。"
+                           "左列是本库的那份档案。可以不新增（保留本库），或在本库档案注销后按批次新增。")
+        else:
+            text = self.tr("{what} {key}：发送单位 {sender} 的批次（{time} 收到）与本库不同{why}。"
+                           "黄色是不同之处；请逐项选择采用哪一方。")
+        head = QLabel(text.format(what=what, key=c["key"], sender=c["sender_code"], time=local_time(c["created_at"]),
+                                  reason=reason, why=f"（{reason}）" if reason else ""))
         head.setWordWrap(True)
         self.fields = [f for f in self.incoming if f not in ("archive_no", "updated_at")]
         self.table = QTableWidget(len(self.fields) + (1 if self.is_household else 0), 5)
@@ -133,7 +143,10 @@ class ConflictDialog(QDialog):
         self.ours_button = QPushButton(self.tr("全部保留本库"))
         self.theirs_button = QPushButton(self.tr("全部采用批次"))
         self.merge_button = QPushButton(self.tr("按所选合并"))
-        self.merge_button.setEnabled(self.is_household)
+        self.merge_button.setEnabled(self.is_household and not self.is_new)
+        if self.is_new:
+            self.ours_button.setText(self.tr("不新增（保留本库）"))
+            self.theirs_button.setText(self.tr("按批次新增档案"))
         self.close_button = QPushButton(self.tr("稍后处理"))
         layout = QVBoxLayout(self)
         layout.addWidget(head)
@@ -167,7 +180,7 @@ class ConflictDialog(QDialog):
         if col is not None and col.kind == spec.T and field not in ("id_number", "archive_no", "ethnicity"):
             combo.addItem(self.tr("手工填写"), TYPED)
         combo.setCurrentIndex(1 if differs else 0)
-        combo.setEnabled(self.is_household)
+        combo.setEnabled(self.is_household and not self.is_new)
         edit = QLineEdit(theirs if differs else ours)
         edit.setReadOnly(True)
         combo.currentIndexChanged.connect(lambda _i, f=field: self._choice_changed(f))
@@ -212,9 +225,13 @@ class ConflictDialog(QDialog):
         return out
 
     def apply(self, choice: str) -> bool:
-        text = {OURS: self.tr("保留本库的版本，批次中的这一版不再应用。"),
-                THEIRS: self.tr("用批次中的版本替换本库的版本（含家庭成员）。"),
-                "edited": self.tr("按所选逐项合并后保存。")}[choice]
+        if self.is_new:
+            text = {OURS: self.tr("不新增这份档案，本库的档案不变。"),
+                    THEIRS: self.tr("在本库新增批次中的这份档案（含家庭成员和帮扶记录）。")}[choice]
+        else:
+            text = {OURS: self.tr("保留本库的版本，批次中的这一版不再应用。"),
+                    THEIRS: self.tr("用批次中的版本替换本库的版本（含家庭成员）。"),
+                    "edited": self.tr("按所选逐项合并后保存。")}[choice]
         answer = QMessageBox.question(self, self.tr("确认处理冲突"), text + self.tr("\n确定吗？"),
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
@@ -230,6 +247,6 @@ class ConflictDialog(QDialog):
 
     def _resolve(self, choice: str, values: dict[str, Any] | None, keep_members: bool) -> bool:
         exchange_conflicts.resolve_conflict(self.ctx.db, self.ctx.actor, int(self.conflict["id"]), choice, values,
-                                            keep_members=keep_members)
+                                            keep_members=keep_members, expected_version=self.version)
         return True
 

@@ -42,6 +42,7 @@ from helpdesk_gui.gui.page import Page
 HISTORY_HEADERS = ("时间", "方向", "对方", "类型", "行数", "结果", "批次编号", "文件")
 CONFLICT_HEADERS = ("发现时间", "类型", "档案或记录编号", "发送单位", "批次", "不同之处")
 FLAG_HEADERS = ("收到时间", "档案编号", "姓名", "核查结果", "说明", "保留的档案")
+KIND_LABELS = {"sheet": "基层报表", "adopt": "建库导入"}
 ALLOCATION_HEADERS = ("收到时间", "地区代码", "年度", "资金来源", "下拨金额（元）", "低保标准（元/月）", "入账情况")
 
 
@@ -64,13 +65,17 @@ class ExchangePage(Page):
         self.sheet_button = QPushButton(self.tr("导入基层报表…"))
         self.export_button = QPushButton(self.tr("导出批次… (Ctrl+E)"))
         self.template_button = QPushButton(self.tr("空白模板…"))
+        self.adopt_button = QPushButton(self.tr("建库导入…"))
+        self.adopt_button.setToolTip(self.tr("把本中心已有的档案花名册（Excel）导入为在册档案（系统管理员）"))
+        self.adopt_button.setVisible(ctx.actor.can("register.adopt"))
+        self.adopt_button.setEnabled(not ctx.readonly)
         self.key_button = QPushButton(self.tr("交换密钥…"))
         self.key_button.setToolTip(self.tr("与市总工会共用的签名密钥：查看指纹，系统管理员可设置"))
         self.import_button.setEnabled(can_import)
         self.sheet_button.setEnabled(can_import)
         self.export_button.setEnabled(can_export)
         bar = row_of_buttons(self.import_button, self.sheet_button, self.export_button, self.template_button,
-                             right=(self.key_button,))
+                             right=(self.adopt_button, self.key_button))
 
         self.history_model = RowsModel([self.tr(h) for h in HISTORY_HEADERS], right=(4,), parent=self)
         self.history = QTableView()
@@ -124,6 +129,7 @@ class ExchangePage(Page):
         self.export_button.clicked.connect(lambda: self.open_export())
         self.template_button.clicked.connect(lambda: self.save_templates())
         self.key_button.clicked.connect(self.open_key)
+        self.adopt_button.clicked.connect(lambda: self.open_adopt())
         self.resolve_button.clicked.connect(self.resolve_selected)
         self.conflicts.doubleClicked.connect(lambda _i: self.resolve_selected())
         self.handle_flag_button.clicked.connect(lambda: self.handle_selected_flag())
@@ -161,7 +167,7 @@ class ExchangePage(Page):
         self.history_model.set_rows([Row([
             local_time(r["exchanged_at"]), book.label("exchange_direction", r["direction"]),
             " ".join(x for x in (r["counterpart_code"], r["counterpart_name"]) if x),
-            "基层报表" if r["kind"] == "sheet" else ("完整" if r["mode"] == "full" else "增量" if r["mode"] else "批次"),
+            KIND_LABELS.get(r["kind"]) or ("完整" if r["mode"] == "full" else "增量" if r["mode"] else "批次"),
             f"{sum(r['rows'].values()):,}", book.label("exchange_result", r["result"]),
             r["batch_id"][:13] + ("…" if len(r["batch_id"]) > 13 else ""), Path(r["file_name"]).name],
             r["id"], muted=r["result"] == "rejected",
@@ -206,7 +212,9 @@ class ExchangePage(Page):
         differ = [k for k, v in incoming.items() if k != "updated_at" and local.get(k) != v]
         from helpdesk_gui.gui.exchange.conflicts import field_label
         names = [field_label(k) for k in differ]
-        return "、".join(names[:6]) + ("等" if len(names) > 6 else "") if names else "（成员或时间）"
+        text = "、".join(names[:6]) + ("等" if len(names) > 6 else "") if names else "（成员或时间）"
+        reason = c["incoming"].get("reason")  # type: ignore[attr-defined]
+        return f"{reason}：{text}" if reason else text
 
     def open_item(self, item_id: int) -> None:
         self.show_conflict(item_id)
@@ -227,6 +235,20 @@ class ExchangePage(Page):
         if wizard is None:
             return None
         wizard.imported.connect(self._after_import)
+        self.dialogs.append(wizard)
+        wizard.finished.connect(lambda _r, w=wizard: self.dialogs.remove(w) if w in self.dialogs else None)
+        if path:
+            wizard.path_edit.setText(path)
+        wizard.show()
+        return wizard
+
+    def open_adopt(self, path: str | None = None) -> QWidget | None:
+        """建库导入 (a system administrator): the centre's existing archive list as in-register households."""
+        from helpdesk_gui.gui.exchange.adopt_wizard import AdoptWizard
+        wizard: AdoptWizard | None = guarded(self, AdoptWizard, self.ctx, self)
+        if wizard is None:
+            return None
+        wizard.imported.connect(lambda _o: self._after_import())
         self.dialogs.append(wizard)
         wizard.finished.connect(lambda _r, w=wizard: self.dialogs.remove(w) if w in self.dialogs else None)
         if path:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from helpdesk_gui.core.admin import centre as admin
-from helpdesk_gui.core.base.errors import HelpdeskError, ValidationErrors
+from helpdesk_gui.core.base.errors import ChangedMeanwhile, HelpdeskError, ValidationErrors
 from helpdesk_gui.core.base.money import yuan
 from helpdesk_gui.core.register import derive
 from helpdesk_gui.core.register import households as register
@@ -216,7 +216,11 @@ class HouseholdEditor(QWidget):
             if self.household_id is None:
                 self.household_id = register.create_household(self.ctx.db, self.ctx.actor, draft)
             else:
-                register.update_household(self.ctx.db, self.ctx.actor, self.household_id, draft)
+                register.update_household(self.ctx.db, self.ctx.actor, self.household_id, draft,
+                                          expected_version=self.household.get("version"))
+        except ChangedMeanwhile as e:
+            self._changed_meanwhile(e)
+            return False
         except ValidationErrors as e:
             QMessageBox.warning(self, self.tr("请更正以下内容"), "\n".join(err.message for err in e.errors))
             return False
@@ -228,14 +232,34 @@ class HouseholdEditor(QWidget):
         self.saved.emit(self.household_id)
         return True
 
+    def _changed_meanwhile(self, error: ChangedMeanwhile) -> None:
+        """The save was refused: someone changed the archive after this window loaded it. 重新载入 shows
+        their version (this window's changes are lost, after a confirmation); 取消 keeps editing, so the clerk
+        can copy what they typed first."""
+        answer = QMessageBox.question(
+            self, self.tr("档案已被他人修改"),
+            str(error) + "\n\n" + self.tr("是否重新载入档案，显示对方保存的内容？\n"
+                                            "点“是”重新载入（放弃本窗口中的修改）；点“取消”继续编辑，"
+                                            "可先复制您填写的内容，重新载入后再填入。"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        confirm = QMessageBox.question(
+            self, self.tr("放弃本窗口中的修改"), self.tr("重新载入后，您在本窗口中尚未保存的修改将全部丢失。确定放弃吗？"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        if confirm == QMessageBox.StandardButton.Discard:
+            self.reload()
+
     def _life(self) -> None:
         from helpdesk_gui.gui.household.life import ArchiveLifeDialog
         if self.household_id is None:
             return
         if self.dirty and not self._ask_save():
             return
-        dialog = ArchiveLifeDialog(self.ctx, self.household_id, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:   # the dialog told the pages of the change
+        # the status change is decided on what this window shows: it carries this window's version
+        dialog = ArchiveLifeDialog(self.ctx, self.household_id, self, version=self.household.get("version"))
+        result = dialog.exec()
+        if result == QDialog.DialogCode.Accepted or dialog.changed_meanwhile:  # the dialog told the pages
             self.reload()
 
     def _ask_save(self) -> bool:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from helpdesk_gui.core.base.errors import HelpdeskError
+from helpdesk_gui.core.base.errors import ChangedMeanwhile, HelpdeskError
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.fields import CodeCombo, DateEdit
@@ -25,11 +25,15 @@ ACTIONS = {"exited": "脱困（解困脱困）", "cancelled": "注销档案", "a
 
 
 class ArchiveLifeDialog(QDialog):
-    def __init__(self, ctx: AppContext, household_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, household_id: int, parent: QWidget | None = None, *,
+                 version: int | None = None) -> None:
+        """``version``: the version of the form this dialog was opened from (the editor); else the one read here."""
         super().__init__(parent)
         self.ctx = ctx
         self.household_id = household_id
         h = register.get_household(ctx.db, household_id)
+        self.version = int(version if version is not None else h["version"])
+        self.changed_meanwhile = False
         book = ctx.codebook()
         self.setWindowTitle(self.tr("档案状态变更"))
         allowed = [s for s in ("exited", "cancelled", "applying") if s in register.TRANSITIONS.get(h["status"], ())]
@@ -82,7 +86,13 @@ class ArchiveLifeDialog(QDialog):
             on = _dt.date.fromisoformat(self.date.iso() or _dt.date.today().isoformat())
             register.set_status(self.ctx.db, self.ctx.actor, self.household_id, action,
                                 reason=self.reason.code() if action == "cancelled" else None,
-                                note=self.note.text().strip(), on=on)
+                                note=self.note.text().strip(), on=on, expected_version=self.version)
+        except ChangedMeanwhile as e:
+            QMessageBox.warning(self, self.tr("档案已被他人修改"),
+                                str(e) + self.tr("\n请重新载入档案、确认其现状后再办理。"))
+            self.changed_meanwhile = True
+            self.reject()
+            return False
         except HelpdeskError as e:
             self.error.show_error(e)
             return False
