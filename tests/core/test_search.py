@@ -357,7 +357,7 @@ def test_list_rows_carry_codes_and_employer(db, data):
     assert r["per_capita_month_fen"] == 25_000 and r["family_size"] == 2   # 6,000 yuan ÷ 2 ÷ 12
     assert set(r) == {"id", "archive_no", "name", "gender", "id_number", "birth_date", "phone", "township",
                       "category", "status", "cause_main", "family_size", "per_capita_month_fen", "created_date",
-                      "updated_at", "employer_name"}
+                      "updated_at", "sender_code", "employer_name"}
 
 
 # ---------------------------------------------------------------- the broad plan

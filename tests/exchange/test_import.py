@@ -326,12 +326,33 @@ def test_same_person_twice_in_the_batch_is_an_error(city, city_clerk, builder):
     assert run(city, city_clerk, path).status == IMPORTED
 
 
-def test_same_person_in_the_database_is_an_error(city, city_clerk, builder):
+def test_same_person_in_the_database_is_an_error(database, clerk, builder):
+    """A county: a batch from another county holding a person of an active archive here is refused (rule 4)."""
+    from helpdesk_gui.core.register import households as register
+    register.create_household(database, clerk, HouseholdDraft(fields={"name": "张三", "id_number": ID1,
+                                                                      "cause_main": "3"}), today=TODAY)
+    other = household("530121202400001", "张三", ID1)
+    path = builder.write({spec.HOUSEHOLDS: table(spec.HOUSEHOLDS, [other])}, sender="530121", receiver=COUNTY)
+    [p] = run(database, clerk, path).analysis.problems.of_level("error")
+    assert p.column == "公民身份号码" and "本单位" in p.reason
+
+
+def test_at_the_city_a_person_in_two_counties_is_listed_not_refused(city, city_clerk, builder):
+    """The city holds every county: the second county's archive comes in with a warning and is on the 跨县重复
+    list; a second archive of the same county holding the person is still that county's error."""
+    from helpdesk_gui.core.city import duplicates
     run(city, city_clerk, basic(builder))
     other = household("530121202400001", "张三", ID1)
-    path = builder.write({spec.HOUSEHOLDS: table(spec.HOUSEHOLDS, [other])}, sender="530121")
-    [p] = run(city, city_clerk, path).analysis.problems.of_level("error")
-    assert p.column == "公民身份号码" and A1 in p.reason and COUNTY in p.reason
+    out = run(city, city_clerk, builder.write({spec.HOUSEHOLDS: table(spec.HOUSEHOLDS, [other])}, sender="530121"))
+    assert out.status == IMPORTED
+    [w] = [p for p in out.analysis.problems.of_level("warning") if p.column == "公民身份号码"]
+    assert A1 in w.reason and COUNTY in w.reason and "跨县重复" in w.reason
+    [dup] = duplicates.cross_county(city)
+    assert dup.id_number == ID1 and dup.counties == ["530121", COUNTY]
+    same_county = household(A3, "张三", ID1)
+    [p] = run(city, city_clerk, builder.write({spec.HOUSEHOLDS: table(spec.HOUSEHOLDS, [same_county])})
+              ).analysis.problems.of_level("error")
+    assert p.column == "公民身份号码" and A1 in p.reason
 
 
 def test_cross_county_duplicate_allowed_when_verification_says_so(database, clerk, reviewer, builder):
@@ -425,3 +446,15 @@ def test_report_is_an_annotated_copy(city, city_clerk, builder, tmp_path):
     assert cell.value == "三" and cell.fill.fgColor.rgb.endswith("FFC7CE") and "整数" in cell.comment.text
     assert wb[spec.HOUSEHOLDS]["E2"].value == ID1 and wb[spec.HOUSEHOLDS]["E2"].data_type == "s"
     assert wb[spec.HOUSEHOLDS]["O2"].comment is None
+
+
+def test_category_may_be_empty_only_while_applying(city, city_clerk, builder):
+    """困难类别 is required, except when 档案状态 is 申请中 (not decided yet)."""
+    undecided = household(A1, "张三", ID1, 困难类别="", 档案状态="申请中")
+    out = run(city, city_clerk, builder.write({spec.HOUSEHOLDS: table(spec.HOUSEHOLDS, [undecided])}))
+    assert out.status == IMPORTED, out.analysis.problems.items
+    assert hh(city, A1)["category"] is None
+    active = household(A2, "李梅", ID2, 困难类别="")
+    [p] = run(city, city_clerk, builder.write({spec.HOUSEHOLDS: table(spec.HOUSEHOLDS, [active])})
+              ).analysis.problems.of_level("error")
+    assert (p.column, p.reason) == ("困难类别", "必填，不能为空")

@@ -17,6 +17,7 @@ from helpdesk_gui import __version__
 from helpdesk_gui.cli import (
     admin,
     adopt,
+    city,
     exchange,
     kit,
     ledger,
@@ -58,7 +59,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 #: One module per feature, each with ``add_commands(add)`` where ``add(name, help, fn) -> parser``
 #: registers one command (see ``build_parser``).
-FEATURES = (admin, register, adopt, printing, exchange, reports, ledger, workflow, mutual, mutual_import)
+FEATURES = (admin, register, adopt, printing, exchange, reports, ledger, workflow, mutual, mutual_import, city)
 
 
 def build_parser() -> _Parser:

@@ -40,7 +40,7 @@ def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], 
     p = sub_parser("export", "导出批次（默认只含上次发给该单位之后的变化；首次为完整批次）")
     p.add_argument("out", metavar="OUT.xlsx", help="导出的文件")
     p.add_argument("--full", action="store_true", help="导出全部档案（完整批次）")
-    p.add_argument("--to", metavar="CODE", help="接收单位的 6 位代码（默认为设置中的市总工会）")
+    p.add_argument("--to", metavar="CODE", help="接收单位的 6 位代码（县：默认为设置中的市总工会；市总工会：必须写发给哪个县，或省总工会的代码）")
     p = sub_parser("import", "导入批次：先检查全部内容，再一次性写入（或什么也不写）")
     p.add_argument("file", metavar="FILE.xlsx", help="要导入的批次文件")
     p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")

@@ -29,6 +29,7 @@ from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.base.money import format_yuan
+from helpdesk_gui.core.city import region
 from helpdesk_gui.core.db import get_meta, now_iso
 from helpdesk_gui.core.register.eligibility import per_capita_month
 from helpdesk_gui.core.sync import state
@@ -62,10 +63,13 @@ class ExportResult:
 
 
 def default_receiver(db: Database) -> tuple[str, str]:
-    """The configured receiver (the city union), else the county's own city code."""
+    """The configured receiver (the city union), else the county's own city code. A city has none: it names
+    the county each time (``core.city.region.check_receiver``)."""
+    county = get_meta(db, "county_code")
+    if region.level(county) == region.CITY:
+        return "", ""
     code = str(settings.get(db, "exchange_receiver_code") or "").strip()
     if not code:
-        county = get_meta(db, "county_code")
         code = county[:4] + "00" if len(county) == 6 else ""
     return code, str(settings.get(db, "exchange_receiver_name") or "")
 
@@ -173,6 +177,12 @@ def export_batch(db: Database, actor: Actor, out: Path, *, receiver_code: str | 
     union = get_meta(db, "union_name")
     default_code, default_name = default_receiver(db)
     receiver = (receiver_code or default_code).strip()
+    if region.level(county) == region.CITY:
+        receiver = region.check_receiver(db, receiver)
+        if region.level(receiver) == region.COUNTY:  # the 下发 batch: 核查结果 and 政策参数 (exchange.downward)
+            from helpdesk_gui.exchange.downward import export_to_county
+            return export_to_county(db, actor, out, receiver, receiver_name=receiver_name, key=key,
+                                    progress=progress, cancelled=cancelled)
     if len(receiver) != 6 or not receiver.isdigit():
         raise ValidationError("接收单位代码", "应为 6 位行政区划代码", receiver)
     if receiver == county:

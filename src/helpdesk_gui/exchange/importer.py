@@ -195,7 +195,8 @@ def build_write(db: Database, analysis: Analysis, result: str = "imported") -> I
             if (region, year) not in seen:
                 seen.add((region, year))
                 w.standards.append((region, f"{year}-01-01", dibao))
-            w.allocations.append((region, year, source, allocation, dibao))
+            if allocation:  # a row of 0 yuan carries the 低保 standard alone (README: 交换格式中的约定)
+                w.allocations.append((region, year, source, allocation, dibao))
     ff = b.rows(spec.FUNDS)
     if ff is not None:
         w.fund_reports = [tuple(v) for v in ff.values]

@@ -19,6 +19,7 @@ from helpdesk_gui.core.access import audit, audit_labels
 from helpdesk_gui.core.base import codes, paths
 from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.base.privacy import mask_id, mask_phone
+from helpdesk_gui.core.city import region
 from helpdesk_gui.core.register import search
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -42,15 +43,18 @@ def safe_text(ws: Any, value: str) -> WriteOnlyCell:
 
 def export_households(db: Database, path: Path, ids: Sequence[int], *, reveal: bool = False,
                       progress: Callable[[int, int], None] | None = None, title: str = "档案列表") -> int:
-    """Write the households ``ids`` (in this order) to ``path``. Returns the number of rows."""
+    """Write the households ``ids`` (in this order) to ``path``. Returns the number of rows. Where the database
+    holds several counties' archives (the city), a 所属县区 column follows the 档案编号."""
     book = codes.load(db)
+    counties = region.names(db) if region.shows_counties(db) else None
+    columns = COLUMNS if counties is None else (COLUMNS[0], ("sender_code", "所属县区", 16), *COLUMNS[1:])
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title)
-    for i, (_k, _t, width) in enumerate(COLUMNS):
+    for i, (_k, _t, width) in enumerate(columns):
         ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.freeze_panes = "A2"
     header = []
-    for _k, label, _w in COLUMNS:
+    for _k, label, _w in columns:
         cell = WriteOnlyCell(ws, value=label)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -66,9 +70,11 @@ def export_households(db: Database, path: Path, ids: Sequence[int], *, reveal: b
             if r is None:
                 continue
             out: list[Any] = []
-            for key, _label, _w in COLUMNS:
+            for key, _label, _w in columns:
                 v = r.get(key)
-                if key in _CODED:
+                if key == "sender_code" and counties is not None:
+                    out.append(safe_text(ws, counties.get(str(v)) or str(v or "")))
+                elif key in _CODED:
                     out.append(book.label(_CODED[key], v))
                 elif key == "id_number":
                     out.append(safe_text(ws, str(v or "") if reveal else mask_id(v)))

@@ -5,7 +5,8 @@ Households are matched by (发送单位代码, 档案编号). A household the ba
 changed here since (its ``updated_at`` is no longer the applied version) is a conflict, held for
 the clerk; otherwise a newer 最后修改时间 updates and an older one is skipped and listed.
 帮扶记录 are matched by (发送单位代码, 记录编号): identical ones are skipped, different ones held.
-The same ID number in an active archive of the database is an error unless 核查结果 says 跨县重复.
+The same ID number in an active archive of the database is an error unless 核查结果 says 跨县重复; at the
+city, a person already active in another county's archive is a warning (the city's 跨县重复 list).
 What the preview saw (``Plan.seen``) is checked again when the batch is written (``core.sync.recheck``).
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.access.auth import Actor
+from helpdesk_gui.core.city import region
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.register.households import ACTIVE_STATUSES
 from helpdesk_gui.core.sync import state
@@ -150,10 +152,17 @@ def _check_people_against_db(db: Database, batch: ParsedBatch, applied: set[str]
     if not hits:
         return  # (an archive this batch replaces was checked within the batch)
     places = person_places(batch, {h.id_number for h in hits})
+    city = region.is_city(db)  # the city holds every county: a person in two counties is listed, not refused
     for hit in hits:
         owner = "本单位" if hit.sender_code == ours else hit.sender_code
+        across = city and hit.sender_code not in (sender, ours)   # two counties; the city's own archives still block
         for at in places.get(hit.id_number, []):
             if at.archive not in applied or at.archive in allowed:
+                continue
+            if across:
+                batch.problems.add(at.sheet, at.row, "公民身份号码", hit.id_number,
+                                   f"已是本库中 {owner} 有效档案 {hit.archive_no} 的{hit.role}：跨县重复，已列入“跨县重复”"
+                                   "清单，待市总工会核查后向有关县下发核查结果", WARNING, at.col)
                 continue
             batch.problems.add(at.sheet, at.row, "公民身份号码", hit.id_number,
                                f"已是本库中有效档案 {hit.archive_no}（{owner}）的{hit.role}，同一人不能同时在两个有效档案中",

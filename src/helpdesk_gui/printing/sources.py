@@ -21,6 +21,7 @@ from helpdesk_gui.core.base import codes, ids
 from helpdesk_gui.core.base.errors import ValidationError
 from helpdesk_gui.core.base.privacy import mask_bank, mask_birth_date, mask_id, mask_phone
 from helpdesk_gui.core.casework import reception
+from helpdesk_gui.core.city import region
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.ledger import rosters
 from helpdesk_gui.core.register import households as register
@@ -40,6 +41,7 @@ class Selection:
     place: str = ""
     mutual_settlement: int | None = None        # 医疗互助 settlement id (form mutual_roster)
     mutual_claims: tuple[int, ...] = ()         # 医疗互助 claim ids (form mutual_claim)
+    county: str = ""                            # statistics of one county at the city (its sender code)
 
 
 @dataclass(frozen=True)
@@ -245,7 +247,9 @@ EXTRA_ITEMS: tuple[tuple[str, str, str], ...] = (
 
 def _stat_docs(db: Database, book: codes.CodeBook, sel: Selection, common: Common) -> Iterator[dict[str, Any]]:
     start, end = _period(sel, common.today)
-    report = reports.build(db, reports.Period(start, end))  # the city's figures (core.reports owns them)
+    # the city's figures (core.reports owns them); at the city, of one county when chosen
+    report = reports.build(db, reports.Period(start, end), county=sel.county or None,
+                           county_name=region.name_of(db, sel.county) if sel.county else "")
     now, ytd = report.now, report.ytd                        # the period and its year to date, counted once
     figures: list[dict[str, Any]] = []
     section = ""
@@ -279,6 +283,8 @@ def _stat_docs(db: Database, book: codes.CodeBook, sel: Selection, common: Commo
                             "amount_fen": a.get("fen", 0), "ytd_count": b.get("count", 0),
                             "ytd_amount_fen": b.get("fen", 0)})
     doc = common.data()
+    if sel.county:   # the county's figures: the county's union is the 填报单位
+        doc["union_name"] = report.county_name
     doc.update({"date_from": start.isoformat(), "date_to": end.isoformat(),
                 "period_text": f"{_cn_date(start.isoformat())}至{_cn_date(end.isoformat())}",
                 "report_year": end.year, "report_month": end.month,

@@ -118,6 +118,9 @@ FIELD_LABELS: dict[str, str] = {
     "received_at": "收到时间", "posted_ref": "入账凭证", "mapping_json": "列对应",
     "last_sent_at": "最近发出时间", "last_sent_batch": "最近发出的批次", "last_received_at": "最近收到时间",
     "last_received_batch": "最近收到的批次",
+    # ---- the city's verdicts and allocations sent down to its counties (core/city)
+    "keep_county_code": "保留的档案所属县区", "sent_batch": "下发批次", "sent_at": "下发时间",
+    "verdicts": "核查结果", "allocations": "下拨资金",
     # ---- users
     "username": "用户名", "display_name": "姓名", "roles": "角色", "failed_logins": "连续登录失败次数",
     "locked_until": "锁定至",
@@ -166,7 +169,7 @@ CODED: dict[str, str] = {
 }
 #: The same key means another list for some kinds of record (``entity`` of the audit row).
 ENTITY_CODED: dict[tuple[str, str], str] = {
-    ("household", "status"): "status", ("application", "status"): "application_status",
+    ("household", "status"): "status", ("city_verdict", "result"): "verify_result", ("application", "status"): "application_status",
     ("application", "kind"): "application_kind", ("campaign", "status"): "campaign_status",
     ("reception", "status"): "reception_status", ("reception", "kind"): "reception_kind",
     ("payment_roster", "status"): "roster_status", ("mutual_claim", "status"): "mutual_claim_status",

@@ -43,6 +43,8 @@ _BASE_ACTIONS: dict[str, str] = {
     "resolve_conflict": "处理交换冲突", "handle_flag": "处理核查结果", "post_allocation": "下拨资金入账",
     "save_mapping": "保存列对应", "delete_mapping": "删除列对应",
     "adopt_import": "建库导入",
+    # the city: verdicts and allocations sent down to its counties
+    "city_verdict": "下达核查结果", "withdraw_verdict": "撤销核查结果", "city_allocation": "登记下拨资金",
     # users, settings, the database
     "login": "登录", "logout": "退出登录", "seal": "封存审计日志", "rekey": "启用新的审计密钥", "login_failed": "登录失败", "change_password": "修改密码", "enable": "启用用户",
     "disable": "停用用户", "set_roles": "修改角色", "put": "设置", "set": "设置", "init": "初始化数据库",
@@ -72,6 +74,7 @@ ENTITY_LABELS: dict[str, str] = {
     "mutual_contribution": "互助金缴费", "reception": "接待登记", "service_case": "服务事项", "cadre": "帮扶干部",
     "pair": "结对帮扶", "care_visit": "走访慰问", "exchange_batch": "交换批次", "exchange_conflict": "交换冲突",
     "exchange_mapping": "列对应方案", "exchange_allocation": "下拨资金", "exchange_key": "交换密钥",
+    "city_verdict": "市总核查结果", "city_allocation": "下拨各县资金",
     "form": "打印表格", "user": "用户", "setting": "系统设置", "centre": "帮扶中心", "townships": "乡镇（街道）",
     "database": "数据库",
 }

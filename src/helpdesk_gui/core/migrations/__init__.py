@@ -19,6 +19,7 @@ from helpdesk_gui.core.migrations.m0007_mutual import m0007_mutual
 from helpdesk_gui.core.migrations.m0008_derive import m0008_derive
 from helpdesk_gui.core.migrations.m0009_audit import m0009_audit
 from helpdesk_gui.core.migrations.m0010_versions import m0010_versions
+from helpdesk_gui.core.migrations.m0011_city import m0011_city
 
 #: The ordered migrations. The schema version is the number of migrations applied.
 MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
@@ -31,6 +32,7 @@ MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("0008_derive", m0008_derive),
     ("0009_audit", m0009_audit),
     ("0010_versions", m0010_versions),
+    ("0011_city", m0011_city),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -28,6 +28,7 @@ SORT_KEYS: dict[str, str] = {
     "phone": "h.phone",
     "employer": "h.employer_id",
     "township": "h.township",
+    "county": "h.sender_code",
     "category": "h.category",
     "status": "h.status",
     "cause_main": "h.cause_main",
@@ -39,7 +40,7 @@ SORT_KEYS: dict[str, str] = {
 
 LIST_COLUMNS = ("h.id, h.archive_no, h.name, h.gender, h.id_number, h.birth_date, h.phone, h.township, "
                 "h.category, h.status, h.cause_main, h.family_size, h.per_capita_month_fen, h.created_date, "
-                "h.updated_at, e.name AS employer_name")
+                "h.updated_at, h.sender_code, e.name AS employer_name")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Filters:
     cause: str | None = None
     township: str | None = None
     year: int | None = None
+    county: str | None = None      # 所属县区: the archive's sender (the city holds several counties' archives)
 
 
 def normalise_query(text: str) -> str:
@@ -136,6 +138,7 @@ def _where(text: str, filters: Filters, *, broad: bool = False) -> tuple[str, li
         w.add(f"({plus}h.cause_main = ? OR (',' || h.causes_secondary || ',') LIKE ?)", filters.cause,
               f"%,{filters.cause},%")
     w.equal(f"{plus}h.township", filters.township)
+    w.equal(f"{plus}h.sender_code", filters.county)
     if filters.year:
         w.add(f"{plus}h.created_date >= ? AND {plus}h.created_date < ?", f"{filters.year:04d}-01-01",
               f"{filters.year + 1:04d}-01-01")

@@ -97,7 +97,8 @@ def _grouped(db: Database, sql: str, params: dict[str, Any]) -> dict[str, int]:
     return {str(k or ""): int(v or 0) for k, v in db.execute(sql, params)}
 
 
-def _assistance(db: Database, p: dict[str, Any], out: dict[str, Any], categories: dict[int, str] | None) -> None:
+def _assistance(db: Database, p: dict[str, Any], out: dict[str, Any], categories: dict[int, str] | None,
+                hf: str = "") -> None:
     """帮扶 in the period: totals always; by project, fund and category when ``categories`` (household id →
     category code) is given. Days × funds × projects follow the covering index (no sort); the breakdown by
     household and project is one sorted pass, the households' categories a dictionary."""
@@ -105,7 +106,7 @@ def _assistance(db: Database, p: dict[str, Any], out: dict[str, Any], categories
     by_fund: dict[str, int] = {}
     for fund, cnt, total in db.execute(
             "SELECT fund_source, sum(n), sum(fen) FROM (SELECT paid_date, fund_source, count(*) AS n, "
-            "sum(amount_fen) AS fen FROM assistance_records WHERE paid_date BETWEEN :a AND :b "
+            f"sum(amount_fen) AS fen FROM assistance_records WHERE paid_date BETWEEN :a AND :b{hf} "
             "GROUP BY paid_date, fund_source) GROUP BY fund_source", p):
         by_fund[str(fund)] = int(total)
         count += int(cnt)
@@ -113,14 +114,14 @@ def _assistance(db: Database, p: dict[str, Any], out: dict[str, Any], categories
     out["assistance_count"], out["assistance_fen"] = count, fen
     if categories is None:
         out["assisted_households"] = int(scalar(db, "SELECT count(DISTINCT household_id) FROM assistance_records "
-                                                    "WHERE paid_date BETWEEN :a AND :b", p) or 0)
+                                                    f"WHERE paid_date BETWEEN :a AND :b{hf}", p) or 0)
         return
     by_project: dict[str, dict[str, int]] = {}
     by_category: dict[str, dict[str, int]] = {}
     households, last = 0, None
     for hid, project, cnt, total in db.execute(
             "SELECT household_id, project, count(*), sum(amount_fen) FROM assistance_records "
-            "WHERE paid_date BETWEEN :a AND :b GROUP BY household_id, project", p):
+            f"WHERE paid_date BETWEEN :a AND :b{hf} GROUP BY household_id, project", p):
         pr = by_project.setdefault(str(project), {"count": 0, "households": 0, "fen": 0})
         pr["count"] += cnt
         pr["households"] += 1
@@ -136,22 +137,28 @@ def _assistance(db: Database, p: dict[str, Any], out: dict[str, Any], categories
     out["by_project"], out["by_category"], out["by_fund_source"] = by_project, by_category, by_fund
 
 
-_END = ("FROM households WHERE status = 'active' AND created_date <= :b UNION ALL SELECT id, category "
-        "FROM households WHERE status IN ('exited', 'cancelled') AND created_date <= :b AND exit_date > :b")
+_END = ("FROM households WHERE status = 'active' AND created_date <= :b{hf} UNION ALL SELECT id, category "
+        "FROM households WHERE status IN ('exited', 'cancelled') AND created_date <= :b AND exit_date > :b{hf}")
 
 
-def _at_end(db: Database, day: str, *, members: bool) -> dict[str, Any]:
+def _at_end(db: Database, day: str, *, members: bool, county: str | None = None) -> dict[str, Any]:
     """The archives 在档 on ``day`` (built by then and still 在档, or exited later) by category, and with
-    ``members`` their family members (the printed form's extra line)."""
+    ``members`` their family members (the printed form's extra line). ``county``: that sender's only."""
+    end = _END.format(hf=_of_county(county))
+    p = {"b": day, "county": county}
     by_category: dict[str, int] = {}
-    for cat, cnt in db.execute(f"SELECT category, count(*) FROM (SELECT id, category {_END}) GROUP BY category",
-                               {"b": day}):
+    for cat, cnt in db.execute(f"SELECT category, count(*) FROM (SELECT id, category {end}) GROUP BY category", p):
         by_category[str(cat or "")] = int(cnt)
     out: dict[str, Any] = {"end_by_category": by_category, "households_end": sum(by_category.values())}
     if members:
-        out["members_end"] = int(scalar(db, f"SELECT count(*) FROM (SELECT id, category {_END}) h "
-                                            "JOIN members m ON m.household_id = h.id", {"b": day}) or 0)
+        out["members_end"] = int(scalar(db, f"SELECT count(*) FROM (SELECT id, category {end}) h "
+                                            "JOIN members m ON m.household_id = h.id", p) or 0)
     return out
+
+
+def _of_county(county: str | None) -> str:
+    """The condition keeping one sender's archives and payments (a county at the city), or none."""
+    return " AND sender_code = :county" if county else ""
 
 
 def household_categories(db: Database) -> dict[int, str]:
@@ -159,26 +166,30 @@ def household_categories(db: Database) -> dict[int, str]:
 
 
 def figures(db: Database, period: Period, *, detail: bool = True, categories: dict[int, str] | None = None,
-            end: dict[str, Any] | None = None) -> dict[str, Any]:
+            end: dict[str, Any] | None = None, county: str | None = None) -> dict[str, Any]:
     """Every figure of one period (codes as keys of the breakdowns; the caller shows labels).
 
     ``end`` is the figures of another period ending the same day, whose 期末 counts are reused.
     ``detail`` adds the breakdowns of the payments by project, fund and category and the family members
     at the end (the report's period and its year to date, which the printed form shows); without it,
-    only the totals the city's figures need (the 上年同期 column).
+    only the totals the city's figures need (the 上年同期 column). ``county``: one sender's archives and
+    payments (a county at the city); reception, services, pairs and visits are this desk's own work, which
+    batches do not carry, so they count only for this desk's own code.
     """
     if detail and categories is None:
         categories = household_categories(db)
     elif not detail:
         categories = None
-    p = {"a": period.a, "b": period.b}
+    p = {"a": period.a, "b": period.b, "county": county}
+    hf = _of_county(county)
+    off = " AND 0" if county and county != get_meta(db, "county_code") else ""  # not this desk's own work
 
     def n(sql: str) -> int:
         return int(scalar(db, sql, p) or 0)
 
     out: dict[str, Any] = {"date_from": period.a, "date_to": period.b}
     # reception
-    received = "FROM reception_entries WHERE received_date BETWEEN :a AND :b"
+    received = f"FROM reception_entries WHERE received_date BETWEEN :a AND :b{off}"
     out["reception_by_channel"] = _grouped(db, f"SELECT channel, count(*) {received} GROUP BY channel", p)
     out["reception_by_kind"] = _grouped(db, f"SELECT kind, count(*) {received} GROUP BY kind", p)
     matrix: dict[str, dict[str, int]] = {}
@@ -187,10 +198,10 @@ def figures(db: Database, period: Period, *, detail: bool = True, categories: di
     out["reception_matrix"] = matrix
     out["reception_total"] = sum(out["reception_by_channel"].values())
     out["reception_people"] = n(f"SELECT coalesce(sum(visitors), 0) {received}")
-    closed = "FROM reception_entries WHERE status = 'closed' AND closed_date BETWEEN :a AND :b"
+    closed = f"FROM reception_entries WHERE status = 'closed' AND closed_date BETWEEN :a AND :b{off}"
     out["reception_closed"] = n(f"SELECT count(*) {closed}")
     out["reception_closed_on_time"] = n(f"SELECT count(*) {closed} AND closed_date <= deadline")
-    open_at_end = ("FROM reception_entries WHERE received_date <= :b AND (status = 'open' OR closed_date > :b)")
+    open_at_end = f"FROM reception_entries WHERE received_date <= :b AND (status = 'open' OR closed_date > :b){off}"
     out["reception_open_end"] = n(f"SELECT count(*) {open_at_end}")
     # overdue on the last day of the period, or today when the period has not ended yet
     p["e"] = min(period.b, _dt.date.today().isoformat())
@@ -199,16 +210,17 @@ def figures(db: Database, period: Period, *, detail: bool = True, categories: di
     if end is not None and end.get("date_to") == period.b and ("members_end" in end or categories is None):
         out.update({k: end[k] for k in ("end_by_category", "households_end", "members_end") if k in end})
     else:
-        out.update(_at_end(db, period.b, members=categories is not None))
-    out["households_new"] = n("SELECT count(*) FROM households WHERE created_date BETWEEN :a AND :b")
-    out["households_exited"] = n("SELECT count(*) FROM households WHERE status = 'exited' AND exit_date BETWEEN :a AND :b")
+        out.update(_at_end(db, period.b, members=categories is not None, county=county))
+    out["households_new"] = n(f"SELECT count(*) FROM households WHERE created_date BETWEEN :a AND :b{hf}")
+    out["households_exited"] = n("SELECT count(*) FROM households WHERE status = 'exited' "
+                                 f"AND exit_date BETWEEN :a AND :b{hf}")
     out["households_cancelled"] = n("SELECT count(*) FROM households WHERE status = 'cancelled' "
-                                    "AND exit_date BETWEEN :a AND :b")
+                                    f"AND exit_date BETWEEN :a AND :b{hf}")
     # assistance records paid in the period
-    _assistance(db, p, out, categories)
+    _assistance(db, p, out, categories, hf)
     # service cases
-    opened = "FROM service_cases WHERE opened_date BETWEEN :a AND :b"
-    done = "FROM service_cases WHERE status = 'closed' AND closed_date BETWEEN :a AND :b"
+    opened = f"FROM service_cases WHERE opened_date BETWEEN :a AND :b{off}"
+    done = f"FROM service_cases WHERE status = 'closed' AND closed_date BETWEEN :a AND :b{off}"
     by_kind: dict[str, dict[str, int]] = {k: {"opened": 0, "people": 0, "closed": 0, "success": 0,
                                              "success_people": 0, "amount_fen": 0} for k in
                                          ("legal", "wages", "job", "training", "dibao")}
@@ -234,12 +246,12 @@ def figures(db: Database, period: Period, *, detail: bool = True, categories: di
     out["wages_recovered_fen"] = by_kind["wages"]["amount_fen"]
     out["wages_workers"] = n(f"SELECT coalesce(sum(people), 0) {done} AND kind = 'wages' AND amount_fen > 0")
     # pairs and visits
-    standing = "FROM pairs WHERE start_date <= :b AND (end_date IS NULL OR end_date > :b)"
+    standing = f"FROM pairs WHERE start_date <= :b AND (end_date IS NULL OR end_date > :b){off}"
     out["pairs_end"] = n(f"SELECT count(*) {standing}")
     out["pair_cadres_end"] = n(f"SELECT count(DISTINCT cadre_id) {standing}")
     out["pair_households_end"] = n(f"SELECT count(DISTINCT household_id) {standing}")
-    out["pairs_new"] = n("SELECT count(*) FROM pairs WHERE start_date BETWEEN :a AND :b")
-    visited = "FROM care_visits WHERE visit_date BETWEEN :a AND :b"
+    out["pairs_new"] = n(f"SELECT count(*) FROM pairs WHERE start_date BETWEEN :a AND :b{off}")
+    visited = f"FROM care_visits WHERE visit_date BETWEEN :a AND :b{off}"
     out["visits_total"] = n(f"SELECT count(*) {visited}")
     out["pair_visits"] = n(f"SELECT count(*) {visited} AND pair_id IS NOT NULL")
     out["visits_households"] = n(f"SELECT count(DISTINCT household_id) {visited}")
@@ -308,6 +320,8 @@ class Report:
     ytd: dict[str, Any]
     last_year: dict[str, Any]
     book: codes.CodeBook = field(repr=False)
+    county: str | None = None        # one county of the city (its sender code), or the whole database
+    county_name: str = ""
 
     def rows(self) -> list[dict[str, Any]]:
         """The city's figures as rows: section, label, unit, money?, period, ytd, last year."""
@@ -319,14 +333,16 @@ class Report:
         return out
 
 
-def build(db: Database, period: Period) -> Report:
-    """The report of a period: its figures, the year to date and the same period a year earlier."""
+def build(db: Database, period: Period, county: str | None = None, county_name: str = "") -> Report:
+    """The report of a period: its figures, the year to date and the same period a year earlier (of one
+    county's archives and payments at the city when ``county`` is given; ``county_name`` heads it)."""
     categories = household_categories(db)
-    now = figures(db, period, categories=categories)
+    now = figures(db, period, categories=categories, county=county)
     ytd_period = period.year_to_date()
-    ytd = now if ytd_period == period else figures(db, ytd_period, categories=categories, end=now)
+    ytd = now if ytd_period == period else figures(db, ytd_period, categories=categories, end=now, county=county)
     return Report(period, get_meta(db, "union_name"), get_meta(db, "county_code"), now, ytd,
-                  figures(db, period.previous_year(), detail=False), codes.load(db))
+                  figures(db, period.previous_year(), detail=False, county=county), codes.load(db), county,
+                  county_name or (county or ""))
 
 
 def print_rows(report: Report) -> list[dict[str, Any]]:
@@ -357,32 +373,35 @@ class Dashboard:
     totals: dict[str, int]
 
 
-def dashboard(db: Database, year: int | None = None) -> Dashboard:
-    """The dashboard's series: GROUP BYs on covering indexes (≤ 200 ms at 100,000 households)."""
+def dashboard(db: Database, year: int | None = None, county: str | None = None) -> Dashboard:
+    """The dashboard's series: GROUP BYs on covering indexes (≤ 200 ms at 100,000 households); ``county``:
+    one sender's archives and payments (the city)."""
     year = year or _dt.date.today().year
+    hf = _of_county(county)
+    off = " AND 0" if county and county != get_meta(db, "county_code") else ""
     book = codes.load(db)
 
     def labelled(list_name: str, sql: str) -> list[tuple[str, int]]:
-        counts = {str(k or ""): int(v) for k, v in db.execute(sql)}
+        counts = {str(k or ""): int(v) for k, v in db.execute(sql, {"county": county})}
         out = [(i.label, counts.pop(i.code)) for i in book.items(list_name, active_only=False) if i.code in counts]
         out += [(k or "未填", v) for k, v in counts.items()]
         return out
 
-    by_category = labelled("category", "SELECT category, count(*) FROM households WHERE status = 'active' "
+    by_category = labelled("category", f"SELECT category, count(*) FROM households WHERE status = 'active'{hf} "
                                        "GROUP BY category")
-    by_cause = labelled("cause", "SELECT cause_main, count(*) FROM households WHERE status = 'active' "
+    by_cause = labelled("cause", f"SELECT cause_main, count(*) FROM households WHERE status = 'active'{hf} "
                                  "GROUP BY cause_main")
     by_township = sorted(((str(t or "未填"), int(n)) for t, n in db.execute(
-        "SELECT township, count(*) FROM households WHERE status = 'active' GROUP BY township")),
-        key=lambda x: -x[1])
-    span = {"a": f"{year - 1:04d}-01-01", "b": f"{year:04d}-12-31"}
+        f"SELECT township, count(*) FROM households WHERE status = 'active'{hf} GROUP BY township",
+        {"county": county})), key=lambda x: -x[1])
+    span = {"a": f"{year - 1:04d}-01-01", "b": f"{year:04d}-12-31", "county": county}
     paid_by_fund: dict[str, list[int]] = {}
     this_year, last_year = [0] * 12, [0] * 12
     count_this, count_last = [0] * 12, [0] * 12
     # grouped by day and fund: the covering index's own order, so no sort; months are added up here
     for day, fund, cnt, fen in db.execute(
             "SELECT paid_date, fund_source, count(*), sum(amount_fen) FROM assistance_records "
-            "WHERE paid_date BETWEEN :a AND :b GROUP BY paid_date, fund_source", span):
+            f"WHERE paid_date BETWEEN :a AND :b{hf} GROUP BY paid_date, fund_source", span):
         y, m = int(day[:4]), int(day[5:7])
         if y == year:
             paid_by_fund.setdefault(book.label("fund_source", fund), [0] * 12)[m - 1] += int(fen)
@@ -395,8 +414,9 @@ def dashboard(db: Database, year: int | None = None) -> Dashboard:
     paid_by_fund = dict(sorted(paid_by_fund.items(), key=lambda kv: order.get(kv[0], 99)))
     totals = {"active": sum(n for _, n in by_category), "paid_this_year": sum(this_year),
               "paid_last_year": sum(last_year),
-              "reception_open": int(scalar(db, "SELECT count(*) FROM reception_entries WHERE status = 'open'") or 0),
+              "reception_open": int(scalar(db, f"SELECT count(*) FROM reception_entries WHERE status = 'open'{off}")
+                                    or 0),
               "reception_overdue": int(scalar(db, "SELECT count(*) FROM reception_entries WHERE status = 'open' "
-                                                  "AND deadline < ?", [_dt.date.today().isoformat()]) or 0)}
+                                                  f"AND deadline < ?{off}", [_dt.date.today().isoformat()]) or 0)}
     return Dashboard(year, by_category, by_cause, by_township, [f"{m}月" for m in range(1, 13)], paid_by_fund,
                      this_year, last_year, count_this, count_last, totals)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.base import codes
+from helpdesk_gui.core.city import region
 from helpdesk_gui.core.db import scalar
 from helpdesk_gui.core.reports import figures
 
@@ -60,7 +61,44 @@ def summary(db: Database) -> dict[str, Any]:
         "funds": funds,
         "fund_accounts": fund_accounts,
         "mutual_aid": mutual,
+        **({"by_county": by_county(db, book)} if region.holds_several(db) else {}),
     }
+
+
+def by_county(db: Database, book: codes.CodeBook | None = None) -> dict[str, dict[str, Any]]:
+    """The register's counts per sender (CLI.md: ``"by_county": {"530122": {"households": n, ...}}``): name,
+    households (every status), by_status, by_category, members, assistance_records and paid_total_fen, the
+    same counts ``summary`` gives for the whole database. Counted in one pass per table."""
+    book = book or codes.load(db)
+    names = region.names(db)
+    out: dict[str, dict[str, Any]] = {}
+
+    def county(code: object) -> dict[str, Any]:
+        return out.setdefault(str(code), {"name": names.get(str(code), ""), "households": 0, "by_status": {},
+                                          "by_category": {}, "members": 0, "assistance_records": 0,
+                                          "paid_total_fen": 0})
+
+    status: dict[str, dict[str, int]] = {}
+    category: dict[str, dict[str, int]] = {}
+    for code, st, cat, n in db.execute("SELECT sender_code, status, category, count(*) FROM households "
+                                       "GROUP BY sender_code, status, category"):
+        c = county(code)
+        c["households"] += int(n)
+        by_st = status.setdefault(str(code), {})
+        by_st[str(st)] = by_st.get(str(st), 0) + int(n)
+        by_cat = category.setdefault(str(code), {})
+        by_cat[str(cat or "")] = by_cat.get(str(cat or ""), 0) + int(n)
+    for code, n in db.execute("SELECT h.sender_code, count(*) FROM members m JOIN households h ON h.id = m.household_id "
+                              "GROUP BY h.sender_code"):
+        county(code)["members"] = int(n)
+    for code, n, fen in db.execute("SELECT sender_code, count(*), coalesce(sum(amount_fen), 0) FROM assistance_records "
+                                   "GROUP BY sender_code"):
+        c = county(code)
+        c["assistance_records"], c["paid_total_fen"] = int(n), int(fen)
+    for code, c in out.items():
+        c["by_status"] = _labelled(book, "status", status.get(code, {}))
+        c["by_category"] = _labelled(book, "category", category.get(code, {}))
+    return dict(sorted(out.items()))
 
 
 #: what ``period_figures`` hands over of ``figures.figures``

@@ -27,6 +27,11 @@ YUAN = "#,##0.00"
 COUNT = "#,##0"
 
 
+def _unit(report: Report) -> str:
+    """Whose figures: the desk's union, or one county's at the city (``市总工会 · 县总工会``)."""
+    return f"{report.union_name}·{report.county_name}" if report.county else report.union_name
+
+
 def _yuan(fen: int) -> float:
     return round(fen / 100, 2)
 
@@ -79,7 +84,7 @@ def _table(wb: Workbook, name: str, report: Report, title: str, headers: Sequenc
            given: Mapping[int, int] | None = None, note: str = "") -> None:
     """A breakdown: label column(s), numeric columns, and a 合计 row of the numeric columns (fen summed; a
     column whose rows do not add up, such as 户数, takes its total from ``given``)."""
-    sheet = _Sheet(wb.create_sheet(name), title, f"{report.union_name}　统计期间：{report.period.text()}", headers, widths)
+    sheet = _Sheet(wb.create_sheet(name), title, f"{_unit(report)}　统计期间：{report.period.text()}", headers, widths)
     first_num = next((i for i, v in enumerate(body[0]) if isinstance(v, int)), len(headers)) if body else 1
     totals: list[Any] = [total_label] + [""] * (first_num - 1)
     for c in range(first_num, len(headers)):
@@ -98,7 +103,7 @@ def write(report: Report, path: Path) -> Path:
     ws = wb.active
     assert ws is not None
     ws.title = "统计报表"
-    main = _Sheet(ws, f"{report.union_name}困难职工帮扶工作统计报表",
+    main = _Sheet(ws, f"{_unit(report)}困难职工帮扶工作统计报表",
                   f"统计期间：{report.period.text()}　　本年累计：{report.period.year_to_date().text()}　　"
                   f"上年同期：{report.period.previous_year().text()}",
                   ["序号", "指标", "单位", "本期", "本年累计", "上年同期"], [6, 30, 8, 16, 16, 16])

@@ -29,6 +29,7 @@ from sqlite_utils import Database
 
 from helpdesk_gui.core.base.errors import StateError
 from helpdesk_gui.core.base.timefmt import local_time
+from helpdesk_gui.core.city import region
 from helpdesk_gui.core.register.households import ACTIVE_STATUSES
 from helpdesk_gui.core.sync import state
 from helpdesk_gui.core.sync.household_rows import (
@@ -159,6 +160,8 @@ class _Check:
         its people, which may stand in the way of another row)."""
         w, ix = self.w, self.ix
         i_status, i_id = ix.get("status"), ix.get("id_number")
+        # at the city a person in another county's archive is 跨县重复 (listed), not held; the city's own archives hold
+        own = region.own_code(self.db) if region.is_city(self.db) else None
         while True:
             replaced = {hid for k, (hid, _v) in enumerate(w.updates) if self.keep_update[k]}
             wanted: dict[str, list[tuple[str, int]]] = {}
@@ -173,7 +176,8 @@ class _Check:
                 for idn in ids:
                     wanted.setdefault(idn, []).append((kind, k))
             hits = [h for h in state.active_people(self.db, wanted, ACTIVE_STATUSES)
-                    if h.household_id not in replaced and h.archive_no not in w.allowed_duplicates]
+                    if h.household_id not in replaced and h.archive_no not in w.allowed_duplicates
+                    and not (own and h.sender_code not in (w.sender_code, own))]
             if not hits:
                 return
             for hit in hits:

@@ -1,4 +1,7 @@
-"""Export a batch: choose the receiver and full or incremental, see what will leave, write it off the GUI thread."""
+"""Export a batch: choose the receiver and full or incremental, see what will leave, write it off the GUI thread.
+
+At the city the receiver is one of its counties (the 下发 batch: the verdicts and allocations waiting for that
+county) or its province (the city's own register); there is no default: the clerk picks the county."""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
 from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base.timefmt import local_time
+from helpdesk_gui.core.city import region
 from helpdesk_gui.core.db import get_meta
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import export, keys
@@ -39,20 +43,27 @@ from helpdesk_gui.gui.kit.worker import Cancelled, Task, run_task
 class ExportDialog(QDialog):
     exported = Signal(object)    # ExportResult
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, receiver: str | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.exported_result: export.ExportResult | None = None
         self.setWindowTitle(self.tr("导出交换批次"))
+        self.city = region.is_city(ctx.db)
         default_code, default_name = export.default_receiver(ctx.db)
         self.receiver = QComboBox()
         self.receiver.setEditable(True)
-        known = {c["code"]: c["name"] for c in exchange_state.counterparts(ctx.db)}
-        known.setdefault(default_code, default_name)
+        if self.city:   # its counties, then its province (the city's own register goes up)
+            own = region.own_code(ctx.db)
+            known = {c.code: c.name for c in region.counties(ctx.db)}
+            known[region.province_of(own)] = (exchange_state.counterpart(ctx.db, region.province_of(own)) or {}).get(
+                "name") or self.tr("省总工会")
+        else:
+            known = {c["code"]: c["name"] for c in exchange_state.counterparts(ctx.db)}
+            known.setdefault(default_code, default_name)
         for code, name in known.items():
             if code:
                 self.receiver.addItem(f"{code} {name}".strip(), code)
-        self.receiver.setCurrentIndex(max(self.receiver.findData(default_code), 0))
+        self.receiver.setCurrentIndex(max(self.receiver.findData(receiver or default_code), 0))
         self.incremental = QRadioButton(self.tr("增量：只含上次发给该单位之后的变化"))
         self.full = QRadioButton(self.tr("完整：本单位全部档案、成员和帮扶记录"))
         self.mode = QButtonGroup(self)
@@ -71,12 +82,13 @@ class ExportDialog(QDialog):
         self.refusal.setReadOnly(True)
         self.refusal.setMinimumHeight(160)
         self.refusal.hide()
-        self.path_edit = QLineEdit(str(files.start_folder() / export.suggested_name(ctx.db)))
+        self.path_edit = QLineEdit(str(files.start_folder() / export.suggested_name(
+            ctx.db, direction="下发" if self.city and region.level(self.receiver_code()) == region.COUNTY else "上报")))
         browse = QPushButton(self.tr("浏览…"))
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(browse)
-        form = form_layout()
+        self.form = form = form_layout()
         form.addRow(self.tr("接收单位"), self.receiver)
         form.addRow(self.tr("导出范围"), self.incremental)
         form.addRow("", self.full)
@@ -109,6 +121,19 @@ class ExportDialog(QDialog):
 
     def update_preview(self) -> None:
         code = self.receiver_code()
+        down = self.city and region.level(code) == region.COUNTY
+        for button in (self.incremental, self.full):
+            self.form.setRowVisible(button, not down)
+        self.omitted.setVisible(not down)   # the 下发 batch carries no archive columns
+        if down:   # the city's 下发 batch: what waits for that county
+            from helpdesk_gui.exchange.downward import preview
+            waiting = guarded(self, preview, self.ctx.db, code)
+            if waiting is not None:
+                self.preview.setText(self.tr(
+                    "发给 {code} 的下发批次：核查结果 {v} 条，下拨资金（政策参数）{a} 行。{empty}").format(
+                    code=code, v=f"{len(waiting.verify_rows):,}", a=f"{len(waiting.policy_rows):,}",
+                    empty=self.tr("现在没有要发给该县的内容。") if waiting.empty else ""))
+            return
         previous = exchange_state.counterpart(self.ctx.db, code) if code else None
         since = previous.get("last_sent_at") if previous and self.incremental.isChecked() else None
         counts = exchange_state.export_counts(self.ctx.db, get_meta(self.ctx.db, "county_code"), since)

@@ -2,8 +2,10 @@
 
 Tabs: the history of batches (direction, counterpart, rows, result, file); conflicts held by an
 import (compared field by field in ``ConflictDialog``); 核查结果 from the city that need the
-clerk (退回, 跨县重复); 下拨资金 received in 政策参数 (kept until the fund ledger posts them).
-Buttons open the import wizard, the export dialog and write blank templates.
+clerk (退回, 跨县重复); 下拨资金 received in 政策参数 (kept until the fund ledger posts them). At the city
+(a database initialised with a city code) the city's own tabs follow (``city_tabs``: each county's batches,
+跨县重复, the verdicts and allocations sent down). Buttons open the import wizard, the export dialog and
+write blank templates.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.base.money import format_yuan, yuan
 from helpdesk_gui.core.base.timefmt import local_time
+from helpdesk_gui.core.city import region
 from helpdesk_gui.core.sync import state as exchange_state
 from helpdesk_gui.exchange import templates
 from helpdesk_gui.gui.context import AppContext
@@ -105,6 +108,16 @@ class ExchangePage(Page):
             "市总工会在“政策参数”中下拨的资金。收到的记录不能修改；资金台账登记收入后在此显示已入账。"))),
             self.tr("下拨资金"))
 
+        self.city = None
+        if region.is_city(ctx.db):
+            from helpdesk_gui.gui.exchange.city_tabs import CityTabs
+            self.city = CityTabs(ctx, self.tabs)
+            self.city.changed.connect(self.refresh)
+            self.city.export_requested.connect(lambda code: self.open_export(code))
+            self.city.register_requested.connect(lambda code: self.item_requested.emit("register", int(code)))
+            self.city.household_requested.connect(self.household_requested.emit)
+            self.tabs.setCurrentIndex(self.city.index["counties"])
+
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.summary)
@@ -113,7 +126,7 @@ class ExchangePage(Page):
 
         self.import_button.clicked.connect(lambda: self.open_wizard("batch"))
         self.sheet_button.clicked.connect(lambda: self.open_wizard("sheet"))
-        self.export_button.clicked.connect(self.open_export)
+        self.export_button.clicked.connect(lambda: self.open_export())
         self.template_button.clicked.connect(lambda: self.save_templates())
         self.key_button.clicked.connect(self.open_key)
         self.adopt_button.clicked.connect(lambda: self.open_adopt())
@@ -186,6 +199,10 @@ class ExchangePage(Page):
                  self.tr("最近导入：{t}").format(t=local_time(got["exchanged_at"])) if got else self.tr("还没有导入过批次")]
         if conflicts or flags:
             parts.append(self.tr("待处理：冲突 {c} 项，核查结果 {f} 项").format(c=f"{len(conflicts):,}", f=f"{len(flags):,}"))
+        if self.city is not None:
+            self.city.refresh(lines)
+            sent_in = sum(1 for r in self.city.county_model.rows if r.cells[3] != "—")
+            parts.insert(0, self.tr("本市 {n} 个县区已上报").format(n=f"{sent_in:,}"))
         self.summary.setText("；".join(parts) + "。")
 
     @staticmethod
@@ -251,9 +268,9 @@ class ExchangePage(Page):
             dialog.open()
         return dialog
 
-    def open_export(self) -> QWidget | None:
+    def open_export(self, county: str | None = None) -> QWidget | None:
         from helpdesk_gui.gui.exchange.export_dialog import ExportDialog
-        dialog: ExportDialog | None = guarded(self, ExportDialog, self.ctx, self)
+        dialog: ExportDialog | None = guarded(self, ExportDialog, self.ctx, self, receiver=county)
         if dialog is None:
             return None
         dialog.exported.connect(self.refresh)

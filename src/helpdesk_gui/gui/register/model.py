@@ -44,6 +44,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("per_capita_month_fen", "家庭月人均收入（元）", "per_capita"),
     Column("status", "状态", "status"),
     Column("created_date", "建档日期", "created_date"),
+    Column("sender_code", "所属县区", "county"),     # shown where the database holds several counties (the city)
 )
 
 #: Status colours (text colour, background) so the status reads without the label too.
@@ -81,6 +82,8 @@ class HouseholdTableModel(BlockModel[Entry]):
         self.book = book
         self.reveal = reveal
         self._brushes: dict[tuple[str, int], QBrush] = {}
+        #: 所属县区: sender code → name (the county's union, from its batches)
+        self.county_names: dict[str, str] = {}
         self.text = ""
         self.filters = search.Filters()
         self.order_by = "archive_no"
@@ -175,6 +178,8 @@ class HouseholdTableModel(BlockModel[Entry]):
                 v = v if self.reveal else mask_phone(v)
             elif col.key == "per_capita_month_fen":
                 v = yuan(int(v or 0))
+            elif col.key == "sender_code":
+                v = self.county_names.get(str(v), "") or str(v or "")
             elif v is None:
                 v = ""
             out.append(v)

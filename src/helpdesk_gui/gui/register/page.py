@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from helpdesk_gui.core.city import region
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register import search
 from helpdesk_gui.gui.context import AppContext
@@ -50,10 +51,15 @@ class RegisterPage(Page):
         self.township_box = self._combo(self.tr("全部乡镇"), [(t, t) for t in register.townships(ctx.db)])
         this_year = _dt.date.today().year
         self.year_box = self._combo(self.tr("全部年度"), [(str(y), f"{y}年建档") for y in range(this_year, this_year - 12, -1)])
+        # 所属县区: at the city (or wherever several senders' archives are), by the batches' sender
+        self.county_box = self._combo(self.tr("全部县区"), [])
+        self.county_box.setToolTip(self.tr("按档案所属县区（批次的发送单位）筛选"))
+        self._fill_counties()
 
         filters = QHBoxLayout()
         filters.addWidget(self.search_edit, 3)
-        for box in (self.status_box, self.category_box, self.cause_box, self.township_box, self.year_box):
+        for box in (self.county_box, self.status_box, self.category_box, self.cause_box, self.township_box,
+                    self.year_box):
             filters.addWidget(box, 1)
 
         self.table = QTableView()
@@ -73,6 +79,7 @@ class RegisterPage(Page):
         state = ctx.qsettings().value("register/header")
         if state is not None:
             header.restoreState(state)
+        self._county_column(region.shows_counties(ctx.db))
         self.table.doubleClicked.connect(self._open_index)
 
         self.count_label = QLabel()
@@ -101,7 +108,8 @@ class RegisterPage(Page):
         self._debounce.timeout.connect(self.apply_query)
         self.search_edit.textChanged.connect(lambda _t: self._debounce.start())
         self.search_edit.returnPressed.connect(self._focus_table)
-        for box in (self.status_box, self.category_box, self.cause_box, self.township_box, self.year_box):
+        for box in (self.county_box, self.status_box, self.category_box, self.cause_box, self.township_box,
+                    self.year_box):
             box.currentIndexChanged.connect(lambda _i: self.apply_query())
         self.new_button.clicked.connect(self.new_household_requested.emit)
         self.open_button.clicked.connect(self.open_selected)
@@ -115,7 +123,8 @@ class RegisterPage(Page):
         QShortcut(QKeySequence(Qt.Key.Key_Enter), self.table, self.open_selected)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, self._life_selected)
 
-        self.setTabOrder(self.search_edit, self.status_box)
+        self.setTabOrder(self.search_edit, self.county_box)
+        self.setTabOrder(self.county_box, self.status_box)
         self.setTabOrder(self.year_box, self.table)
         self.apply_query()
         self.loaded_now()
@@ -127,12 +136,49 @@ class RegisterPage(Page):
             box.addItem(label, code)
         return box
 
+    def _fill_counties(self) -> None:
+        """The 所属县区 choices again (a batch may have brought a new county); the one chosen stays chosen."""
+        db = self.ctx.db
+        shown = region.shows_counties(db)
+        self.model.county_names = region.names(db)
+        choices = region.sender_choices(db) if shown else []
+        have = [(self.county_box.itemData(i), self.county_box.itemText(i)) for i in range(1, self.county_box.count())]
+        if have != choices:
+            keep = self.county_box.currentData()
+            self.county_box.blockSignals(True)
+            while self.county_box.count() > 1:
+                self.county_box.removeItem(1)
+            for code, text in choices:
+                self.county_box.addItem(text, code)
+            self.county_box.setCurrentIndex(max(self.county_box.findData(keep), 0) if keep else 0)
+            self.county_box.blockSignals(False)
+        self.county_box.setVisible(shown)
+        if hasattr(self, "table"):
+            self._county_column(shown)
+
+    def _county_column(self, shown: bool) -> None:
+        """所属县区 (the model's last column) is shown second, after 档案编号, unless the clerk has moved it."""
+        column = len(self.model.columns) - 1
+        header = self.table.horizontalHeader()
+        self.table.setColumnHidden(column, not shown)
+        if shown and header.visualIndex(column) == column:
+            header.moveSection(column, 1)
+            header.resizeSection(column, 116)
+
+    def set_county(self, code: str | None) -> None:
+        """Show one county's archives (None: every county)."""
+        self.county_box.setCurrentIndex(max(self.county_box.findData(code), 0) if code else 0)
+
+    def open_item(self, item_id: int) -> None:
+        """Another page asks for one county's archives (its 6-digit code as the item: the city's 各县上报)."""
+        self.set_county(f"{item_id:06d}")
+
     # ---- query
     def filters(self) -> search.Filters:
         year = self.year_box.currentData()
         return search.Filters(status=self.status_box.currentData(), category=self.category_box.currentData(),
                               cause=self.cause_box.currentData(), township=self.township_box.currentData(),
-                              year=int(year) if year else None)
+                              year=int(year) if year else None, county=self.county_box.currentData())
 
     def apply_query(self) -> None:
         self._debounce.stop()
@@ -148,6 +194,7 @@ class RegisterPage(Page):
     def refresh(self) -> None:
         """The query again; the archive selected stays selected if it is still in the list."""
         keep = self.selected_id()
+        self._fill_counties()
         self.apply_query()
         row = self.model.row_of(keep) if keep is not None else -1
         if row > 0:

@@ -50,6 +50,7 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.data: reports.Dashboard | None = None
+        self.county: str | None = None   # one county of the city (set by the page), or all
         self.year_box = QComboBox()
         this_year = _dt.date.today().year
         for y in range(this_year, this_year - 8, -1):
@@ -95,7 +96,7 @@ class DashboardView(QWidget):
                 self.households_yoy]
 
     def refresh(self) -> None:
-        d = guarded(self, reports.dashboard, self.ctx.db, self.year_box.currentData())
+        d = guarded(self, reports.dashboard, self.ctx.db, self.year_box.currentData(), self.county)
         if d is None:
             return
         self.data = d

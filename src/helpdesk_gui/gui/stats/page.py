@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from helpdesk_gui.core.city import region
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.page import Page
 from helpdesk_gui.gui.stats.dashboard import DashboardView
@@ -23,14 +24,52 @@ class ReportsPage(Page):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.dashboard, self.tr("统计图表"))
         self.tabs.addTab(self.report, self.tr("月报、年报"))
+        # 所属县区: at the city, the charts and the report of one county or of the whole city
+        self.county_box = QComboBox()
+        self.county_box.addItem(self.tr("全市（全部县区）"), None)
+        self.county_label = QLabel(self.tr("统计范围"))
+        line = QHBoxLayout()
+        line.addWidget(self.county_label)
+        line.addWidget(self.county_box)
+        line.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(line)
         layout.addWidget(self.tabs)
+        self._fill_counties()
+        self.county_box.currentIndexChanged.connect(lambda _i: self.set_county(self.county_box.currentData()))
         self._report_run = False
         self.tabs.currentChanged.connect(self._tab_changed)
 
+    def _fill_counties(self) -> None:
+        shown = region.shows_counties(self.ctx.db)
+        choices = region.sender_choices(self.ctx.db) if shown else []
+        if [(self.county_box.itemData(i), self.county_box.itemText(i)) for i in range(1, self.county_box.count())] != choices:
+            keep = self.county_box.currentData()
+            self.county_box.blockSignals(True)
+            while self.county_box.count() > 1:
+                self.county_box.removeItem(1)
+            for code, text in choices:
+                self.county_box.addItem(text, code)
+            self.county_box.setCurrentIndex(max(self.county_box.findData(keep), 0) if keep else 0)
+            self.county_box.blockSignals(False)
+        self.county_box.setVisible(shown)
+        self.county_label.setVisible(shown)
+
+    def set_county(self, code: str | None) -> None:
+        """The charts and the report of one county (None: the whole database)."""
+        index = max(self.county_box.findData(code), 0) if code else 0
+        if self.county_box.currentIndex() != index:
+            self.county_box.setCurrentIndex(index)   # comes back here through the signal
+            return
+        name = region.name_of(self.ctx.db, code) if code else ""
+        self.dashboard.county = self.report.county = code or None
+        self.report.county_name = name
+        self.refresh()
+
     def refresh(self) -> None:
         """Recompute the dashboard, and the report if it is in front (else when its tab is shown next)."""
+        self._fill_counties()
         self.dashboard.refresh()
         if self.tabs.currentWidget() is self.report:
             self._report_run = True

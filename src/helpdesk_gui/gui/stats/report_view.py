@@ -47,6 +47,8 @@ class ReportView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.report: reports.Report | None = None
+        self.county: str | None = None            # one county of the city (set by the page), or all
+        self.county_name = ""
         self.running = 0   # reports being computed on a worker thread
         today = _dt.date.today()
         month = reports.Period.month(today.year, today.month)
@@ -114,13 +116,15 @@ class ReportView(QWidget):
                 self.show_report(report)
 
         self.running += 1
-        return run_task(self, self.tr("正在统计…"), with_db(self.ctx, lambda db, _p, _c: reports.build(db, period)),
+        county, name = self.county, self.county_name
+        return run_task(self, self.tr("正在统计…"),
+                        with_db(self.ctx, lambda db, _p, _c: reports.build(db, period, county, name)),
                         ended, on_failed=lambda _e: ended(None))
 
     def show_report(self, report: reports.Report) -> None:
         self.report = report
-        self.title.setText(self.tr("{union}困难职工帮扶工作统计　{p}").format(union=report.union_name,
-                                                                            p=report.period.text()))
+        union = f"{report.union_name}·{report.county_name}" if report.county else report.union_name
+        self.title.setText(self.tr("{union}困难职工帮扶工作统计　{p}").format(union=union, p=report.period.text()))
         rows = report.rows()
         sections: list[str] = []
         for r in rows:
@@ -163,9 +167,10 @@ class ReportView(QWidget):
             if kind == "xlsx":
                 return report_xlsx.write(report, target)
             from helpdesk_gui.printing.reports import print_report
-            return print_report(db, p, target, actor=ctx.actor, user_dir=ctx.folder / "forms", progress=progress).path
+            return print_report(db, p, target, actor=ctx.actor, user_dir=ctx.folder / "forms", progress=progress,
+                                county=report.county).path
 
         return save_in_background(
-            self, ctx, write, caption=self.tr("保存统计报表"), default_name=f"统计报表_{p.start:%Y%m%d}-{p.end:%Y%m%d}.{kind}",
+            self, ctx, write, caption=self.tr("保存统计报表"), default_name=f"统计报表{'_' + report.county if report.county else ''}_{p.start:%Y%m%d}-{p.end:%Y%m%d}.{kind}",
             file_filter=self.tr("Excel 工作簿 (*.xlsx)") if kind == "xlsx" else self.tr("PDF 文件 (*.pdf)"),
             box_title=self.tr("统计报表"), saved=lambda out, _t: self.tr("已保存到\n{p}").format(p=out), path=path)
