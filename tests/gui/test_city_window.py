@@ -178,6 +178,30 @@ def test_statistics_of_one_county(window):
     assert "五华区总工会" in wait_for.title.text()
 
 
+def test_the_printed_monthly_report_of_one_county(window, tmp_path):
+    """The 打印 page at the city: the 月度统计报表 can be of the whole city or of one county (统计范围)."""
+    import pypdfium2 as pdfium
+
+    from helpdesk_gui.printing import render
+
+    assert window.show_page("printing")
+    page = window.pages["printing"]
+    row = next(i for i, f in enumerate(page.forms) if getattr(f, "key", "") == "monthly")
+    page.list.setCurrentRow(row)
+    params = page.params
+    assert params.county.isVisibleTo(params) and params.county.count() == 3
+    params.county.setCurrentIndex(params.county.findData(A))
+    selection = params.selection()
+    assert selection.county == A
+    out = tmp_path / "月报.pdf"
+    render.render(window.ctx.db, page.forms[row], selection, out, actor=window.ctx.actor)
+    text = "".join(pdfium.PdfDocument(str(out))[i].get_textpage().get_text_range()
+                   for i in range(len(pdfium.PdfDocument(str(out)))))
+    assert "五华区总工会" in text.replace(" ", "")
+    params.county.setCurrentIndex(0)
+    assert params.selection().county == ""
+
+
 @pytest.mark.parametrize("key", ["exchange", "register", "reports"])
 def test_every_button_at_the_city(window, qtbot, monkeypatch, message_boxes, tmp_path, city_folder, key):
     """The city's pages, every button clicked (gui/walker.py): no unexpected error, no English."""

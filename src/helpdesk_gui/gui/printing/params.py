@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base.errors import ValidationError
+from helpdesk_gui.core.city import region
 from helpdesk_gui.core.ledger import rosters
 from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.core.mutual import settle as mutual_settle
@@ -79,6 +80,7 @@ class ParamsPanel(QWidget):
         self.dates_row = QWidget()
         self.dates_row.setLayout(dates)
         self.place = QLineEdit()
+        self.county = QComboBox()              # at the city: the statistics of one county, or of the whole city
         self.settlement = QComboBox()          # 医疗互助 quarterly settlements (form mutual_roster)
         self.claims = QLineEdit()              # 医疗互助 claim numbers (form mutual_claim)
         self.claims.setPlaceholderText(self.tr("报销编号，如 HZ2026-0001，多件用逗号分隔"))
@@ -93,6 +95,7 @@ class ParamsPanel(QWidget):
         self.layout_.addRow(self.tr("帮扶记录"), self.records)
         self.layout_.addRow(self.tr("期间"), self.dates_row)
         self.layout_.addRow(self.tr("公示地点"), self.place)
+        self.layout_.addRow(self.tr("统计范围"), self.county)
         self.layout_.addRow(self.tr("结算单"), self.settlement)
         self.layout_.addRow(self.tr("报销编号"), self.claims)
         self.layout_.addRow("", self.reveal)
@@ -129,6 +132,7 @@ class ParamsPanel(QWidget):
                 self.records: needs == "project", self.dates_row: needs in ("project", "period", "publicity"),
                 self.place: needs == "publicity", self.settlement: needs == "mutual_settlement",
                 self.claims: needs == "mutual_claim",
+                self.county: needs == "period" and region.shows_counties(self.ctx.db),
                 self.reveal: bool(form and form.source.sensitive and not form.public)}
         for widget, visible in rows.items():
             self.layout_.setRowVisible(widget, visible)
@@ -142,6 +146,13 @@ class ParamsPanel(QWidget):
                 state = {"draft": "待记账", "posted": "已记账", "cancelled": "已作废"}.get(st["status"], "")
                 self.settlement.addItem(f"{st['settle_no']}　{mutual_settle.quarter_label(st['quarter'])}（{state}）",
                                         int(st["id"]))
+        if needs == "period":
+            keep = self.county.currentData()
+            self.county.clear()
+            self.county.addItem(self.tr("全市（全部县区）"), "")
+            for code, text in region.sender_choices(self.ctx.db) if region.shows_counties(self.ctx.db) else []:
+                self.county.addItem(text, code)
+            self.county.setCurrentIndex(max(self.county.findData(keep), 0))
         if needs == "publicity":
             self.set_period("publicity")
             self.place.setText(str(settings.get(self.ctx.db, "publicity_place")))
@@ -192,7 +203,8 @@ class ParamsPanel(QWidget):
         return Selection(household_ids=ids, roster=roster, mutual_settlement=settlement, mutual_claims=claims,
                          date_from=start if needs in ("project", "period", "publicity") else None,
                          date_to=end if needs in ("project", "period", "publicity") else None,
-                         place=self.place.text().strip() if needs == "publicity" else "")
+                         place=self.place.text().strip() if needs == "publicity" else "",
+                         county=(self.county.currentData() or "") if needs == "period" else "")
 
     def wants_reveal(self) -> bool:
         return self.reveal.isVisibleTo(self) and self.reveal.isEnabled() and self.reveal.isChecked()
