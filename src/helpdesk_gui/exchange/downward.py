@@ -26,7 +26,7 @@ from helpdesk_gui.core.city import verdicts as city_verdicts
 from helpdesk_gui.core.db import get_meta, now_iso, write
 from helpdesk_gui.core.sync import state
 from helpdesk_gui.exchange import spec
-from helpdesk_gui.exchange.export import ExportResult, _audit_sheet, _cells, _Writer
+from helpdesk_gui.exchange.export import ExportResult, _cells, _Writer, finish_book
 from helpdesk_gui.exchange.safety import Cancelled
 
 
@@ -83,18 +83,9 @@ def export_to_county(db: Database, actor: Actor, out: Path, county: str, *, rece
                 canonical.row(texts)
             counts[sheet.name] = len(values)
         checksum = canonical.hexdigest()
-        entries = [(spec.K_VERSION, spec.FORMAT_VERSION), (spec.K_BATCH, batch_id), (spec.K_SENDER, own),
-                   (spec.K_SENDER_NAME, union), (spec.K_RECEIVER, county), (spec.K_GENERATED, snapshot),
-                   *((f"{spec.K_ROWS}{n}", str(c)) for n, c in counts.items()), (spec.K_CHECKSUM, checksum)]
-        if key:
-            entries.append((spec.K_SIGNATURE, spec.signature(checksum, key)))
-        manifest.set_column(0, 0, 22, w.text)
-        manifest.set_column(1, 1, 70, w.text)
-        for i, (k, v) in enumerate(entries):
-            manifest.write_string(i, 0, k, w.header)
-            manifest.write_string(i, 1, v)
-        _audit_sheet(db, w)
-        w.book.close()
+        finish_book(db, w, manifest, [(spec.K_BATCH, batch_id), (spec.K_SENDER, own), (spec.K_SENDER_NAME, union),
+                                      (spec.K_RECEIVER, county), (spec.K_GENERATED, snapshot)],
+                    counts, checksum, key)
     except BaseException:
         try:
             w.book.close()

@@ -245,19 +245,9 @@ def export_batch(db: Database, actor: Actor, out: Path, *, receiver_code: str | 
             counts[sheet.name] = r
             done += r
         checksum = canonical.hexdigest()
-        entries: list[tuple[str, str]] = [
-            (spec.K_VERSION, spec.FORMAT_VERSION), (spec.K_BATCH, batch_id), (spec.K_SENDER, county),
-            (spec.K_SENDER_NAME, union), (spec.K_RECEIVER, receiver), (spec.K_GENERATED, snapshot),
-            *((f"{spec.K_ROWS}{n}", str(c)) for n, c in counts.items()), (spec.K_CHECKSUM, checksum)]
-        if key:
-            entries.append((spec.K_SIGNATURE, spec.signature(checksum, key)))
-        manifest.set_column(0, 0, 22, w.text)
-        manifest.set_column(1, 1, 70, w.text)
-        for i, (k, v) in enumerate(entries):
-            manifest.write_string(i, 0, k, w.header)
-            manifest.write_string(i, 1, v)
-        _audit_sheet(db, w)
-        w.book.close()
+        finish_book(db, w, manifest, [(spec.K_BATCH, batch_id), (spec.K_SENDER, county), (spec.K_SENDER_NAME, union),
+                                      (spec.K_RECEIVER, receiver), (spec.K_GENERATED, snapshot)],
+                    counts, checksum, key)
         _check_written(part, book, receiver, key, total, checking, progress, cancelled)
     except BaseException:
         try:
@@ -288,6 +278,23 @@ def _check_written(part: Path, book: codes.CodeBook, receiver: str, key: bytes |
     refused = refusal(parsed)
     if refused is not None:
         raise refused
+
+
+def finish_book(db: Database, w: _Writer, manifest: Any, head: list[tuple[str, str]], counts: dict[str, int],
+                checksum: str, key: bytes | None) -> None:
+    """Write 批次信息 (``head`` after 格式版本, the row counts, 校验值 and, with a key, 签名), the audit anchor's
+    sheet, and close the workbook: the end of every batch we write, upward or downward."""
+    entries = [(spec.K_VERSION, spec.FORMAT_VERSION), *head,
+               *((f"{spec.K_ROWS}{n}", str(c)) for n, c in counts.items()), (spec.K_CHECKSUM, checksum)]
+    if key:
+        entries.append((spec.K_SIGNATURE, spec.signature(checksum, key)))
+    manifest.set_column(0, 0, 22, w.text)
+    manifest.set_column(1, 1, 70, w.text)
+    for i, (k, v) in enumerate(entries):
+        manifest.write_string(i, 0, k, w.header)
+        manifest.write_string(i, 1, v)
+    _audit_sheet(db, w)
+    w.book.close()
 
 
 def _audit_sheet(db: Database, w: _Writer) -> None:

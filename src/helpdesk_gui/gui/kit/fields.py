@@ -202,6 +202,22 @@ class DateEdit(QLineEdit):
         self.setText("" if not value else str(value)[:10])
 
 
+def refill_choices(box: QComboBox, choices: list[tuple[str, str]], *, keep_first: int = 1) -> None:
+    """Replace the items after the first ``keep_first`` (e.g. 全部县区) by ``choices`` (code, text), only when they
+    differ; the chosen one stays chosen, and no change signal is sent for the refill."""
+    have = [(box.itemData(i), box.itemText(i)) for i in range(keep_first, box.count())]
+    if have == choices:
+        return
+    keep = box.currentData()
+    box.blockSignals(True)
+    while box.count() > keep_first:
+        box.removeItem(keep_first)
+    for code, text in choices:
+        box.addItem(text, code)
+    box.setCurrentIndex(max(box.findData(keep), 0) if keep else 0)
+    box.blockSignals(False)
+
+
 def fit_dialog(widget: QWidget) -> None:
     """Grow the dialog that holds ``widget`` (never shrink it) until its layout has the height it needs at its
     width: Qt sizes a window from its minimum size, which leaves out the lines of a wrapped label, so a label

@@ -26,6 +26,7 @@ from helpdesk_gui.core.mutual import claims as mutual_claims
 from helpdesk_gui.core.mutual import settle as mutual_settle
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit.fields import refill_choices
 from helpdesk_gui.gui.kit.forms import form_layout
 from helpdesk_gui.printing.form import Form
 from helpdesk_gui.printing.sources import Selection
@@ -81,6 +82,7 @@ class ParamsPanel(QWidget):
         self.dates_row.setLayout(dates)
         self.place = QLineEdit()
         self.county = QComboBox()              # at the city: the statistics of one county, or of the whole city
+        self.county.addItem(self.tr("全市（全部县区）"), "")
         self.settlement = QComboBox()          # 医疗互助 quarterly settlements (form mutual_roster)
         self.claims = QLineEdit()              # 医疗互助 claim numbers (form mutual_claim)
         self.claims.setPlaceholderText(self.tr("报销编号，如 HZ2026-0001，多件用逗号分隔"))
@@ -147,12 +149,7 @@ class ParamsPanel(QWidget):
                 self.settlement.addItem(f"{st['settle_no']}　{mutual_settle.quarter_label(st['quarter'])}（{state}）",
                                         int(st["id"]))
         if needs == "period":
-            keep = self.county.currentData()
-            self.county.clear()
-            self.county.addItem(self.tr("全市（全部县区）"), "")
-            for code, text in region.sender_choices(self.ctx.db) if region.shows_counties(self.ctx.db) else []:
-                self.county.addItem(text, code)
-            self.county.setCurrentIndex(max(self.county.findData(keep), 0))
+            refill_choices(self.county, region.sender_choices(self.ctx.db) if region.shows_counties(self.ctx.db) else [])
         if needs == "publicity":
             self.set_period("publicity")
             self.place.setText(str(settings.get(self.ctx.db, "publicity_place")))

@@ -25,6 +25,7 @@ from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register import search
 from helpdesk_gui.gui.context import AppContext
 from helpdesk_gui.gui.kit.errors import guarded
+from helpdesk_gui.gui.kit.fields import refill_choices
 from helpdesk_gui.gui.kit.forms import row_of_buttons
 from helpdesk_gui.gui.kit.worker import Task, save_in_background
 from helpdesk_gui.gui.page import Page
@@ -141,17 +142,7 @@ class RegisterPage(Page):
         db = self.ctx.db
         shown = region.shows_counties(db)
         self.model.county_names = region.names(db)
-        choices = region.sender_choices(db) if shown else []
-        have = [(self.county_box.itemData(i), self.county_box.itemText(i)) for i in range(1, self.county_box.count())]
-        if have != choices:
-            keep = self.county_box.currentData()
-            self.county_box.blockSignals(True)
-            while self.county_box.count() > 1:
-                self.county_box.removeItem(1)
-            for code, text in choices:
-                self.county_box.addItem(text, code)
-            self.county_box.setCurrentIndex(max(self.county_box.findData(keep), 0) if keep else 0)
-            self.county_box.blockSignals(False)
+        refill_choices(self.county_box, region.sender_choices(db) if shown else [])
         self.county_box.setVisible(shown)
         if hasattr(self, "table"):
             self._county_column(shown)

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTabWidget, QVBoxL
 
 from helpdesk_gui.core.city import region
 from helpdesk_gui.gui.context import AppContext
+from helpdesk_gui.gui.kit.fields import refill_choices
 from helpdesk_gui.gui.page import Page
 from helpdesk_gui.gui.stats.dashboard import DashboardView
 from helpdesk_gui.gui.stats.report_view import ReportView
@@ -43,16 +44,7 @@ class ReportsPage(Page):
 
     def _fill_counties(self) -> None:
         shown = region.shows_counties(self.ctx.db)
-        choices = region.sender_choices(self.ctx.db) if shown else []
-        if [(self.county_box.itemData(i), self.county_box.itemText(i)) for i in range(1, self.county_box.count())] != choices:
-            keep = self.county_box.currentData()
-            self.county_box.blockSignals(True)
-            while self.county_box.count() > 1:
-                self.county_box.removeItem(1)
-            for code, text in choices:
-                self.county_box.addItem(text, code)
-            self.county_box.setCurrentIndex(max(self.county_box.findData(keep), 0) if keep else 0)
-            self.county_box.blockSignals(False)
+        refill_choices(self.county_box, region.sender_choices(self.ctx.db) if shown else [])
         self.county_box.setVisible(shown)
         self.county_label.setVisible(shown)
 
