@@ -109,9 +109,10 @@ def test_register_filters_by_county(window):
     assert page.count_label.text() == f"共 {total} 户"
 
 
-def test_exchange_page_shows_the_counties_and_sends_a_verdict_down(window, tmp_path, message_boxes):
+def test_exchange_page_shows_the_counties_and_sends_a_verdict_down(window, qtbot, tmp_path, message_boxes):
     assert window.show_page("exchange")
     page = window.pages["exchange"]
+    qtbot.waitUntil(lambda: not page.busy(), timeout=10_000)      # the cross-county list is found off the GUI thread
     city = page.city
     assert city is not None and page.tabs.currentIndex() == city.index["counties"]
     lines = {r.key: r.cells for r in city.county_model.rows}
@@ -127,6 +128,7 @@ def test_exchange_page_shows_the_counties_and_sends_a_verdict_down(window, tmp_p
     assert "*" in places[0][0]                       # the ID number is masked
     city.duplicates.selectRow(0)                     # A's archive stays, B's is the duplicate
     assert city.keep_selected() == 1
+    qtbot.waitUntil(lambda: not page.busy(), timeout=10_000)
     said = [r.cells[7] for r in city.duplicate_model.rows]
     assert said == ["", "跨县重复（待下发）"]
     shot(window, "exchange_duplicates")

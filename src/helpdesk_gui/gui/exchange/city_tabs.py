@@ -32,6 +32,7 @@ from helpdesk_gui.gui.kit.errors import guarded
 from helpdesk_gui.gui.kit.forms import confirm, hint
 from helpdesk_gui.gui.kit.models import Row, RowsModel
 from helpdesk_gui.gui.kit.tables import fit_columns, setup_table
+from helpdesk_gui.gui.kit.worker import run_task, with_db
 
 COUNTY_HEADERS = ("县区代码", "名称", "档案（户）", "最近收到", "最近收到的批次", "最近发出", "待下发核查结果", "待下发下拨资金")
 DUPLICATE_HEADERS = ("公民身份号码", "姓名", "所属县区", "档案编号", "户主", "身份", "档案状态", "市总核查结论")
@@ -126,6 +127,7 @@ class CityTabs(QObject):
         self.allocate_button.clicked.connect(lambda: self.open_allocation())
         self.delete_allocation_button.clicked.connect(lambda: self.delete_selected_allocation())
         self._places: dict[int, tuple[duplicates.Duplicate, duplicates.Place]] = {}
+        self.loading = False            # the cross-county list is being looked for on a worker thread
 
     # ---- data
     def refresh(self, history: list[dict[str, Any]]) -> None:
@@ -141,19 +143,11 @@ class CityTabs(QObject):
             "；".join(f"{k} {v:,} 行" for k, v in latest[c.code]["rows"].items()) if c.code in latest else "—",
             local_time(c.last_sent_at) if c.last_sent_at else "—", str(waiting.get(c.code, (0, 0))[0]),
             str(waiting.get(c.code, (0, 0))[1])], c.code, muted=not c.households) for c in region.counties(db)])
-        self._places = {}
-        dup_rows: list[Row] = []
-        found = duplicates.cross_county(db)
-        for d in found:
-            for p in d.places:
-                key = len(self._places)
-                self._places[key] = (d, p)
-                said = (book.label("verify_result", p.verdict["result"]) + ("（已下发）" if p.verdict["sent_batch"]
-                                                                           else "（待下发）")) if p.verdict else ""
-                dup_rows.append(Row([mask_id(d.id_number), p.person_name, region.label(p.county_code, known),
-                                     p.archive_no, p.head_name, p.role, book.label("status", p.status), said], key,
-                                    muted=d.settled))
-        self.duplicate_model.set_rows(dup_rows)
+        # the cross-county list scans every active person of the city: on a worker thread, filled in when done
+        self.loading = True
+        run_task(self.tabs, self.tr("正在查找跨县重复…"), with_db(self.ctx, lambda wdb, _p, _c: duplicates.cross_county(wdb)),
+                 lambda found: self._show_duplicates(found, known), on_failed=lambda _e: self._duplicates_failed(),
+                 quiet=True)
         given = city_verdicts.verdicts(db)
         self.verdict_model.set_rows([Row([
             region.label(v["county_code"], known), v["archive_no"], v["household_name"] or "",
@@ -169,9 +163,29 @@ class CityTabs(QObject):
         for table in (self.counties, self.duplicates, self.verdicts, self.allocations):
             fit_columns(table)
         self.tabs.setTabText(self.index["counties"], self.tr("各县上报（{n}）").format(n=f"{len(self.county_model.rows):,}"))
-        self.tabs.setTabText(self.index["duplicates"], self.tr("跨县重复（{n} 人）").format(n=f"{len(found):,}"))
         waiting_verdicts = sum(1 for v in given if not v["sent_batch"])
         self.tabs.setTabText(self.index["verdicts"], self.tr("核查结论（待下发 {n}）").format(n=f"{waiting_verdicts:,}"))
+
+    def _show_duplicates(self, found: list[duplicates.Duplicate], known: dict[str, str]) -> None:
+        self.loading = False
+        book = self.ctx.codebook()
+        self._places = {}
+        dup_rows: list[Row] = []
+        for d in found:
+            for p in d.places:
+                key = len(self._places)
+                self._places[key] = (d, p)
+                said = (book.label("verify_result", p.verdict["result"]) + ("（已下发）" if p.verdict["sent_batch"]
+                                                                           else "（待下发）")) if p.verdict else ""
+                dup_rows.append(Row([mask_id(d.id_number), p.person_name, region.label(p.county_code, known),
+                                     p.archive_no, p.head_name, p.role, book.label("status", p.status), said], key,
+                                    muted=d.settled))
+        self.duplicate_model.set_rows(dup_rows)
+        fit_columns(self.duplicates)
+        self.tabs.setTabText(self.index["duplicates"], self.tr("跨县重复（{n} 人）").format(n=f"{len(found):,}"))
+
+    def _duplicates_failed(self) -> None:
+        self.loading = False
 
     # ---- actions
     def _with_county(self, then: Any) -> None:

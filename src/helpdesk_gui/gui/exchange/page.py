@@ -205,6 +205,9 @@ class ExchangePage(Page):
             parts.insert(0, self.tr("本市 {n} 个县区已上报").format(n=f"{sent_in:,}"))
         self.summary.setText("；".join(parts) + "。")
 
+    def busy(self) -> bool:
+        return self.city is not None and self.city.loading
+
     @staticmethod
     def _difference(c: dict[str, object]) -> str:
         incoming = c["incoming"]["values"]  # type: ignore[index]
