@@ -100,18 +100,18 @@ def session(args: argparse.Namespace, *, writes: bool = False, may: str | None =
                              + "。请等它结束（或关闭窗口程序）后再运行此命令。")
         backup.remove_stale_parts(args.folder)
     try:
-        conn = db.open_db(paths.db_path(args.folder))
+        conn = db.open_db(paths.db_path(args.folder), readonly=not writes)
         try:
-            actor = auth.login(conn, user, password)
-        except AuthError as e:
-            raise NeedUser(str(e)) from None
-        finally:
-            if not writes:
-                db.close(conn)
-        if not writes:
-            conn = db.open_db(paths.db_path(args.folder), readonly=True)
-        if may is not None:
-            actor.require(may)
+            actor = auth.login(conn, user, password)   # on a read-only connection it counts on one of its own
+            if may is not None:
+                actor.require(may)
+        except BaseException:
+            db.close(conn)
+            raise
+    except AuthError as e:
+        if lock is not None:
+            lock.release()
+        raise NeedUser(str(e)) from None
     except BaseException:
         if lock is not None:
             lock.release()
