@@ -5,7 +5,9 @@
 
 For each size: a junk batch (``batch import --dry-run --report``), a junk station sheet (``sheet map``,
 then ``sheet import --dry-run --report``) and a junk 医疗互助 member list (``mutual-import --dry-run``),
-all written by ``tests/exchange/junk.py``. Prints one line per command: rows, wall time, peak RSS
+all written by ``tests/exchange/junk.py``; with ``--jobs valid``, a *valid* full batch of that many
+households instead (``demo`` in a county folder, ``batch export --full``), imported for real
+(``batch import``) into a fresh city folder each time. Prints one line per command: rows, wall time, peak RSS
 (the VmHWM the child reports as it exits; its ``ru_maxrss`` would also count this process, which it
 was forked from), exit status. Uses a data folder of its own
 (county 530100, so the junk batch is addressed to it).
@@ -17,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,6 +100,19 @@ def main() -> int:
                 json.loads(mapping.read_text(encoding="utf-8"))
                 row("sheet import", run(folder, "sheet", "import", str(path), "--mapping", str(mapping), "--dry-run",
                                         "--report", str(work / f"report-sheet-{rows}.xlsx")))
+        if "valid" in jobs:
+            county = work / f"county-{rows}"
+            path = work / f"valid-batch-{rows}.xlsx"
+            if not path.exists():
+                print("init", run(county, "init", "--county-code", "530102", "--union-name", "某某县总工会"),
+                      file=sys.stderr)
+                row("demo", run(county, "demo", "--households", str(rows)))
+                row("batch export", run(county, "batch", "export", str(path), "--full", "--to", "530100"))
+            city = work / f"city-{rows}"
+            if city.exists():
+                shutil.rmtree(city)
+            print("init", run(city, "init", "--county-code", "530100", "--union-name", "某某市总工会"), file=sys.stderr)
+            row("valid import", run(city, "batch", "import", str(path)))
         if "mutual" in jobs:
             path = work / f"junk-members-{rows}.xlsx"
             if not path.exists():

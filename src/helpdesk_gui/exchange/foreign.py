@@ -30,6 +30,7 @@ from helpdesk_gui.core.register.households import ACTIVE_STATUSES
 from helpdesk_gui.core.sync import state
 from helpdesk_gui.core.sync.apply import ImportResult, ImportWrite, Seen, apply_import
 from helpdesk_gui.core.sync.recheck import AlreadyImported, register_stamp
+from helpdesk_gui.core.sync.rowstore import Lazy, Picked
 from helpdesk_gui.core.workflow import steps as workflow
 from helpdesk_gui.exchange import spec, station_rows
 from helpdesk_gui.exchange.cells import labels_to_codes
@@ -251,16 +252,19 @@ def build_sheet_write(analysis: Analysis, today: _dt.date) -> ImportWrite:
         file_sha256=b.file_sha256, summary={"applications": len(analysis.plan.new), "warnings": b.problems.warnings})
     w = ImportWrite(entry, m.sender, household_fields=fields, allocate_archive_numbers=True, sync=False,
                     history_note=f"基层报表《{b.path.name}》导入（{m.sender_name}）", seen=analysis.plan.seen)
-    for n in analysis.plan.new:
-        v = rows.values[n]
-        key = f"#{rows.rownums[n]}"
-        household = [key, *(v[p] for p in positions), *(fn(v) for _f, fn in extra)]
+    heads = analysis.plan.new
+
+    def household(k: int, v: tuple[Any, ...]) -> tuple[Any, ...]:
+        n = heads[k]
+        out = [f"#{rows.rownums[n]}", *(v[p] for p in positions), *(fn(v) for _f, fn in extra)]
         family = b.members_of.get(n)
         if family:  # 家庭人口 as the editor counts it: the head and the members listed
-            household[size_at] = 1 + len(family)
-            w.members[key] = [station_rows.member_tuple(rows.values[k], key, ix) for k in family]
-        w.new_households.append(tuple(household))
-        w.new_rownums.append(rows.rownums[n])
+            out[size_at] = 1 + len(family)
+        return tuple(out)
+    w.new_households = Picked(rows.values, heads, household)
+    w.new_rownums = [rows.rownums[n] for n in heads]
+    w.members = Lazy({f"#{rows.rownums[n]}": b.members_of[n] for n in heads if b.members_of.get(n)},
+                     lambda key, family: [station_rows.member_tuple(rows.values[k], key, ix) for k in family])
     return w
 
 

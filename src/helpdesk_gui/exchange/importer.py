@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from helpdesk_gui.core.sync import state
 from helpdesk_gui.core.sync.apply import ConflictIn, ImportResult, ImportWrite, apply_import
 from helpdesk_gui.core.sync.household_rows import household_snapshot, record_snapshot
 from helpdesk_gui.core.sync.recheck import AlreadyImported
+from helpdesk_gui.core.sync.rowstore import Picked, grouped
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.checks import duplicate_cross_county
 from helpdesk_gui.exchange.parsed import ParsedBatch
@@ -148,32 +150,33 @@ def build_write(db: Database, analysis: Analysis, result: str = "imported") -> I
         fields = [c.field if c.label in hh.positions else "" for c in hh.sheet.columns]
         w.household_fields = fields
         status_pos = fields.index("status")
-        w.new_households = [hh.values[n] for n in plan.new]
+        w.new_households = Picked(hh.values, plan.new)
         w.new_rownums = [hh.rownums[n] for n in plan.new]
         w.update_rownums = [hh.rownums[n] for n, _ in plan.update]
-        for n, hid in plan.update:
-            values = hh.values[n]
-            if n in plan.keep_status:
-                values = (*values[:status_pos], plan.keep_status[n], *values[status_pos + 1:])
-            w.updates.append((hid, values))
-        applied = {hh.values[n][0] for n in plan.new} | {hh.values[n][0] for n, _ in plan.update}
+        hids = [hid for _, hid in plan.update]
+        keep_status = {k: plan.keep_status[n] for k, (n, _) in enumerate(plan.update) if n in plan.keep_status}
+
+        def update(k: int, values: tuple[Any, ...]) -> tuple[int, tuple[Any, ...]]:
+            if k in keep_status:
+                values = (*values[:status_pos], keep_status[k], *values[status_pos + 1:])
+            return hids[k], values
+        w.updates = Picked(hh.values, [n for n, _ in plan.update], update)
         mm = b.rows(spec.MEMBERS)
-        if mm is not None and applied:
-            for values in mm.values:
-                if values[0] in applied:
-                    w.members.setdefault(values[0], []).append(values)
+        if mm is not None and (plan.new or plan.update):
+            w.members = grouped(mm.values, (hh.values[n][0] for n in chain(plan.new, (n for n, _ in plan.update))))
         carried = [f for f in fields if f]
+        held = grouped(mm.values, (hh.values[n][0] for n, _ in plan.conflicts)) if mm is not None else {}
         for n, hid in plan.conflicts:
             values = hh.values[n]
             archive = values[0]
             incoming = {f: v for f, v in zip(fields, values, strict=True) if f}
             w.conflicts.append(ConflictIn("household", archive, hid, None,
-                                          {"values": incoming, "members": _members_of(b, archive),
+                                          {"values": incoming, "members": [list(v[1:]) for v in held.get(archive, ())],
                                            "row": hh.rownums[n]},
                                           household_snapshot(db, hid, carried)))
     rr = b.rows(spec.RECORDS)
     if rr is not None:
-        w.new_records = [rr.values[n] for n in plan.records_new]
+        w.new_records = Picked(rr.values, plan.records_new)
         w.record_rownums = [rr.rownums[n] for n in plan.records_new]
         for n, rid in plan.record_conflicts:
             v = rr.values[n]
@@ -201,14 +204,6 @@ def build_write(db: Database, analysis: Analysis, result: str = "imported") -> I
     if ff is not None:
         w.fund_reports = [tuple(v) for v in ff.values]
     return w
-
-
-def _members_of(b: ParsedBatch, archive: str) -> list[list[Any]]:
-    """A household's members in the batch (without the archive number), for a held conflict."""
-    mm = b.rows(spec.MEMBERS)
-    if mm is None:
-        return []
-    return [list(v[1:]) for v in mm.values if v[0] == archive]
 
 
 def _kept_archive(note: str, archive: str) -> str:

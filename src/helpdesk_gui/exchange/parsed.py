@@ -8,6 +8,8 @@ Memory stays bounded for a file of junk: once the problem list is full (``proble
 and the file already has an error, so that nothing of it can be imported, every further row is
 still converted and its problems counted, but it keeps no values (``DROPPED``, marked bad), and
 the text of a refused cell is kept for the window's preview only in the first ``RAW_ROWS`` rows.
+A valid file of any size is kept in bounded memory too: past ``rowstore.SPILL_AT`` rows, a sheet's
+stored values wait for the write in a temporary file (``core.sync.rowstore``).
 A batch (``exchange.validate``) and a station's own sheet (``exchange.foreign``) are both read
 this way into a ``ParsedBatch``; its checks are in ``exchange.checks``.
 """
@@ -22,6 +24,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from helpdesk_gui.core.sync.rowstore import RowStore
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.cells import _text
 from helpdesk_gui.exchange.columns import ColumnConverter
@@ -96,7 +99,7 @@ class SheetRows:
     sheet: spec.Sheet
     present: list[spec.Col] = field(default_factory=list)
     positions: dict[str, int] = field(default_factory=dict)    # label → 0-based Excel column
-    values: list[tuple[Any, ...]] = field(default_factory=list)
+    values: RowStore = field(default_factory=RowStore)         # past 40,000 rows, mostly on disk
     rownums: array[int] = field(default_factory=lambda: array("i"))
     bad: RowFlags = field(default_factory=RowFlags)            # indexes of rows with an error
     raw: dict[tuple[int, int], str] = field(default_factory=dict)  # (row index, column) → text of a refused cell

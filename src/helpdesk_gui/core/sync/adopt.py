@@ -162,12 +162,16 @@ def adopt(db: Database, actor: Actor, w: AdoptWrite, *, today: _dt.date | None =
                      "assistance_records": result.records, "amount_fen": result.amount_fen,
                      "kept_numbers": result.kept_numbers, "numbered": result.numbered,
                      "by_status": result.by_status})
-        iw = ImportWrite(entry, county, household_fields=(*FIELDS, "updated_at"), sync=False, record_origin=ORIGIN)
+        households: list[tuple[Any, ...]] = []
+        family: dict[str, list[tuple[Any, ...]]] = {}
+        payments: list[tuple[Any, ...]] = []
         for number, values, members, records in zip(numbers, w.households, w.members, w.records, strict=True):
-            iw.new_households.append((number, *values[1:], stamp))
+            households.append((number, *values[1:], stamp))
             if members:
-                iw.members[number] = [(number, *m) for m in members]
-            iw.new_records += [(f"{number}-J{k:03d}", number, *r) for k, r in enumerate(records, start=1)]
+                family[number] = [(number, *m) for m in members]
+            payments += [(f"{number}-J{k:03d}", number, *r) for k, r in enumerate(records, start=1)]
+        iw = ImportWrite(entry, county, household_fields=(*FIELDS, "updated_at"), sync=False, record_origin=ORIGIN,
+                         new_households=households, members=family, new_records=payments)
         written = apply_import(db, actor, iw, today=today)
         db.conn.executemany(
             "INSERT INTO status_history (household_id, from_status, to_status, note, at, by_user) "

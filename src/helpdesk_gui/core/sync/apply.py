@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from itertools import chain
 from typing import Any
 
 from sqlite_utils import Database
@@ -29,6 +30,7 @@ from helpdesk_gui.core.base.errors import StateError
 from helpdesk_gui.core.db import now_iso, scalar, write
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register.derive import RulesBook
+from helpdesk_gui.core.sync import rowstore
 from helpdesk_gui.core.sync.household_rows import (
     RECORD_FIELDS,
     Build,
@@ -111,7 +113,7 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
         if "employer_name" in ix:
             wanted: dict[str, str | None] = {}
             nat = ix.get("employer_nature")
-            for values in [*w.new_households, *(v for _, v in w.updates)]:
+            for values in chain(w.new_households, (v for _, v in w.updates)):
                 name = values[ix["employer_name"]]
                 if name:
                     wanted[name] = values[nat] if nat is not None else None
@@ -175,7 +177,7 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                         ((hid, v[ix["status"]], w.history_note, stamp, actor.username)
                          for v, hid in zip(w.new_households, archive_of.values(), strict=True)))
                 if renamed:
-                    w.members = {renamed.get(a, a): m for a, m in w.members.items()}
+                    w.members = rowstore.renamed(w.members, renamed)
                 write_members(db, w.members, archive_of)
                 if w.sync:
                     db.conn.executemany(

@@ -35,12 +35,13 @@ class ImportWrite:
     sender_code: str
     #: the field of each value of a household row; "" for a column the batch does not carry (left alone)
     household_fields: Sequence[str] = ()
-    new_households: list[tuple[Any, ...]] = field(default_factory=list)
-    updates: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)     # (household id, values)
+    #: the rows may be views read on demand (``core.sync.rowstore``): a big batch is never all in memory
+    new_households: Sequence[tuple[Any, ...]] = field(default_factory=list)
+    updates: Sequence[tuple[int, tuple[Any, ...]]] = field(default_factory=list)     # (household id, values)
     #: archive no → member rows (archive_no, *MEMBER_FIELDS) of the households written
-    members: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    members: Mapping[str, Sequence[tuple[Any, ...]]] = field(default_factory=dict)
     #: record rows (record_no, archive_no, *RECORD_FIELDS)
-    new_records: list[tuple[Any, ...]] = field(default_factory=list)
+    new_records: Sequence[tuple[Any, ...]] = field(default_factory=list)
     conflicts: list[ConflictIn] = field(default_factory=list)
     flags: list[tuple[int | None, str, str, str, str]] = field(default_factory=list)  # (hid, archive, result, note, keep)
     standards: list[tuple[str, str, int]] = field(default_factory=list)          # (region, effective_from, 低保 fen)

@@ -39,6 +39,7 @@ from helpdesk_gui.core.sync.household_rows import (
     record_snapshot,
 )
 from helpdesk_gui.core.sync.payload import ConflictIn, Held, ImportWrite, Seen
+from helpdesk_gui.core.sync.rowstore import keep_only
 
 CHANGED = "预览后本地已修改"
 CREATED = "预览后本库已新建这个档案"
@@ -209,18 +210,18 @@ class _Check:
         if not all(keep):
             if w.record_rownums:
                 w.record_rownums = [n for n, ok in zip(w.record_rownums, keep, strict=True) if ok]
-            w.new_records = [r for r, ok in zip(w.new_records, keep, strict=True) if ok]
+            w.new_records = keep_only(w.new_records, keep)
 
     def finish(self) -> None:
         w = self.w
         if not all(self.keep_new):
             if w.new_rownums:
                 w.new_rownums = [n for n, ok in zip(w.new_rownums, self.keep_new, strict=True) if ok]
-            w.new_households = [v for v, ok in zip(w.new_households, self.keep_new, strict=True) if ok]
+            w.new_households = keep_only(w.new_households, self.keep_new)
         if not all(self.keep_update):
             if w.update_rownums:
                 w.update_rownums = [n for n, ok in zip(w.update_rownums, self.keep_update, strict=True) if ok]
-            w.updates = [u for u, ok in zip(w.updates, self.keep_update, strict=True) if ok]
+            w.updates = keep_only(w.updates, self.keep_update)
 
 
 def recheck(db: Database, w: ImportWrite) -> Held:
