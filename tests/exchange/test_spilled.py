@@ -60,3 +60,17 @@ def test_station_sheet_with_members(database, clerk, tmp_path, capsys):
 
 def test_station_row_registered_meanwhile_held(database, clerk, tmp_path):
     test_import_recheck.test_station_sheet_row_whose_person_was_registered_meanwhile_is_held(database, clerk, tmp_path)
+
+
+def test_a_batch_over_the_household_limit_is_refused_naming_the_row(city, city_clerk, builder):
+    from exchange.test_import import basic
+
+    from helpdesk_gui.core.db import scalar
+    from helpdesk_gui.exchange import importer
+    from helpdesk_gui.exchange.safety import Limits
+    out = importer.import_batch(city, city_clerk, basic(builder), limits=Limits(max_households=1))
+    assert out.status == importer.REJECTED and out.exit_code == 1
+    said = [p for p in out.analysis.problems.items if "超过 1 户" in p.reason]
+    assert [(p.sheet, p.row) for p in said] == [("困难职工", 3)]       # the first row too many
+    assert "请分成几个文件" in said[0].reason
+    assert scalar(city, "SELECT count(*) FROM households") == 0

@@ -96,6 +96,7 @@ def parse_sheet(path: Path, mapping: Mapping, book: codes.CodeBook, *, county: s
     today = today or _dt.date.today()
     path = Path(path)
     problems = Problems()
+    limits = limits or Limits()
     with Workbook.open(path, limits, cancelled) as wb:
         name = mapping.sheet or wb.sheet_names[0]
         if name not in wb.sheet_names:
@@ -129,7 +130,7 @@ def parse_sheet(path: Path, mapping: Mapping, book: codes.CodeBook, *, county: s
             convs[station_rows.RELATION] = station_rows.relation_column(convs[station_rows.RELATION])
         if rows.usable:
             read_rows(it, mapping.header_row + 1, rows, convs, problems, None,
-                      skip=_skipper(header, ignored, roles), cancelled=cancelled)
+                      skip=_skipper(header, ignored, roles), cancelled=cancelled, max_rows=limits.max_households)
         del it
         scan = wb.inspection.scan_of(name)
         formulas = len(scan.formulas) if scan else 0

@@ -198,11 +198,12 @@ DROPPED = _Dropped()
 def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, convs: dict[str, ColumnConverter],
               problems: Problems, canonical: spec.Canonical | None, *,
               skip: Callable[[int, list[Any]], str | None] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> int:
+              cancelled: Callable[[], bool] | None = None, max_rows: int | None = None, what: str = "行") -> int:
     """Convert every data row of a sheet, a chunk of rows at a time, column by column.
 
     ``values`` yields the rows' values from Excel row ``first_row`` on. Returns the number of data
-    rows (empty and skipped rows are not counted).
+    rows (empty and skipped rows are not counted). Past ``max_rows`` data rows the sheet is refused (one
+    error at the first row too many, naming ``what`` the rows are) and the rest are only checked and counted.
     """
     sheet = rows.sheet
     ncols = len(sheet.columns)
@@ -214,6 +215,7 @@ def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, conv
     chunk: list[list[Any]] = []
     numbers: list[int] = []
     count = 0
+    too_many: list[int] = []
 
     def flush() -> None:
         n = len(chunk)
@@ -221,7 +223,12 @@ def read_rows(values: Iterator[list[Any]], first_row: int, rows: SheetRows, conv
         texts: list[list[str]] = []
         bad: set[int] = set()
         base = len(rows.values)
-        drop = problems.full and problems.errors > 0   # nothing of this file can be imported any more
+        if max_rows is not None and base + n > max_rows and not too_many:
+            too_many.append(numbers[max(max_rows - base, 0)])
+            problems.add(sheet.name, too_many[0], "", "",
+                         f"本表超过 {max_rows:,} {what}，一个文件最多导入这么多。请分成几个文件（例如按县区或乡镇）",
+                         ERROR)
+        drop = (problems.full and problems.errors > 0) or bool(too_many)   # nothing of this file can be imported
         by_column = list(zip(*chunk, strict=True))
         for pos, i, conv, col in plan:
             raw = by_column[pos]

@@ -68,6 +68,10 @@ class Limits:
     max_shared_strings: int = 12_000_000   # entries of the shared-string table (one per cell at most)
     max_formulas_listed: int = 200
     max_merges: int = 100_000          # merged ranges kept per sheet (the member list fills them down)
+    #: rows one import takes: households (a batch's 困难职工, a station's sheet) and any other sheet. Far above
+    #: any real file (a whole province), and what keeps a valid import under 500 MB (README: 导入的内存)
+    max_households: int = 250_000
+    max_sheet_rows: int = 1_000_000
 
 
 @dataclass

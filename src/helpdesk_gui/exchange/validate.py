@@ -121,6 +121,7 @@ def parse_batch(path: Path, book: codes.CodeBook, *, receiver_code: str | None, 
     steps = len(spec.SHEETS) + 2
     if progress:
         progress(0, steps)
+    limits = limits or Limits()
     with Workbook.open(path, limits, cancelled) as wb:
         digest = file_digest(path)
         names = wb.sheet_names
@@ -145,7 +146,10 @@ def parse_batch(path: Path, book: codes.CodeBook, *, receiver_code: str | None, 
             it = wb.values(sheet.name)
             rows = header_map(sheet, next(it, []), problems)
             convs = {c.label: column_converter(c, book, today) for c in rows.present}
-            count = read_rows(it, 2, rows, convs, problems, canonical, cancelled=cancelled)
+            households = sheet.name == spec.HOUSEHOLDS
+            count = read_rows(it, 2, rows, convs, problems, canonical, cancelled=cancelled,
+                              max_rows=limits.max_households if households else limits.max_sheet_rows,
+                              what="户" if households else "行")
             del it  # frees the sheet's cells before the next sheet is read
             expected = manifest.row_counts.get(sheet.name)
             if spec.MANIFEST in names:

@@ -23,7 +23,7 @@ from typing import IO, Any, overload
 #: Rows a store keeps in memory before it starts keeping blocks on disk.
 SPILL_AT = 40_000
 #: Rows per block on disk, and blocks read kept in memory.
-BLOCK = 4_096
+BLOCK = 1_024
 CACHED = 4
 
 Row = tuple[Any, ...]
