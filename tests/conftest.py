@@ -117,3 +117,21 @@ def beijing(monkeypatch: pytest.MonkeyPatch):
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server URL for the session: HELPDESK_TEST_PG_URL, else a throw-away cluster when
+    initdb is found, else the test is skipped (tests/pg.py)."""
+    import pg
+    with pg.server() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(pg_server: str):
+    """A fresh empty PostgreSQL database for one test (dropped afterwards); its URL."""
+    pytest.importorskip("psycopg")
+    import pg
+    with pg.fresh_database(pg_server) as url:
+        yield url
