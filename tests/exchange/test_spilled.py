@@ -64,7 +64,6 @@ def test_station_row_registered_meanwhile_held(database, clerk, tmp_path):
 
 def test_a_batch_over_the_household_limit_is_refused_naming_the_row(city, city_clerk, builder):
     from exchange.test_import import basic
-
     from helpdesk_gui.core.db import scalar
     from helpdesk_gui.exchange import importer
     from helpdesk_gui.exchange.safety import Limits

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,14 +14,7 @@ from helpdesk_gui.core import db as dbm
 def cmd_init(args: argparse.Namespace) -> int:
     from helpdesk_gui.core.admin import setup
     from helpdesk_gui.core.base import paths
-    password = os.environ.get("HELPDESK_ADMIN_PASSWORD")
-    if not password:
-        if not sys.stdin.isatty():
-            raise kit.UsageError("请在环境变量 HELPDESK_ADMIN_PASSWORD 中给出管理员密码，或在终端中运行以便输入。")
-        password = getpass.getpass("管理员 admin 的密码：")
-        if getpass.getpass("再输入一次：") != password:
-            raise kit.UsageError("两次输入的密码不一致。")
-    db = setup.initialise(paths.db_path(args.folder), args.county_code, args.union_name, password)
+    db = setup.initialise(paths.db_path(args.folder), args.county_code, args.union_name, kit.admin_password())
     dbm.close(db)
     kit.out(f"已创建数据库：{paths.db_path(args.folder)}（{args.union_name.strip()}，区划代码 {args.county_code.strip()}）。"
          "管理员用户名为 admin。")

@@ -26,6 +26,7 @@ from helpdesk_gui.cli import (
     printing,
     register,
     reports,
+    server,
     workflow,
 )
 
@@ -59,7 +60,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 #: One module per feature, each with ``add_commands(add)`` where ``add(name, help, fn) -> parser``
 #: registers one command (see ``build_parser``).
-FEATURES = (admin, register, adopt, printing, exchange, reports, ledger, workflow, mutual, mutual_import, city)
+FEATURES = (admin, register, adopt, printing, exchange, reports, ledger, workflow, mutual, mutual_import, city, server)
 
 
 def build_parser() -> _Parser:

@@ -86,6 +86,18 @@ def credentials() -> tuple[str, str]:
     return user, password
 
 
+def admin_password() -> str:
+    """The new register's admin password (``init``, ``server init``): HELPDESK_ADMIN_PASSWORD, or typed twice."""
+    password = os.environ.get("HELPDESK_ADMIN_PASSWORD")
+    if not password:
+        if sys.stdin is None or not sys.stdin.isatty():
+            raise UsageError("请在环境变量 HELPDESK_ADMIN_PASSWORD 中给出管理员密码，或在终端中运行以便输入。")
+        password = getpass.getpass("管理员 admin 的密码：")
+        if getpass.getpass("再输入一次：") != password:
+            raise UsageError("两次输入的密码不一致。")
+    return password
+
+
 def session(args: argparse.Namespace, *, writes: bool = False, may: str | None = None) -> Session:
     """Log in the user who runs the command, then open the database (read-only unless ``writes``); a writing
     command first takes the data folder's lock. ``may``: the permission the command needs (exit 1 if the
