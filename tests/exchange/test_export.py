@@ -200,3 +200,16 @@ def test_exported_batch_carries_the_audit_anchor(database, clerk, tmp_path):
     anchor = {r[0].value: r[1].value for r in ws.iter_rows()}
     assert anchor == {spec.K_AUDIT_ROWS: str(before[0]), spec.K_AUDIT_LAST: str(before[1]), spec.K_AUDIT_HEAD: head}
     assert spec.K_AUDIT_ROWS not in manifest(out)
+
+
+def test_an_export_the_other_end_could_not_import_is_not_written():
+    import pytest
+
+    from helpdesk_gui.core.base.errors import ValidationError
+    from helpdesk_gui.exchange.export import too_big
+    from helpdesk_gui.exchange.safety import Limits
+    too_big({"households": 200_000, "members": 460_000, "records": 3})
+    with pytest.raises(ValidationError, match="困难职工 200,001 户（最多 200,000）.*按县区分开导出"):
+        too_big({"households": 200_001, "members": 10, "records": 0})
+    with pytest.raises(ValidationError, match="家庭成员 5 行（最多 4）"):
+        too_big({"households": 2, "members": 5, "records": 0}, Limits(max_sheet_rows=4))

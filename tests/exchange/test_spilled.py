@@ -73,3 +73,4 @@ def test_a_batch_over_the_household_limit_is_refused_naming_the_row(city, city_c
     assert [(p.sheet, p.row) for p in said] == [("困难职工", 3)]       # the first row too many
     assert "请分成几个文件" in said[0].reason
     assert scalar(city, "SELECT count(*) FROM households") == 0
+

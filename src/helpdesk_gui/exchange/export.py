@@ -35,7 +35,7 @@ from helpdesk_gui.core.register.eligibility import per_capita_month
 from helpdesk_gui.core.sync import state
 from helpdesk_gui.exchange import spec
 from helpdesk_gui.exchange.export_check import ExportRefused, refusal
-from helpdesk_gui.exchange.safety import Cancelled
+from helpdesk_gui.exchange.safety import Cancelled, Limits
 from helpdesk_gui.exchange.validate import parse_batch
 
 FORMULA_START = ("=", "+", "-", "@")
@@ -164,6 +164,16 @@ def _cells(book: codes.CodeBook, present: list[spec.Col], positions: list[int],
     return write
 
 
+def too_big(counts: dict[str, int], limits: Limits | None = None) -> None:
+    """A batch the other end could not import (``Limits.max_households``, ``max_sheet_rows``) is not written."""
+    limits = limits or Limits()
+    over = [f"{label} {counts[key]:,} {unit}（最多 {cap:,}）" for key, label, unit, cap in (
+        ("households", "困难职工", "户", limits.max_households), ("members", "家庭成员", "行", limits.max_sheet_rows),
+        ("records", "帮扶记录", "行", limits.max_sheet_rows)) if counts.get(key, 0) > cap]
+    if over:
+        raise ValidationError("导出", "一个批次装不下：" + "，".join(over) + "。请改用增量批次，或按县区分开导出", "")
+
+
 def export_batch(db: Database, actor: Actor, out: Path, *, receiver_code: str | None = None,
                  receiver_name: str | None = None, full: bool = False, key: bytes | None = None,
                  progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ExportResult:
@@ -196,6 +206,7 @@ def export_batch(db: Database, actor: Actor, out: Path, *, receiver_code: str | 
     book = codes.load(db)
     omit = set(settings.get(db, "exchange_omit_columns") or [])
     counts_expected = state.export_counts(db, county, since)
+    too_big(counts_expected)
     total = sum(counts_expected.values()) + 1
     checking = max(1, total // 3)   # reading the file back: about a third of the time of writing it
     done = 0

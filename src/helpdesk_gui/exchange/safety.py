@@ -69,9 +69,10 @@ class Limits:
     max_formulas_listed: int = 200
     max_merges: int = 100_000          # merged ranges kept per sheet (the member list fills them down)
     #: rows one import takes: households (a batch's 困难职工, a station's sheet) and any other sheet. Far above
-    #: any real file (a whole province), and what keeps a valid import under 500 MB (README: 导入的内存)
-    max_households: int = 250_000
-    max_sheet_rows: int = 1_000_000
+    #: any real file (a whole province), and what keeps a valid import under 500 MB (README: 导入的内存);
+    #: a sheet of max_sheet_rows rows × 26 columns stays inside max_cells
+    max_households: int = 200_000
+    max_sheet_rows: int = 460_000
 
 
 @dataclass
