@@ -43,19 +43,44 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def database(folder: Path):
     """A freshly initialised database (county 530122) with users for every role."""
-    from helpdesk_gui.core.access import auth
     from helpdesk_gui.core.admin import setup
     from helpdesk_gui.core.base import paths
 
     db = setup.initialise(paths.db_path(folder), "530122", "某某县总工会", ADMIN_PASSWORD)
+    _add_users(db)
+    # Not closed here: pytest-qt closes the test's widgets after this fixture is torn down, and a
+    # window closing may still read the database. The connection goes with the test's garbage.
+    yield db
+
+
+def _add_users(db) -> None:
+    from helpdesk_gui.core.access import auth
     admin = auth.get_actor(db, "admin")
     for name, role in [("clerk", "clerk"), ("reviewer", "reviewer"), ("approver", "approver"),
                        ("finance", "finance")]:
         auth.create_user(db, admin, name, {"clerk": "张经办", "reviewer": "李审核", "approver": "王主任",
                                            "finance": "赵出纳"}[name], [role], "passw0rd!")
-    # Not closed here: pytest-qt closes the test's widgets after this fixture is torn down, and a
-    # window closing may still read the database. The connection goes with the test's garbage.
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_database(request, folder: Path):
+    """``database`` on each engine in turn: the folder's SQLite file, then a fresh PostgreSQL database made by
+    ``helpdesk server init`` (the same county, admin and users). Core tests that take it run on both."""
+    from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.admin import server_move, setup
+    from helpdesk_gui.core.base import paths
+    from helpdesk_gui.core.db import server
+
+    if request.param == "sqlite":
+        db = setup.initialise(paths.db_path(folder), "530122", "某某县总工会", ADMIN_PASSWORD)
+    else:
+        srv = server.parse(request.getfixturevalue("pg_url"))
+        server_move.init_server(folder, srv, "530122", "某某县总工会", ADMIN_PASSWORD)
+        db = dbm.open_server(srv, folder)
+    _add_users(db)
     yield db
+    if request.param != "sqlite":
+        dbm.close(db)
 
 
 def _actor_fixture(username: str):

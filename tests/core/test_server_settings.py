@@ -63,3 +63,21 @@ def test_a_server_that_is_not_there_is_said_in_chinese(tmp_path):
     with pytest.raises(server.ServerUnavailable) as e:
         server.connect(s)
     assert "无法连接到服务器" in str(e.value) and "没有在这个地址和端口上运行" in str(e.value)
+
+
+def test_a_prefix_is_an_index_range_on_both_engines(tmp_path):
+    import sqlite3
+
+    from helpdesk_gui.core.db.where import Where, prefix_args, starts_with
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (v TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?)", [(v,) for v in ("zha", "zhang", "zh", "zi", "z", "张三", "张", "zh*",
+                                                                  "zh\U0010ffff")])
+    w = Where().prefix("v", "zh")
+    got = sorted(r[0] for r in conn.execute(f"SELECT v FROM t{w.sql}", w.args))
+    assert got == ["zh", "zh*", "zha", "zhang"]
+    got = sorted(r[0] for r in conn.execute(f"SELECT v FROM t WHERE {starts_with('v', 'q')}", prefix_args("q", "张")))
+    assert got == ["张", "张三"]
+    conn.execute("CREATE INDEX ix ON t (v)")
+    plan = " ".join(str(r) for r in conn.execute(f"EXPLAIN QUERY PLAN SELECT v FROM t{w.sql}", w.args))
+    assert "USING COVERING INDEX ix (v>? AND v<?)" in plan

@@ -44,12 +44,7 @@ def digest(prev_hash: str, at: str, username: str, action: str, entity: str, ent
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def folder_of(db: Database) -> Path | None:
-    """The data folder: where the main database file is (None for an in-memory database)."""
-    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return Path(file).parent if file else None
-    return None
+folder_of = dbm.folder_of
 
 
 @dataclass

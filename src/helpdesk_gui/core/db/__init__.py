@@ -129,9 +129,48 @@ def is_read_only(db: Database) -> bool:
     return id(db.conn) in _READ_ONLY
 
 
+def on_server(db: Any) -> bool:
+    """True when the register is on a PostgreSQL server (``core.db.pgdb``), not in the folder's file."""
+    return getattr(db, "engine", "sqlite") == "postgresql"
+
+
 def file_of(db: Database) -> Path:
     """The database file a connection is open on."""
     return Path(str(db.execute("PRAGMA database_list").fetchone()[2]))
+
+
+def folder_of(db: Any) -> Path | None:
+    """The desk's data folder (its keys, lock, log and backups): where the SQLite file is, or the folder
+    a server connection was opened from; None for an in-memory database."""
+    if on_server(db):
+        return getattr(db, "folder", None)
+    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return Path(file).parent if file else None
+    return None
+
+
+def open_server(srv: Any, folder: Path | None) -> Any:
+    """Open the register on a PostgreSQL server (``core.db.server.Server``) for the desk whose data folder
+    is ``folder``. Refuses (nothing changed) a database without our schema, or of another version."""
+    from helpdesk_gui.core.db import pg, pgdb, server
+    raw = server.connect(srv)
+    try:
+        raw.autocommit = True
+        if not pg.existing_tables(raw):
+            raise DatabaseRefused(f"服务器 {srv.shown} 上还没有档案库，请先由信息管理员建立"
+                                  "（helpdesk server init 或 helpdesk server upload）。")
+        version = pg.schema_version(raw)
+        if version != SCHEMA_VERSION:
+            raise DatabaseRefused(f"服务器 {srv.shown} 上的档案库结构是第 {version} 版，本程序是第 {SCHEMA_VERSION} 版。"
+                                  "请让各台电脑使用同一版本的程序；数据未做任何修改。")
+    except BaseException:
+        raw.close()
+        raise
+    db = pgdb.PgDatabase(raw, srv.shown, (srv.url, srv.password))
+    db.folder = folder
+    _run_hooks("open", db)  # type: ignore[arg-type]
+    return db
 
 
 def open_db(path: Path, *, create: bool = False, readonly: bool = False) -> Database:
@@ -161,12 +200,22 @@ def close(db: Database) -> None:
     db.conn.close()
 
 
+def reopen(db: Any) -> Any:
+    """Another connection to the same register (a worker thread's own, a short writable one)."""
+    if on_server(db):
+        from helpdesk_gui.core.db import server
+        return open_server(server.Server(*db.server), db.folder)
+    return open_db(file_of(db))
+
+
 def checkpoint(db: Database) -> bool:
     """Fold the write-ahead log into the database file and empty it (``wal_checkpoint(TRUNCATE)``).
 
     Done at a normal exit, so that ``helpdesk.db`` alone is complete: a copy of only that file (to a USB
     stick, by hand) misses nothing. False when another connection's open read kept it from finishing;
     nothing is lost then, the log stays beside the file and SQLite folds it in at the next open."""
+    if on_server(db):
+        return True   # the server keeps its own log
     busy = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     return int(busy) == 0
 
@@ -176,6 +225,8 @@ def pending_migrations(db: Database) -> list[str]:
 
 
 def schema_version(db: Database) -> int:
+    if on_server(db):
+        return int(scalar(db, "SELECT version FROM schema_version"))
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
@@ -208,7 +259,7 @@ def write(db: Database) -> Iterator[Database]:
             yield db
         return
     try:
-        db.execute("BEGIN IMMEDIATE")
+        db.execute("BEGIN IMMEDIATE")   # on a server: BEGIN (``core.db.pgdb``)
     except sqlite3.OperationalError as e:
         if "locked" in str(e) or "busy" in str(e):
             raise DatabaseBusy("另一个程序正在写入数据库，请稍候再试（若一直如此，请关闭其他打开此数据文件夹的程序）。") from None

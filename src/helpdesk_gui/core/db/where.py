@@ -11,8 +11,8 @@ that has a value, all of which must hold. ``Where`` collects them with their par
     w.add("e.memo LIKE ? ESCAPE '\\'", like_pattern(text))
     db.execute(f"SELECT ... FROM ledger_entries e{w.sql} ORDER BY ...", w.args)
 
-``glob_prefix`` and ``like_pattern`` turn what the clerk typed into a GLOB prefix or a LIKE substring
-pattern that matches it literally.
+``prefix``/``starts_with`` match values starting with what the clerk typed (an index range, the same SQL on
+SQLite and PostgreSQL); ``like_pattern`` turns it into a LIKE substring pattern that matches it literally.
 """
 
 from __future__ import annotations
@@ -29,6 +29,22 @@ def glob_escape(text: str) -> str:
 def glob_prefix(text: str) -> str:
     """A GLOB pattern for values starting with ``text`` (an index can serve it)."""
     return glob_escape(text) + "*"
+
+
+#: The largest character. Every value that starts with ``p`` sorts in [p, p + TOP) in binary order, which
+#: both engines use for our text (SQLite's BINARY collation, PostgreSQL's ``COLLATE "C"`` columns): so a
+#: prefix search is a range both serve from a plain index, written the same on both (GLOB is SQLite's only).
+TOP = "\U0010ffff"
+
+
+def starts_with(column: str, name: str) -> str:
+    """``column`` starts with the named parameters ``:{name}_lo`` (see ``prefix_args``): an index range."""
+    return f"({column} >= :{name}_lo AND {column} < :{name}_hi)"
+
+
+def prefix_args(name: str, text: str) -> dict[str, str]:
+    """The parameters of ``starts_with(column, name)`` for values starting with ``text``."""
+    return {f"{name}_lo": text, f"{name}_hi": text + TOP}
 
 
 def like_pattern(text: str) -> str:
@@ -76,6 +92,12 @@ class Where:
     def at_most(self, column: str, value: Any, name: str | None = None) -> Where:
         """``column <= value`` (a date to, inclusive) when given."""
         return self._compare(column, "<=", value, name)
+
+    def prefix(self, column: str, text: Any) -> Where:
+        """``column`` starts with ``text`` (positional parameters; an index range on both engines), when given."""
+        if _empty(text):
+            return self
+        return self.add(f"({column} >= ? AND {column} < ?)", str(text), f"{text}{TOP}")
 
     def one_of(self, column: str, values: Sequence[Any]) -> Where:
         """``column IN (…)`` with positional parameters."""
