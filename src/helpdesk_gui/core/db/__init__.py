@@ -134,6 +134,14 @@ def on_server(db: Any) -> bool:
     return getattr(db, "engine", "sqlite") == "postgresql"
 
 
+def ids_taken(db: Any, table: str) -> None:
+    """After rows were inserted with explicit ids (bulk writes number them themselves): on a server, move the
+    table's identity past them, so the next row without an id does not collide (SQLite does it by itself)."""
+    if on_server(db):
+        db.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                   f"(SELECT coalesce(max(id), 0) + 1 FROM \"{table}\"), false)")
+
+
 def file_of(db: Database) -> Path:
     """The database file a connection is open on."""
     return Path(str(db.execute("PRAGMA database_list").fetchone()[2]))
