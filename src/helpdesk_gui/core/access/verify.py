@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from helpdesk_gui.core.access import chain, fingerprint, keyring
 from helpdesk_gui.core.access.audit_labels import ACTION_LABELS
 from helpdesk_gui.core.access.keyring import Anchor
+from helpdesk_gui.core.db import on_server
 
 LIMIT = 20
 
@@ -41,6 +42,10 @@ class _Walk:
 
 
 def _has_signatures(db: Database) -> bool:
+    """Whether the audit trail has its signature column (an SQLite file from before it may be opened read
+    only). A server's register is always of the program's own schema version (``core.db.open_server``)."""
+    if on_server(db):
+        return True
     return any(r[1] == "mac" for r in db.execute("PRAGMA table_info(audit_log)"))
 
 

@@ -24,6 +24,7 @@ from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.db import get_meta, now_iso, scalar, write
 from helpdesk_gui.core.demo import ledger as ledger_demo
+from helpdesk_gui.core.demo.ledger import keep_higher
 from helpdesk_gui.core.demo import mutual as mutual_demo
 from helpdesk_gui.core.demo import reception as reception_demo
 from helpdesk_gui.core.demo import workflow as workflow_demo
@@ -74,14 +75,15 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
                 condition = weighted(rng, [("1", 55), ("2", 20), ("3", 12), ("4", 8), ("5", 5)])
                 industry = rng.choice("ABCEFGHKO")
                 emp_rows.append((name, nature, condition, industry, county))
-            db.conn.executemany("INSERT OR IGNORE INTO employers (name, nature, condition, industry, region_code) "
-                                "VALUES (?, ?, ?, ?, ?)", emp_rows)
+            db.conn.executemany("INSERT INTO employers (name, nature, condition, industry, region_code) "
+                                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", emp_rows)
             counts["employers"] = len(emp_rows)
         employer_ids = [r[0] for r in db.execute("SELECT id FROM employers ORDER BY id")]
         org_ids = [r[0] for r in db.execute("SELECT id FROM org_units ORDER BY id")]
         if len(org_ids) < 3:
             for t in TOWNSHIPS[:6]:
-                db.execute("INSERT OR IGNORE INTO org_units (name, level, parent_id, region_code) VALUES (?, 'township', ?, ?)",
+                db.execute("INSERT INTO org_units (name, level, parent_id, region_code) VALUES (?, 'township', ?, ?) "
+                           "ON CONFLICT DO NOTHING",
                            [f"{t}困难职工帮扶站", org_ids[0] if org_ids else None, county])
             org_ids = [r[0] for r in db.execute("SELECT id FROM org_units ORDER BY id")]
         if not scalar(db, "SELECT count(*) FROM policy_standards"):
@@ -239,12 +241,13 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
                     progress(i + 1, households)
         flush()
         db.conn.executemany("INSERT INTO archive_serials (prefix, last_serial) VALUES (?, ?) ON CONFLICT (prefix) "
-                            "DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)", list(serials.items()))
+                            "DO UPDATE SET " + keep_higher("archive_serials"), list(serials.items()))
         counts.update(workflow_demo.generate(db, seed=seed, today=today, first_household_id=next_id))
         counts.update(reception_demo.generate(db, seed=seed, today=today, first_household_id=next_id))
         books = ledger_demo.generate(db, seed=seed, today=today, first_household_id=next_id, county=county, close=False)
         counts.update(books)
         counts.update(mutual_demo.generate(db, seed=seed, today=today, county=county, households=households))
+        ledger_demo.ids_all_taken(db)
         if books.get("vouchers"):
             counts["closed_months"] = ledger_demo.close_ended_months(db, today, by=ledger_demo.PAID_BY)
         audit.record(db, actor.username, "demo", "database", county, None, {"seed": seed, **counts},

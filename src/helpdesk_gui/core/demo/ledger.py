@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import random
+import re
 from collections import defaultdict
 from typing import Any
 
 from sqlite_utils import Database
 
 from helpdesk_gui.core.base import codes
-from helpdesk_gui.core.db import now_iso, rows, scalar
+from helpdesk_gui.core.db import ids_taken, now_iso, rows, scalar
 from helpdesk_gui.core.ledger import loans, periods
 
 #: demo 资金来源 of a 帮扶记录 -> the general fund of that source
@@ -32,6 +33,38 @@ PURPOSE_FUND = {"2": "大病救助金", "3": "中小学助学金"}
 DONORS = ("县烟草专卖局职工", "云岭建筑有限公司", "金马纺织厂全体职工", "县人民医院", "滇中物流有限公司", "县教育体育局",
           "彩云商贸有限公司", "县农村信用合作联社", "宏达水泥有限公司", "县总工会机关", "县供电局", "县自来水公司")
 ENTERED_BY, APPROVED_BY, PAID_BY = "demo_clerk", "demo_approver", "demo_finance"
+
+
+def insert_many(db: Database, sql: str, rows_: Any) -> None:
+    """``executemany`` of an INSERT written with SQLite's numbered parameters (``?5`` used twice; a bare ``?``
+    is one more than the largest number before it): sent with plain ``?`` and each row's values laid out in
+    that order, which both engines take."""
+    order: list[int] = []
+
+    def plain(m: re.Match[str]) -> str:
+        order.append(int(m.group(1)) if m.group(1) else max(order, default=0) + 1)
+        return "?"
+    text = re.sub(r"\?(\d*)", plain, sql)
+    db.conn.executemany(text, [tuple(r[i - 1] for i in order) for r in rows_])
+
+
+#: the tables the demo writes with ids it numbers itself (so that related rows can refer to them)
+NUMBERED = ("households", "applications", "decisions", "payment_rosters", "loans", "vouchers", "mutual_members",
+            "mutual_claims", "mutual_contributions", "mutual_settlements", "reception_entries", "cadres", "pairs",
+            "publicity_periods", "objections")
+
+
+def ids_all_taken(db: Database) -> None:
+    """After the demo's own numbering: a server's identities moved past it (``core.db.ids_taken``)."""
+    for table in NUMBERED:
+        ids_taken(db, table)
+
+
+def keep_higher(table: str) -> str:
+    """The SET of an upsert of ``table``'s serial counter that never moves it back (SQLite's two-argument max()
+    is not PostgreSQL's; the old value named by its table, which PostgreSQL requires)."""
+    return (f"last_serial = CASE WHEN excluded.last_serial > {table}.last_serial THEN excluded.last_serial "
+            f"ELSE {table}.last_serial END")
 
 
 class _Books:
@@ -177,25 +210,25 @@ def generate(db: Database, *, seed: int, today: _dt.date, first_household_id: in
     numbered = number_books(db, books)
     voucher_of_roster = {v[8]: (vid, no) for vid, no, v in numbered if v[8] is not None}
     app_rows = [(*a, voucher_of_roster[roster][1]) for a, roster in zip(app_rows, app_roster)]
-    db.conn.executemany(
+    insert_many(db,
         "INSERT INTO applications (id, app_no, household_id, kind, project, status, requested_fen, proposed_fen, "
         "approved_fen, needs_visit, needs_civil_check, needs_publicity, needs_materials, received_date, last_step_date, "
         "entered_by, entered_at, updated_at) VALUES (?, ?, ?, 'project', ?, 'approved', ?5, ?5, ?5, 0, 0, 0, 0, ?6, ?7, "
         f"'{ENTERED_BY}', ?8, ?8)", [a[:8] for a in app_rows])
-    db.conn.executemany(
+    insert_many(db,
         "INSERT INTO decisions (id, application_id, household_id, outcome, kind, project, amount_fen, opinion, entered_by, "
         "approved_by, decided_on, decided_at, snapshot, status, paid_at, paid_by, paid_ref) VALUES (?1, ?1, ?3, "
         f"'approved', 'project', ?4, ?5, '同意', '{ENTERED_BY}', '{APPROVED_BY}', ?7, ?8, ?9, 'paid', ?10, '{PAID_BY}', ?11)",
         app_rows)
     db.conn.executemany("INSERT INTO application_serials (year, last_serial) VALUES (?, ?) ON CONFLICT (year) "
-                        "DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)", list(serial.items()))
+                        "DO UPDATE SET " + keep_higher("application_serials"), list(serial.items()))
     write_vouchers(db, numbered, posted_by=PAID_BY)
-    db.conn.executemany(
+    insert_many(db,
         "INSERT INTO payment_rosters (id, roster_no, title, fund_id, pay_method, status, created_by, created_at, paid_date, "
         f"bank_batch, paid_by, paid_at, voucher_id) VALUES (?1, ?2, ?3, ?4, '2', 'paid', '{PAID_BY}', ?7, ?5, ?6, "
         f"'{PAID_BY}', ?7, ?8)", [(*r, voucher_of_roster[r[0]][0]) for r in roster_rows])
     db.conn.executemany("INSERT INTO ledger_serials (kind, year, last_serial) VALUES ('roster', ?, ?) "
-                        "ON CONFLICT (kind, year) DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)",
+                        "ON CONFLICT (kind, year) DO UPDATE SET " + keep_higher("ledger_serials"),
                         list(roster_serial.items()))
     db.conn.executemany("INSERT INTO loans (id, loan_no, fund_id, household_id, principal_fen, issued_date, purpose, "
                         f"approved_by, approval_ref, guarantor, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
@@ -203,7 +236,7 @@ def generate(db: Database, *, seed: int, today: _dt.date, first_household_id: in
     db.conn.executemany("INSERT INTO loan_schedule (loan_id, seq, due_date, amount_fen) VALUES (?, ?, ?, ?)",
                         schedule_rows)
     db.conn.executemany("INSERT INTO ledger_serials (kind, year, last_serial) VALUES ('loan', ?, ?) "
-                        "ON CONFLICT (kind, year) DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)",
+                        "ON CONFLICT (kind, year) DO UPDATE SET " + keep_higher("ledger_serials"),
                         list(loan_serial.items()))
     entries = write_entries(db, numbered)
     db.execute("INSERT INTO payment_roster_rows (roster_id, decision_id, household_id, amount_fen) SELECT roster_id, "
@@ -233,17 +266,17 @@ def _waiting(db: Database, rng: random.Random, today: _dt.date, first_household_
         app_rows.append((first_app + len(app_rows), f"SQ{decided.year}{serial[decided.year]:06d}", hid, project, amount,
                          (decided - _dt.timedelta(days=20)).isoformat(), decided.isoformat(), stamp,
                          json.dumps({"household": h, "demo": True}, ensure_ascii=False)))
-    db.conn.executemany(
+    insert_many(db,
         "INSERT INTO applications (id, app_no, household_id, kind, project, status, requested_fen, proposed_fen, "
         "approved_fen, needs_visit, needs_civil_check, needs_publicity, needs_materials, received_date, last_step_date, "
         "entered_by, entered_at, updated_at) VALUES (?, ?, ?, 'project', ?, 'approved', ?5, ?5, ?5, 0, 0, 0, 0, ?6, ?7, "
         f"'{ENTERED_BY}', ?8, ?8)", [a[:8] for a in app_rows])
-    db.conn.executemany(
+    insert_many(db,
         "INSERT INTO decisions (id, application_id, household_id, outcome, kind, project, amount_fen, opinion, entered_by, "
         "approved_by, decided_on, decided_at, snapshot, status) VALUES (?1, ?1, ?3, 'approved', 'project', ?4, ?5, '同意', "
         f"'{ENTERED_BY}', '{APPROVED_BY}', ?7, ?8, ?9, 'unpaid')", app_rows)
     db.conn.executemany("INSERT INTO application_serials (year, last_serial) VALUES (?, ?) ON CONFLICT (year) "
-                        "DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)", list(serial.items()))
+                        "DO UPDATE SET " + keep_higher("application_serials"), list(serial.items()))
     county = str(scalar(db, "SELECT value FROM meta WHERE key = 'county_code'") or "530122")
     db.execute("INSERT INTO exchange_allocations (batch_id, sender_code, region_code, year, fund_source, amount_fen, "
                "dibao_month_fen, received_at) VALUES (?, ?, ?, ?, '1', ?, ?, ?)",

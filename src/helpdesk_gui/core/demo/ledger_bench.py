@@ -121,7 +121,7 @@ def bulk(db: Database, entries: int, *, years: int = 5, seed: int = 1, today: _d
                 progress(k + 1, len(months))
         numbered = ledger_demo.number_books(db, books)
         voucher_of = {v[8]: (vid, no) for vid, no, v in numbered if v[8] is not None}
-        db.conn.executemany(
+        ledger_demo.insert_many(db,
             "INSERT INTO applications (id, app_no, household_id, kind, project, status, requested_fen, proposed_fen, "
             "approved_fen, needs_visit, needs_civil_check, needs_publicity, needs_materials, received_date, "
             "last_step_date, entered_by, entered_at, updated_at) VALUES (?, ?, ?, 'project', ?, 'approved', ?5, ?5, ?5, "
@@ -131,7 +131,7 @@ def bulk(db: Database, entries: int, *, years: int = 5, seed: int = 1, today: _d
             for ln in v[6]:
                 if ln.get("decision_id"):
                     roster_of_app[ln["decision_id"]] = no
-        db.conn.executemany(
+        ledger_demo.insert_many(db,
             "INSERT INTO decisions (id, application_id, household_id, outcome, kind, project, amount_fen, opinion, "
             "entered_by, approved_by, decided_on, decided_at, snapshot, status, paid_at, paid_by, paid_ref) VALUES "
             "(?1, ?1, ?3, 'approved', 'project', ?4, ?5, '同意', 'bench_clerk', 'bench_approver', ?6, ?7, '{}', 'paid', "
@@ -140,15 +140,16 @@ def bulk(db: Database, entries: int, *, years: int = 5, seed: int = 1, today: _d
                             "amount_fen, paid_date, method, approver, origin, created_at) VALUES (?, ?, ?, ?, '5', ?, ?, "
                             "'2', 'bench_approver', 'local', ?)", recs)
         db.conn.executemany("INSERT INTO application_serials (year, last_serial) VALUES (?, ?) ON CONFLICT (year) "
-                            "DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)", list(serial.items()))
+                            "DO UPDATE SET " + ledger_demo.keep_higher("application_serials"), list(serial.items()))
         ledger_demo.write_vouchers(db, numbered, posted_by="bench_finance")
-        db.conn.executemany(
+        ledger_demo.insert_many(db,
             "INSERT INTO payment_rosters (id, roster_no, title, fund_id, pay_method, status, created_by, created_at, "
             "paid_date, bank_batch, paid_by, paid_at, voucher_id) VALUES (?1, ?2, ?3, ?4, '2', 'paid', 'bench_finance', "
             "?6, ?5, 'DF', 'bench_finance', ?6, ?7)", [(*r, voucher_of[r[0]][0]) for r in rosters])
         written = ledger_demo.write_entries(db, numbered)
         db.execute("INSERT INTO payment_roster_rows (roster_id, decision_id, household_id, amount_fen) SELECT roster_id, "
                    "decision_id, household_id, -amount_fen FROM ledger_entries WHERE kind = 'payment' ORDER BY id")
+        ledger_demo.ids_all_taken(db)
         closed = ledger_demo.close_ended_months(db, today, by="bench_finance")
         audit.record(db, "bench_finance", "demo", "database", county, None,
                      {"households": len(hh), "vouchers": len(numbered)}, households=hh)

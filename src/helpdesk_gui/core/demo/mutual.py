@@ -254,7 +254,7 @@ def generate(db: Database, *, seed: int, today: _dt.date, county: str, household
     db.conn.executemany("INSERT INTO mutual_payments (entry_id, claim_id, settlement_id, amount_fen) VALUES (?, ?, ?, ?)",
                         pay_rows)
     db.conn.executemany("INSERT INTO mutual_serials (kind, year, last_serial) VALUES ('claim', ?, ?) "
-                        "ON CONFLICT (kind, year) DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)",
+                        "ON CONFLICT (kind, year) DO UPDATE SET " + ledger_demo.keep_higher("mutual_serials"),
                         list(serial.items()))
     # last year's plan is closed once its late claims are in (after March)
     if today.month > 3:

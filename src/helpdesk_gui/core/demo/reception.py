@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from helpdesk_gui.core.admin import settings, workdays
 from helpdesk_gui.core.casework import reception
 from helpdesk_gui.core.db import now_iso, scalar
+from helpdesk_gui.core.demo.ledger import keep_higher
 from helpdesk_gui.core.demo.vocabulary import weighted
 
 MATTERS = {
@@ -227,6 +228,6 @@ def generate(db: Database, *, seed: int, today: _dt.date, first_household_id: in
         "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s_rows)
     out["service_cases"] = len(s_rows)
     db.conn.executemany("INSERT INTO reception_serials (prefix, last_serial) VALUES (?, ?) ON CONFLICT (prefix) "
-                        "DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)", list(serials.items()))
+                        "DO UPDATE SET " + keep_higher("reception_serials"), list(serials.items()))
     return out
 

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from helpdesk_gui.core.admin import policy, settings, workdays
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.db import now_iso, rows, scalar
+from helpdesk_gui.core.demo.ledger import keep_higher
 from helpdesk_gui.core.demo.vocabulary import weighted
 from helpdesk_gui.core.workflow import caps
 
@@ -160,7 +161,7 @@ class _Writer:
         db.conn.executemany(f"INSERT INTO decisions ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                             [[d[c] for c in cols] for d in self.decisions])
         db.conn.executemany("INSERT INTO application_serials (year, last_serial) VALUES (?, ?) ON CONFLICT (year) "
-                            "DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)", list(self.serial.items()))
+                            "DO UPDATE SET " + keep_higher("application_serials"), list(self.serial.items()))
 
 
 def _archive_apps(w: _Writer, rng: random.Random, hh: list[dict[str, Any]]) -> None:
