@@ -16,3 +16,37 @@ def test_login_lockout_and_audit_on_either_engine(engine_database):
     assert db.execute("SELECT failed_logins FROM users WHERE username = 'reviewer'").fetchone()[0] == 3
     actions = [r[0] for r in db.execute("SELECT action FROM audit_log ORDER BY id")]
     assert actions[0] == "init" and "login" in actions
+
+
+def test_a_desk_that_loses_the_server_is_told_and_reconnects(pg_url, tmp_path):
+    import psycopg
+    import pytest
+
+    from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.admin import server_move
+    from helpdesk_gui.core.db import server
+
+    srv = server.parse(pg_url)
+    server_move.init_server(tmp_path, srv, "530122", "某某县总工会", "admin1234")
+    db = dbm.open_server(srv, tmp_path)
+
+    def cut() -> None:   # the cable pulled, or the server restarted: the server ends this desk's session
+        pid = db.conn.raw.info.backend_pid
+        with psycopg.connect(pg_url, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    cut()
+    with pytest.raises(server.ServerLost, match="连接中断，刚才的操作没有保存") as lost, dbm.write(db):
+        dbm.set_meta(db, "note", "保存到一半")
+    assert "Traceback" not in str(lost.value)
+    # the next try connects again; nothing of the failed one is there
+    assert dbm.get_meta(db, "note") == ""
+    with dbm.write(db):
+        dbm.set_meta(db, "note", "再保存一次")
+    assert dbm.get_meta(db, "note") == "再保存一次"
+    # lost in the middle of a transaction: rolled back on the server, said so
+    with pytest.raises(server.ServerLost), dbm.write(db):
+        dbm.set_meta(db, "note", "第三次")
+        cut()
+        dbm.set_meta(db, "other", "x")
+    assert dbm.get_meta(db, "note") == "再保存一次"

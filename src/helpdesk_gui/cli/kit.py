@@ -17,7 +17,6 @@ from typing import Any, overload
 from helpdesk_gui.core import db
 from helpdesk_gui.core.access import auth
 from helpdesk_gui.core.admin import backup
-from helpdesk_gui.core.base import paths
 from helpdesk_gui.core.base.errors import AuthError, HelpdeskError
 from helpdesk_gui.core.base.instance import InstanceLock
 from helpdesk_gui.core.base.money import yuan as yuan  # kit.yuan is the one formatter, core.base.money.yuan
@@ -112,7 +111,7 @@ def session(args: argparse.Namespace, *, writes: bool = False, may: str | None =
                              + "。请等它结束（或关闭窗口程序）后再运行此命令。")
         backup.remove_stale_parts(args.folder)
     try:
-        conn = db.open_db(paths.db_path(args.folder), readonly=not writes)
+        conn = db.open_register(args.folder, getattr(args, "database", None), readonly=not writes)
         try:
             actor = auth.login(conn, user, password)   # on a read-only connection it counts on one of its own
             if may is not None:

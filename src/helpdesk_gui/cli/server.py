@@ -82,7 +82,7 @@ def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], 
     def sub_parser(name: str, text: str) -> Any:
         p = sub.add_parser(name, help=text, description=text, add_help=False)
         p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
-        p.add_argument("--database", metavar="URL",
+        p.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
                        help=f"服务器地址 postgresql://用户[:密码]@服务器[:端口]/数据库（或环境变量 {server.ENV}）")
         return p
     sp = sub_parser("init", "在服务器上建立新的空档案库（管理员密码取自 HELPDESK_ADMIN_PASSWORD 或终端输入）")

@@ -158,6 +158,18 @@ def folder_of(db: Any) -> Path | None:
     return None
 
 
+def open_register(folder: Path, given: str | None = None, *, readonly: bool = False) -> Any:
+    """THE way in for the window and the command line: the centre's server when one is chosen
+    (``--database``, HELPDESK_DATABASE_URL, the folder's ``server.json``: ``core.db.server.chosen``),
+    else the data folder's own SQLite file."""
+    from helpdesk_gui.core.base import paths
+    from helpdesk_gui.core.db import server
+    srv = server.chosen(folder, given)
+    if srv is not None:
+        return open_server(srv, folder)
+    return open_db(paths.db_path(folder), readonly=readonly)
+
+
 def open_server(srv: Any, folder: Path | None) -> Any:
     """Open the register on a PostgreSQL server (``core.db.server.Server``) for the desk whose data folder
     is ``folder``. Refuses (nothing changed) a database without our schema, or of another version."""
@@ -209,11 +221,11 @@ def close(db: Database) -> None:
 
 
 def reopen(db: Any) -> Any:
-    """Another connection to the same register (a worker thread's own, a short writable one)."""
+    """Another connection to the same register, read-only when ``db`` is (a worker thread's own)."""
     if on_server(db):
         from helpdesk_gui.core.db import server
         return open_server(server.Server(*db.server), db.folder)
-    return open_db(file_of(db))
+    return open_db(file_of(db), readonly=is_read_only(db))
 
 
 def checkpoint(db: Database) -> bool:

@@ -225,3 +225,19 @@ def _why(server: Server, text: str) -> str:
     else:
         reason = "连接被拒绝"
     return f"无法连接到服务器 {server.shown}：{reason}。没有读写任何数据。"
+
+
+class ServerLost(HelpdeskError):
+    """The connection to the server broke during a statement: what was being saved was not saved (the
+    server rolls back a transaction whose connection is gone), unless it broke during the COMMIT itself."""
+
+    exit_code = 1
+
+    def __init__(self, shown: str, at_commit: bool = False) -> None:
+        if at_commit:
+            text = (f"保存时与服务器 {shown} 的连接中断，无法确认是否已经保存。请检查网络后，重新打开这条记录看一看："
+                    "已保存的会显示修改后的内容，没有的请再保存一次。")
+        else:
+            text = (f"与服务器 {shown} 的连接中断，刚才的操作没有保存（服务器已撤销，没有写入一半的数据）。"
+                    "填写的内容还在，请检查网线或等服务器恢复后再保存；程序会自动重新连接。")
+        super().__init__(text)
