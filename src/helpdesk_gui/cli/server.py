@@ -35,7 +35,8 @@ def cmd_server_upload(args: argparse.Namespace) -> int:
     from helpdesk_gui.core import check
     from helpdesk_gui.core.admin import server_move
     srv = _server(args)
-    s = kit.session(args, writes=True, may="settings.edit")   # the folder's lock: nobody writes while it moves
+    # the folder's own file, under the folder's lock: nobody writes while it moves
+    s = kit.session(args, writes=True, may="settings.edit", own_file=True)
     failures = check.run(s.db)
     if failures:
         for f in failures:
@@ -70,8 +71,26 @@ def cmd_server_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_server_use(args: argparse.Namespace) -> int:
+    """Point this desk's data folder at the server (checked first: reachable, our register, this version),
+    or with ``--off`` back at its own file."""
+    from helpdesk_gui.core import db as dbm
+    if args.off:
+        if server.forget(args.folder):
+            kit.out("本机已改回使用数据文件夹中自己的数据库（服务器上的档案库没有改动）。")
+        else:
+            kit.out("本机原本就使用数据文件夹中自己的数据库。")
+        return 0
+    srv = _server(args)
+    dbm.close(dbm.open_server(srv, args.folder))     # refuses an unreachable server, an empty or other-version one
+    where = server.save(args.folder, srv)
+    kit.out(f"本机今后使用服务器 {srv.shown} 上的档案库（窗口程序和命令行都是）。密码保存在：{where}。")
+    return 0
+
+
 def cmd_server(args: argparse.Namespace) -> int:
-    return {"init": cmd_server_init, "upload": cmd_server_upload, "status": cmd_server_status}[args.server_command](args)
+    return {"init": cmd_server_init, "upload": cmd_server_upload, "status": cmd_server_status,
+            "use": cmd_server_use}[args.server_command](args)
 
 
 def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], Any]) -> None:
@@ -90,3 +109,5 @@ def add_commands(add: Callable[[str, str, Callable[[argparse.Namespace], int]], 
     sp.add_argument("--union-name", required=True, help="工会名称，如 某某县总工会")
     sub_parser("upload", "把本机的档案库整库上传到服务器（先检查本机数据库，再逐表核对行数和内容）")
     sub_parser("status", "查看服务器上的档案库")
+    sp = sub_parser("use", "让本机使用服务器上的档案库（保存在数据文件夹中；密码存入系统密钥环或仅本用户可读的文件）")
+    sp.add_argument("--off", action="store_true", help="改回使用数据文件夹中自己的数据库")

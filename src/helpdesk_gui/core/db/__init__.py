@@ -142,6 +142,13 @@ def ids_taken(db: Any, table: str) -> None:
                    f"(SELECT coalesce(max(id), 0) + 1 FROM \"{table}\"), false)")
 
 
+def serialise(db: Any, what: str) -> None:
+    """Inside a write: until it commits, no other desk may do ``what`` (the audit chain's append, a serial
+    number). SQLite has one writer at a time already; on a server, a transaction-scoped advisory lock."""
+    if on_server(db):
+        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [f"helpdesk:{what}"])
+
+
 def file_of(db: Database) -> Path:
     """The database file a connection is open on."""
     return Path(str(db.execute("PRAGMA database_list").fetchone()[2]))
