@@ -82,8 +82,8 @@ def cmd_server_use(args: argparse.Namespace) -> int:
             kit.out("本机原本就使用数据文件夹中自己的数据库。")
         return 0
     srv = _server(args)
-    dbm.close(dbm.open_server(srv, args.folder))     # refuses an unreachable server, an empty or other-version one
-    where = server.save(args.folder, srv)
+    db, where = dbm.use_server(args.folder, srv)
+    dbm.close(db)
     kit.out(f"本机今后使用服务器 {srv.shown} 上的档案库（窗口程序和命令行都是）。密码保存在：{where}。")
     return 0
 

@@ -177,6 +177,14 @@ def open_register(folder: Path, given: str | None = None, *, readonly: bool = Fa
     return open_db(paths.db_path(folder), readonly=readonly)
 
 
+def use_server(folder: Path, srv: Any) -> tuple[Any, str]:
+    """Point the data folder at the server, after opening it (``open_server`` refuses an unreachable, empty or
+    other-version one, and then nothing is saved). Returns the open register and where the password went."""
+    from helpdesk_gui.core.db import server
+    db = open_server(srv, folder)
+    return db, server.save(folder, srv)
+
+
 def open_server(srv: Any, folder: Path | None) -> Any:
     """Open the register on a PostgreSQL server (``core.db.server.Server``) for the desk whose data folder
     is ``folder``. Refuses (nothing changed) a database without our schema, or of another version."""

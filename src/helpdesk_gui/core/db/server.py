@@ -80,6 +80,21 @@ def parse(text: str) -> Server:
     return Server(urlunsplit(parts._replace(scheme="postgresql", netloc=netloc)), password)
 
 
+def make(host: str, port: str | int, dbname: str, user: str, password: str = "") -> Server:
+    """A server from the first-run dialog's fields (checked as ``parse`` checks a URL)."""
+    host, dbname, user = host.strip(), dbname.strip(), user.strip()
+    if not host:
+        raise BadServerUrl("请填写服务器地址（如 192.168.1.10）。")
+    if not user:
+        raise BadServerUrl("请填写服务器上的用户名。")
+    port = str(port).strip() or "5432"
+    if host.startswith("/"):   # a Unix socket directory (a server on this computer)
+        text = f"postgresql://{quote(user, safe='')}@/{quote(dbname, safe='')}?host={host}&port={port}"
+    else:
+        text = f"postgresql://{quote(user, safe='')}@{host}:{port}/{quote(dbname, safe='')}"
+    return Server(parse(text).url, password)
+
+
 def chosen(folder: Path, given: str | None = None) -> Server | None:
     """The server this run uses (``--database``, then ``HELPDESK_DATABASE_URL``, then the folder's
     ``server.json``), or None for the folder's own SQLite file."""
