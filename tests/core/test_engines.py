@@ -50,3 +50,38 @@ def test_a_desk_that_loses_the_server_is_told_and_reconnects(pg_url, tmp_path):
         cut()
         dbm.set_meta(db, "other", "x")
     assert dbm.get_meta(db, "note") == "再保存一次"
+
+
+def test_four_desks_writing_at_once_keep_one_audit_chain(pg_url, tmp_path):
+    """The audit chain stays one chain when desks append at the same moment (serialised on the server)."""
+    import threading
+
+    from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.admin import server_move
+    from helpdesk_gui.core.db import server
+
+    srv = server.parse(pg_url)
+    server_move.init_server(tmp_path, srv, "530122", "某某县总工会", "admin1234")
+    errors: list[BaseException] = []
+
+    def desk(n: int) -> None:
+        db = dbm.open_server(srv, tmp_path)
+        try:
+            for k in range(15):
+                with dbm.write(db):
+                    dbm.set_meta(db, f"desk{n}", str(k))
+                    auth.login(db, "admin", "admin1234")   # an audit row each time
+        except BaseException as e:  # noqa: BLE001 (reported below)
+            errors.append(e)
+        finally:
+            dbm.close(db)
+    threads = [threading.Thread(target=desk, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    db = dbm.open_server(srv, tmp_path)
+    rows = db.execute("SELECT prev_hash, hash FROM audit_log ORDER BY id").fetchall()
+    assert len(rows) >= 61 and all(rows[k][0] == rows[k - 1][1] for k in range(1, len(rows)))   # no fork
+    dbm.close(db)
