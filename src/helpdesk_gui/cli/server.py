@@ -50,24 +50,15 @@ def cmd_server_upload(args: argparse.Namespace) -> int:
 
 
 def cmd_server_status(args: argparse.Namespace) -> int:
-    from helpdesk_gui.core.db import pg
     srv = _server(args)
-    conn = server.connect(srv)
-    try:
-        counts = pg.table_counts(conn)
-        version = pg.schema_version(conn) if counts else 0
-        with conn.cursor() as cur:
-            cur.execute("SHOW server_version")
-            found = cur.fetchone()
-        conn.rollback()
-    finally:
-        conn.close()
-    kit.out(f"服务器 {srv.shown}：PostgreSQL {found[0] if found else '?'}")
-    if not counts:
+    found = server.status(srv)
+    kit.out(f"服务器 {srv.shown}：PostgreSQL {found.version}")
+    if not found.counts:
         kit.out("服务器上还没有档案库（可用 helpdesk server init 或 helpdesk server upload 建立）。")
         return 0
-    kit.out(f"档案库结构版本 {version}；困难职工档案 {counts.get('households', 0):,} 户，"
-            f"家庭成员 {counts.get('members', 0):,} 人，审计日志 {counts.get('audit_log', 0):,} 条。")
+    c = found.counts
+    kit.out(f"档案库结构版本 {found.schema}；困难职工档案 {c.get('households', 0):,} 户，"
+            f"家庭成员 {c.get('members', 0):,} 人，审计日志 {c.get('audit_log', 0):,} 条。")
     return 0
 
 

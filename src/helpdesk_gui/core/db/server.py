@@ -256,3 +256,24 @@ class ServerLost(HelpdeskError):
             text = (f"与服务器 {shown} 的连接中断，刚才的操作没有保存（服务器已撤销，没有写入一半的数据）。"
                     "填写的内容还在，请检查网线或等服务器恢复后再保存；程序会自动重新连接。")
         super().__init__(text)
+
+
+@dataclass(frozen=True)
+class Status:
+    version: str                     # PostgreSQL's
+    schema: int                      # our schema version (0: no register there)
+    counts: dict[str, int]           # rows per table of ours ({} when there is no register)
+
+
+def status(server: Server) -> Status:
+    """What is on the server (``helpdesk server status``)."""
+    from helpdesk_gui.core.db import pg
+    conn = connect(server)
+    try:
+        found = conn.execute("SHOW server_version").fetchone()
+        counts = pg.table_counts(conn) if pg.existing_tables(conn) else {}
+        schema = pg.schema_version(conn) if counts else 0
+        conn.rollback()
+    finally:
+        conn.close()
+    return Status(str(found[0]) if found else "?", schema, counts)
