@@ -136,7 +136,8 @@ def test_above_the_threshold_needs_a_second_different_approver(database):
     # the threshold is a setting
     app2 = to_pending(database, t, hid, "2", 400_000, on=dt.date(2026, 6, 1), cost_fen=400_000)
     with write(database):
-        database.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('second_approval_fen', '300000')")
+        database.execute("INSERT INTO settings (key, value) VALUES ('second_approval_fen', '300000') "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
     assert approval.approve(database, t.approver, app2, "同意", today=dt.date(2026, 6, 8)).status == "second"
     assert approval.approve(database, t.admin, app2, "同意", today=dt.date(2026, 6, 8)).status == "approved"
 
@@ -149,7 +150,8 @@ def test_above_the_threshold_needs_a_second_different_approver(database):
 def test_publicity_period_counts_weekends_and_holidays(database, working, start, end):
     t = team(database)
     with write(database):
-        database.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('publicity_working_days', ?)",
+        database.execute("INSERT INTO settings (key, value) VALUES ('publicity_working_days', ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                          [json.dumps(working)])
     hid = active_household(database, t, category="1")
     s = dt.date.fromisoformat(start)
