@@ -40,7 +40,8 @@ def hh_status(db, hid: int) -> str:
     return str(scalar(db, "SELECT status FROM households WHERE id = ?", [hid]))
 
 
-def test_new_archive_goes_through_every_step_and_drives_the_archive(database):
+def test_new_archive_goes_through_every_step_and_drives_the_archive(engine_database):
+    database = engine_database   # on SQLite, then on PostgreSQL
     t = team(database)
     hid = new_household(database, t)
     app = workflow.file_application(database, t.clerk, hid, "new_archive", reason="本人申请", today=DAY)
@@ -88,7 +89,8 @@ def test_new_archive_goes_through_every_step_and_drives_the_archive(database):
         == len(steps)
 
 
-def test_whoever_entered_never_decides(database):
+def test_whoever_entered_never_decides(engine_database):
+    database = engine_database   # on SQLite, then on PostgreSQL
     t = team(database)
     boss = t.admin   # the admin holds every permission, yet cannot approve what it entered
     hid = new_household(database, t)
@@ -116,7 +118,8 @@ def test_whoever_entered_never_decides(database):
     assert hh_status(database, hid) == "active"
 
 
-def test_above_the_threshold_needs_a_second_different_approver(database):
+def test_above_the_threshold_needs_a_second_different_approver(engine_database):
+    database = engine_database   # on SQLite, then on PostgreSQL
     t = team(database)
     hid = active_household(database, t, category="1")
     on = dt.date(2026, 4, 1)
@@ -313,7 +316,8 @@ def test_snapshot_keeps_what_was_approved(database):
             database.execute(sql)
 
 
-def test_decisions_are_paid_by_the_ledger(database):
+def test_decisions_are_paid_by_the_ledger(engine_database):
+    database = engine_database   # on SQLite, then on PostgreSQL
     t = team(database)
     hid = active_household(database, t)
     app = grant(database, t, hid, "4", 200_000, on=dt.date(2026, 1, 20))
