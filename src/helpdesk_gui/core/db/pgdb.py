@@ -19,6 +19,7 @@ writes SQL both engines share; what differs lives beside each feature):
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -99,8 +100,12 @@ class Connection:
         return Cursor(cur, sql.lstrip()[:6].upper() == "INSERT")
 
     def executemany(self, sql: str, seq: Any) -> Cursor:
+        """In batches: psycopg sends the rows while it reads them, and a generator of rows that itself reads
+        this connection (the audit seals' hashes) would wait for it forever."""
         cur = self.raw.cursor()
-        cur.executemany(translate(sql), (_params(p) for p in seq))
+        sql, rows = translate(sql), iter(seq)
+        while batch := [_params(p) for p in itertools.islice(rows, 5000)]:
+            cur.executemany(sql, batch)
         return Cursor(cur, False)
 
     @property
