@@ -64,7 +64,7 @@ def senders(db: Database) -> list[str]:
 
 def holds_several(db: Database) -> bool:
     """More than one sender's archives here: the register, statistics and reports offer a county filter."""
-    return int(scalar(db, "SELECT count(*) FROM (SELECT DISTINCT sender_code FROM households LIMIT 2)") or 0) > 1
+    return int(scalar(db, "SELECT count(*) FROM (SELECT DISTINCT sender_code FROM households LIMIT 2) AS s") or 0) > 1
 
 
 def names(db: Database) -> dict[str, str]:

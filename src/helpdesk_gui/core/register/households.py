@@ -30,7 +30,7 @@ from helpdesk_gui.core.base.errors import (
 from helpdesk_gui.core.base.money import format_yuan
 from helpdesk_gui.core.base.privacy import mask_bank, mask_id, mask_phone
 from helpdesk_gui.core.base.timefmt import local_time
-from helpdesk_gui.core.db import get_meta, now_iso, row, rows, scalar, write
+from helpdesk_gui.core.db import get_meta, now_iso, on_server, row, rows, scalar, write
 from helpdesk_gui.core.register import derive, eligibility
 from helpdesk_gui.core.register.draft import MEMBER_FIELDS, HouseholdDraft, clean_text, validate
 
@@ -121,7 +121,13 @@ def _resolve_employer(db: Database, draft: HouseholdDraft, f: dict[str, Any]) ->
 @contextmanager
 def fts_deferred(db: Database) -> Iterator[None]:
     """Bulk inserts of households (demo, batch import): fill the address index once at the end
-    instead of once per row. Must run inside the caller's write transaction, so it is all or nothing."""
+    instead of once per row. Must run inside the caller's write transaction, so it is all or nothing.
+
+    SQLite only: on a server the address index is pg_trgm's GIN index on ``households.address``, kept by
+    PostgreSQL itself (no FTS table, no trigger), so there is nothing to defer."""
+    if on_server(db):
+        yield
+        return
     first = int(scalar(db, "SELECT coalesce(max(id), 0) FROM households")) + 1
     db.execute("DROP TRIGGER households_fts_ai")
     yield
