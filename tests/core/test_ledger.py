@@ -34,7 +34,8 @@ def test_default_funds_cover_every_source_and_the_ten_purpose_funds(database):
     assert "深度困难" in funds.restrictions_text(book, central)
 
 
-def test_receipt_posts_a_numbered_voucher_and_moves_the_balance(database, finance):
+def test_receipt_posts_a_numbered_voucher_and_moves_the_balance(engine_database):
+    database = engine_database   # on SQLite, then on PostgreSQL
     fid = own_fund(database)
     posted = receive(database, fid, 12_345)
     assert posted.voucher_no == "2026-0001"
@@ -87,7 +88,9 @@ def test_the_core_has_no_way_to_change_an_entry():
     assert not re.search(r"(UPDATE|DELETE FROM)\s+(ledger_entries|vouchers|voucher_attachments|loans)\b", text)
 
 
-def test_voucher_numbers_are_consecutive_per_year_and_never_reused(database, finance):
+def test_voucher_numbers_are_consecutive_per_year_and_never_reused(engine_database):
+    database = engine_database   # on SQLite, then on PostgreSQL
+    finance = finance_actor(database)
     fid = own_fund(database)
     receive(database, fid, 100, on=dt.date(2025, 12, 30))
     receive(database, fid, 100, on=dt.date(2026, 1, 5))
@@ -99,6 +102,34 @@ def test_voucher_numbers_are_consecutive_per_year_and_never_reused(database, fin
     assert nos == ["2025-0001", "2026-0001", "2026-0002", "2026-0003"]
 
 
+def test_two_desks_posting_at_once_leave_no_gap_and_no_duplicate(engine_database):
+    """Two connections (two desks) post receipts at the same moment: on a server the year's serial row makes
+    them take turns, on a file SQLite's single writer does; the numbers run 1..N either way."""
+    import threading
+
+    from helpdesk_gui.core import db as dbm
+    fid, each = own_fund(engine_database), 8
+    desks = [engine_database, dbm.reopen(engine_database)]
+    start, errors = threading.Barrier(len(desks)), []
+
+    def desk(db) -> None:
+        try:
+            start.wait()
+            for _ in range(each):
+                receive(db, fid, 1)
+        except Exception as e:  # noqa: BLE001 (reported below)
+            errors.append(e)
+    threads = [threading.Thread(target=desk, args=(db,)) for db in desks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    dbm.close(desks[1])
+    assert errors == []
+    seqs = [int(r[0]) for r in engine_database.execute("SELECT seq FROM vouchers WHERE year = 2026 ORDER BY seq")]
+    assert seqs == list(range(1, 2 * each + 1))
+    assert balance(engine_database, fid) == 2 * each * 100
+
 def test_the_schema_refuses_a_gap_or_a_duplicate_voucher_number(database, finance):
     receive(database, own_fund(database), 100)
     insert = ("INSERT INTO vouchers (year, seq, voucher_no, kind, entry_date, summary, posted_by, posted_at) "
@@ -109,7 +140,9 @@ def test_the_schema_refuses_a_gap_or_a_duplicate_voucher_number(database, financ
         database.execute(insert, [1, "2026-0001b"])
 
 
-def test_a_payment_that_would_overdraw_is_refused_showing_the_balance(database, finance):
+def test_a_payment_that_would_overdraw_is_refused_showing_the_balance(engine_database):
+    database = engine_database   # on SQLite, then on PostgreSQL
+    finance = finance_actor(database)
     fid, target = own_fund(database), fund_id(database, "大病救助金")
     receive(database, fid, 1_000)
     with pytest.raises(ledger.OverdrawError, match=r"余额 1,000.00 元，本次支出 1,500.00 元.*差 500.00 元"):

@@ -83,7 +83,7 @@ def test_server_init_makes_an_empty_register(tmp_path, pg_url):
         assert conn.execute("SELECT value FROM meta WHERE key = 'county_code'").fetchone()[0] == "530122"
         assert conn.execute("SELECT username FROM users").fetchall() == [("admin",)]
         assert conn.execute("SELECT count(*) FROM households").fetchone()[0] == 0
-    assert list((tmp_path / "desk").glob("audit-server-*.key"))   # the key that signed the first audit row
+    assert (tmp_path / "desk" / "audit.key").exists()   # the key that signed the first audit row: the desks' key
 
 
 def test_the_commands_say_what_is_wrong_in_chinese(desk, tmp_path):
@@ -93,3 +93,16 @@ def test_the_commands_say_what_is_wrong_in_chinese(desk, tmp_path):
     assert r.returncode == 1 and "无法连接到服务器" in r.stderr and "Traceback" not in r.stderr
     r = helpdesk(desk, "server", "status", "--database", "mysql://x/y")
     assert r.returncode == 2 and "应以 postgresql:// 开头" in r.stderr
+
+
+def test_a_desk_is_pointed_at_the_server_and_back(desk, pg_url):
+    assert helpdesk(desk, "server", "upload", "--database", pg_url).returncode == 0
+    r = helpdesk(desk, "server", "use", "--database", pg_url)
+    assert r.returncode == 0 and "今后使用服务器" in r.stdout
+    assert server.chosen(desk) is not None
+    payable = helpdesk(desk, "decisions", "--payable", "--json")   # now read from the server
+    assert payable.returncode == 0, payable.stderr
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("UPDATE meta SET value = '某某县总工会（服务器）' WHERE key = 'union_name'")
+    r = helpdesk(desk, "server", "use", "--off")
+    assert r.returncode == 0 and "改回使用" in r.stdout and server.chosen(desk) is None

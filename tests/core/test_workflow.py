@@ -40,7 +40,8 @@ def hh_status(db, hid: int) -> str:
     return str(scalar(db, "SELECT status FROM households WHERE id = ?", [hid]))
 
 
-def test_new_archive_goes_through_every_step_and_drives_the_archive(database):
+def test_new_archive_goes_through_every_step_and_drives_the_archive(engine_database):
+    database = engine_database   # on SQLite, then on PostgreSQL
     t = team(database)
     hid = new_household(database, t)
     app = workflow.file_application(database, t.clerk, hid, "new_archive", reason="本人申请", today=DAY)
@@ -88,7 +89,8 @@ def test_new_archive_goes_through_every_step_and_drives_the_archive(database):
         == len(steps)
 
 
-def test_whoever_entered_never_decides(database):
+def test_whoever_entered_never_decides(engine_database):
+    database = engine_database   # on SQLite, then on PostgreSQL
     t = team(database)
     boss = t.admin   # the admin holds every permission, yet cannot approve what it entered
     hid = new_household(database, t)
@@ -116,7 +118,8 @@ def test_whoever_entered_never_decides(database):
     assert hh_status(database, hid) == "active"
 
 
-def test_above_the_threshold_needs_a_second_different_approver(database):
+def test_above_the_threshold_needs_a_second_different_approver(engine_database):
+    database = engine_database   # on SQLite, then on PostgreSQL
     t = team(database)
     hid = active_household(database, t, category="1")
     on = dt.date(2026, 4, 1)
@@ -136,7 +139,8 @@ def test_above_the_threshold_needs_a_second_different_approver(database):
     # the threshold is a setting
     app2 = to_pending(database, t, hid, "2", 400_000, on=dt.date(2026, 6, 1), cost_fen=400_000)
     with write(database):
-        database.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('second_approval_fen', '300000')")
+        database.execute("INSERT INTO settings (key, value) VALUES ('second_approval_fen', '300000') "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
     assert approval.approve(database, t.approver, app2, "同意", today=dt.date(2026, 6, 8)).status == "second"
     assert approval.approve(database, t.admin, app2, "同意", today=dt.date(2026, 6, 8)).status == "approved"
 
@@ -149,7 +153,8 @@ def test_above_the_threshold_needs_a_second_different_approver(database):
 def test_publicity_period_counts_weekends_and_holidays(database, working, start, end):
     t = team(database)
     with write(database):
-        database.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('publicity_working_days', ?)",
+        database.execute("INSERT INTO settings (key, value) VALUES ('publicity_working_days', ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                          [json.dumps(working)])
     hid = active_household(database, t, category="1")
     s = dt.date.fromisoformat(start)
@@ -311,7 +316,8 @@ def test_snapshot_keeps_what_was_approved(database):
             database.execute(sql)
 
 
-def test_decisions_are_paid_by_the_ledger(database):
+def test_decisions_are_paid_by_the_ledger(engine_database):
+    database = engine_database   # on SQLite, then on PostgreSQL
     t = team(database)
     hid = active_household(database, t)
     app = grant(database, t, hid, "4", 200_000, on=dt.date(2026, 1, 20))

@@ -50,7 +50,8 @@ def test_tasks_flags_and_sample(database, archives):
 def test_sample_ratio_is_a_setting(database, archives):
     t, _ = archives
     with write(database):
-        database.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('review_random_ratio', '\"0.5\"')")
+        database.execute("INSERT INTO settings (key, value) VALUES ('review_random_ratio', '\"0.5\"') "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
     assert review.create_tasks(database, t.reviewer, 2026, today=ON)["sampled"] == 4
 
 

@@ -53,7 +53,8 @@ def template() -> Path:
         new_household(db, t, 127, name="王五")
         new_household(db, t, 129, name="赵六")
         with dbm.write(db):
-            db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('second_approval_fen', ?)", [str(THRESHOLD)])
+            db.execute("INSERT INTO settings (key, value) VALUES ('second_approval_fen', ?) "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [str(THRESHOLD)])
         db.conn.close()
     finally:
         auth.SCRYPT_N = saved

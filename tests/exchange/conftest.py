@@ -115,13 +115,26 @@ def builder(tmp_path: Path) -> BatchBuilder:
     return BatchBuilder(tmp_path)
 
 
+#: ``@BOTH_ENGINES`` on a test: its ``city`` register on SQLite, then on PostgreSQL
+BOTH_ENGINES = pytest.mark.parametrize("city", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def city(tmp_path: Path):
-    """The city union's database (530100), with a clerk and a reviewer."""
+def city(request: pytest.FixtureRequest, tmp_path: Path):
+    """The city union's database (530100), with a clerk and a reviewer: the folder's SQLite file, or with
+    ``BOTH_ENGINES`` also a fresh register on a PostgreSQL server (``helpdesk server init``)."""
+    from helpdesk_gui.core import db as dbm
     from helpdesk_gui.core.access import auth
-    from helpdesk_gui.core.admin import setup
+    from helpdesk_gui.core.admin import server_move, setup
     from helpdesk_gui.core.base import paths
-    db = setup.initialise(paths.db_path(tmp_path / "city"), CITY, "某某市总工会", "admin1234")
+    from helpdesk_gui.core.db import server
+    folder = tmp_path / "city"
+    if getattr(request, "param", "sqlite") == "sqlite":
+        db = setup.initialise(paths.db_path(folder), CITY, "某某市总工会", "admin1234")
+    else:
+        srv = server.parse(request.getfixturevalue("pg_url"))
+        server_move.init_server(folder, srv, CITY, "某某市总工会", "admin1234")
+        db = dbm.open_server(srv, folder)
     admin = auth.get_actor(db, "admin")
     auth.create_user(db, admin, "clerk", "市经办", ["clerk"], "passw0rd!")
     auth.create_user(db, admin, "reviewer", "市审核", ["reviewer"], "passw0rd!")

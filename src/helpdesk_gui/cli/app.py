@@ -68,6 +68,9 @@ def build_parser() -> _Parser:
     p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
     p.add_argument("--version", action="version", version=f"helpdesk {__version__}", help="显示版本号并退出")
     p.add_argument("--data-dir", metavar="DIR", help="数据文件夹（默认为系统用户数据目录，或环境变量 HELPDESK_DATA_DIR）")
+    p.add_argument("--database", metavar="URL",
+                   help="使用本中心的 PostgreSQL 服务器 postgresql://用户@服务器/数据库（或环境变量 HELPDESK_DATABASE_URL；"
+                        "默认使用数据文件夹中的数据库或其中保存的服务器设置）")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     sub.required = True
 

@@ -98,7 +98,8 @@ def admin_password() -> str:
     return password
 
 
-def session(args: argparse.Namespace, *, writes: bool = False, may: str | None = None) -> Session:
+def session(args: argparse.Namespace, *, writes: bool = False, may: str | None = None,
+            own_file: bool = False) -> Session:
     """Log in the user who runs the command, then open the database (read-only unless ``writes``); a writing
     command first takes the data folder's lock. ``may``: the permission the command needs (exit 1 if the
     user's role lacks it). Closed when the command ends (``close_all``)."""
@@ -112,7 +113,8 @@ def session(args: argparse.Namespace, *, writes: bool = False, may: str | None =
                              + "。请等它结束（或关闭窗口程序）后再运行此命令。")
         backup.remove_stale_parts(args.folder)
     try:
-        conn = db.open_db(paths.db_path(args.folder), readonly=not writes)
+        conn = (db.open_db(paths.db_path(args.folder), readonly=not writes) if own_file   # server upload
+                else db.open_register(args.folder, getattr(args, "database", None), readonly=not writes))
         try:
             actor = auth.login(conn, user, password)   # on a read-only connection it counts on one of its own
             if may is not None:

@@ -20,7 +20,7 @@ from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import backup
 from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.timefmt import local_time
-from helpdesk_gui.core.db import get_meta
+from helpdesk_gui.core.db import get_meta, on_server
 from helpdesk_gui.core.sync import state
 from helpdesk_gui.core.sync.apply import ConflictIn, ImportResult, ImportWrite, apply_import
 from helpdesk_gui.core.sync.household_rows import household_snapshot, record_snapshot
@@ -216,8 +216,9 @@ def _kept_archive(note: str, archive: str) -> str:
 
 
 def backup_before_import(db: Database, folder: Path | None) -> None:
-    """Every import that writes is preceded by an automatic backup (``core.backup``, kind ``before_import``)."""
-    if folder is None:
+    """Every import that writes is preceded by an automatic backup (``core.backup``, kind ``before_import``);
+    on the centre's server, by the server's own backups (its import is one transaction all the same)."""
+    if folder is None or on_server(db):
         return
     backup.create(db, folder, "before_import")
 

@@ -29,6 +29,7 @@ from helpdesk_gui.core.admin import backup
 from helpdesk_gui.core.base import logs, netshare, paths
 from helpdesk_gui.core.base.errors import HelpdeskError
 from helpdesk_gui.core.base.instance import InstanceLock
+from helpdesk_gui.core.db import server
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.gui import fonts, translations
 from helpdesk_gui.gui.kit import errors
@@ -41,6 +42,8 @@ from helpdesk_gui.gui.session import Session
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="helpdesk-gui", description="帮扶中心工作台")
     p.add_argument("--data-dir", help="数据文件夹")
+    p.add_argument("--database", metavar="URL",
+                   help="使用本中心的 PostgreSQL 服务器（postgresql://用户@服务器/数据库；或环境变量 HELPDESK_DATABASE_URL）")
     p.add_argument("--screenshot", metavar="FILE.png", help="登录后把指定页面保存为图片并退出")
     p.add_argument("--page", default="home", help="页面：" + "、".join(spec.key for spec in PAGES)
                    + "，或 household:<档案编号>")
@@ -151,10 +154,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     GuiThreadCollector(app)
     errors.install_excepthook()
     path = paths.db_path(folder)
+    try:
+        on_server = server.chosen(folder, args.database) is not None
+    except HelpdeskError as e:
+        if args.screenshot:
+            sys.stderr.write(str(e) + "\n")
+        else:
+            QMessageBox.critical(None, "无法打开数据库", str(e))
+        return 2
     lock = InstanceLock(folder)
     readonly = False
-    if path.exists() and lock.acquire():
+    there = on_server or path.exists()
+    if there and lock.acquire():
         backup.remove_stale_parts(folder)     # a backup killed last time left its half-written copy
+    elif on_server:   # this desk's own folder is in use: one program per desk, the others are other desks
+        holder = lock.holder()
+        message = f"这台电脑上的工作台已经打开（{holder.describe() if holder else '另一个程序'}）。"
+        if args.screenshot:
+            sys.stderr.write(message + "\n")
+        else:
+            QMessageBox.warning(None, "数据正在使用", message)
+        return 0
     elif path.exists():
         readonly = True
         holder = lock.holder()
@@ -169,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
     adopt_after_login = False
     try:
-        if not path.exists():
+        if not there:
             if args.screenshot:
                 sys.stderr.write(f"数据文件夹 {folder} 中没有数据库。\n")
                 return 2
@@ -181,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             adopt_after_login = first.adopt_requested
             lock.acquire()
         else:
-            db = dbm.open_db(path, readonly=readonly)
+            db = dbm.open_register(folder, args.database, readonly=readonly)
     except HelpdeskError as e:
         if args.screenshot:
             sys.stderr.write(str(e) + "\n")
@@ -237,7 +257,7 @@ def start_checks(window: MainWindow) -> None:
     share = netshare.warning(ctx.folder)
     if share:
         QMessageBox.warning(window, "数据文件夹位置不安全", share)
-    if ctx.readonly or backup.has_backup_today(ctx.folder):
+    if ctx.readonly or dbm.on_server(ctx.db) or backup.has_backup_today(ctx.folder):
         return
 
     run_task(window, "正在进行每日备份…",

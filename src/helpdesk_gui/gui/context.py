@@ -89,7 +89,8 @@ class AppContext:
 
     def worker_db(self) -> Database:
         """A separate connection for work on a worker thread (never share the GUI's)."""
-        return dbm.open_db(self.db_path, readonly=self.readonly)
+        db: Database = dbm.reopen(self.db)   # the same engine, read-only when the window is
+        return db
 
     @staticmethod
     def qsettings() -> QSettings:

@@ -33,7 +33,8 @@ def _error_label() -> QLabel:
 class FirstRunDialog(QDialog):
     """No database yet: county code, union name and the admin password create one. Once created, the dialog
     offers to bring the centre's existing archive list in (建库导入): ``adopt_requested`` then says so and the
-    program opens that wizard as soon as the window is up (``gui/app.py``)."""
+    program opens that wizard as soon as the window is up (``gui/app.py``). A desk of a centre that has a
+    server instead connects to it (连接到本中心的服务器…): the folder then points there (``core.db.use_server``)."""
 
     def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +63,9 @@ class FirstRunDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("创建"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("退出"))
+        self.server_button = buttons.addButton(self.tr("连接到本中心的服务器…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.server_button.setToolTip(self.tr("本中心几台电脑共用一个档案库时：连接到信息管理员建好的服务器"))
+        self.server_button.clicked.connect(lambda: self._show_server(True))
         buttons.accepted.connect(self.create_database)
         buttons.rejected.connect(self.reject)
         create = QWidget()
@@ -74,6 +78,7 @@ class FirstRunDialog(QDialog):
         self.pages = QStackedWidget()
         self.pages.addWidget(create)
         self.pages.addWidget(self._created_page())
+        self.pages.addWidget(self._server_page())
         QVBoxLayout(self).addWidget(self.pages)
         self.resize(460, 260)
 
@@ -96,6 +101,59 @@ class FirstRunDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(row)
         return page
+
+    def _server_page(self) -> QWidget:
+        page = QWidget()
+        intro = QLabel(self.tr("填写信息管理员告诉您的服务器信息。连接成功后，这台电脑今后就使用服务器上的档案库"
+                               "（密码保存在系统密钥环，或只有本用户能读的文件中）。"))
+        intro.setWordWrap(True)
+        self.host = QLineEdit()
+        self.host.setPlaceholderText("如 192.168.1.10")
+        self.port = QLineEdit("5432")
+        self.port.setMaxLength(5)
+        self.dbname = QLineEdit("helpdesk")
+        self.user = QLineEdit("helpdesk")
+        self.server_password = QLineEdit()
+        self.server_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.server_error = _error_label()
+        form = form_layout()
+        form.addRow(self.tr("服务器地址："), self.host)
+        form.addRow(self.tr("端口："), self.port)
+        form.addRow(self.tr("数据库名："), self.dbname)
+        form.addRow(self.tr("用户名："), self.user)
+        form.addRow(self.tr("密码："), self.server_password)
+        row = QDialogButtonBox()
+        self.connect_button = row.addButton(self.tr("连接"), QDialogButtonBox.ButtonRole.AcceptRole)
+        back = row.addButton(self.tr("返回"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.connect_button.clicked.connect(self.connect_server)
+        back.clicked.connect(lambda: self._show_server(False))
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.server_error)
+        layout.addWidget(row)
+        return page
+
+    def _show_server(self, show: bool) -> None:
+        self.pages.setCurrentIndex(2 if show else 0)
+        self.setWindowTitle(self.tr("首次使用：连接到本中心的服务器") if show else self.tr("首次使用：创建数据库"))
+        (self.host if show else self.county).setFocus()
+
+    def connect_server(self) -> None:
+        """连接: the register on the server, checked and then remembered in the data folder; the login follows."""
+        from helpdesk_gui.core import db as dbm
+        from helpdesk_gui.core.db import server
+        self.server_error.setText(self.tr("正在连接…"))
+        self.server_error.repaint()
+        try:
+            srv = server.make(self.host.text(), self.port.text(), self.dbname.text(), self.user.text(),
+                              self.server_password.text())
+            self.db, _where = dbm.use_server(self.db_path.parent, srv)
+        except HelpdeskError as e:
+            self.server_error.setText(str(e))
+            return
+        self.accept()
 
     def choose_adopt(self) -> None:
         """导入已有档案…: the wizard opens once the administrator has logged in."""

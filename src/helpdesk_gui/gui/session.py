@@ -105,6 +105,8 @@ class Session(QObject):
         if not (self.exit_work and self.started):
             return
         self.exit_work = False
+        if dbm.on_server(self.db):   # backed up on the server; no file to fold the log into
+            return
         try:
             backup.create(self.db, self.folder, "exit")
         except Exception as e:  # noqa: BLE001 - told as a dialog; the checkpoint still runs

@@ -93,6 +93,7 @@ def append(db: Database, username: str, action: str, entity: str, entity_id: str
     if not st.ensured:
         ensure(db)
     hids = sorted({int(h) for h in households})
+    dbm.serialise(db, "audit")   # one chain: on a server, the next desk's row waits for this one to commit
     last = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = last[0] if last else GENESIS
     at = dbm.now_iso()

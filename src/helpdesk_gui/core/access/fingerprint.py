@@ -39,7 +39,8 @@ MEMBER_COLUMNS = ("ord", "name", "relation", "id_number", "birth_date", "gender"
 
 _H_SQL = f"SELECT id, {', '.join(HOUSEHOLD_COLUMNS)} FROM households"
 _M_SQL = f"SELECT household_id, {', '.join(MEMBER_COLUMNS)} FROM members"
-_IN = " WHERE {} IN (SELECT value FROM json_each(?))"
+_IN = " WHERE {{}} IN ({})"
+_CHUNK = 900
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
@@ -57,12 +58,19 @@ def content_hashes(db: Database, household_ids: Iterable[int] | None = None) -> 
 
 def iter_hashes(db: Database, household_ids: Iterable[int] | None = None) -> Iterator[tuple[int, str]]:
     if household_ids is None:
-        h_cur = db.execute(_H_SQL + " ORDER BY id")
-        m_cur = db.execute(_M_SQL + " ORDER BY household_id, ord, id")
-    else:
-        wanted = json.dumps(sorted({int(h) for h in household_ids}))
-        h_cur = db.execute(_H_SQL + _IN.format("id") + " ORDER BY id", [wanted])
-        m_cur = db.execute(_M_SQL + _IN.format("household_id") + " ORDER BY household_id, ord, id", [wanted])
+        yield from _merge(db.execute(_H_SQL + " ORDER BY id"),
+                          db.execute(_M_SQL + " ORDER BY household_id, ord, id"))
+        return
+    wanted = sorted({int(h) for h in household_ids})
+    # in id order, a list of parameters at a time (both engines take ``IN (?, ?, …)``; json_each is SQLite's)
+    for lo in range(0, len(wanted), _CHUNK):
+        chunk = wanted[lo:lo + _CHUNK]
+        marks = _IN.format(", ".join("?" * len(chunk)))
+        yield from _merge(db.execute(_H_SQL + marks.format("id") + " ORDER BY id", chunk),
+                          db.execute(_M_SQL + marks.format("household_id") + " ORDER BY household_id, ord, id", chunk))
+
+
+def _merge(h_cur: Any, m_cur: Any) -> Iterator[tuple[int, str]]:
     pending = m_cur.fetchone()
     for h in h_cur:
         hid = h[0]

@@ -31,7 +31,7 @@ from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.access import audit, chain, keyring
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import settings
-from helpdesk_gui.core.base.errors import DatabaseRefused, HelpdeskError
+from helpdesk_gui.core.base.errors import DatabaseRefused, HelpdeskError, StateError
 from helpdesk_gui.core.base.paths import db_path
 
 KINDS = {"daily": "每日自动", "exit": "退出时", "before_import": "导入前", "before_restore": "恢复前",
@@ -144,7 +144,11 @@ def _take_anchor(folder: Path, dest: sqlite3.Connection, text: str | None) -> No
 
 def create(db: Database, folder: Path, kind: str = "daily", *, now: _dt.datetime | None = None,
            progress: Callable[[int, int], None] | None = None) -> BackupInfo:
-    """An automatic backup into the data folder's ``backups/`` (then rotated, then copied if configured)."""
+    """An automatic backup into the data folder's ``backups/`` (then rotated, then copied if configured).
+    A register on the centre's server is backed up on the server (README: 服务器), not by each desk."""
+    if dbm.on_server(db):
+        raise StateError(f"档案库在本中心的服务器（{getattr(db, 'shown', '')}）上，由服务器统一备份（见说明书“服务器”一节），"
+                         "本机不另做备份。")
     now = now or _dt.datetime.now()
     target = backups_dir(folder) / f"helpdesk-{now:%Y%m%d-%H%M%S}-{kind}.db"
     n = 1

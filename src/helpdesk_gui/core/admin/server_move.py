@@ -121,17 +121,19 @@ def _move(lite: sqlite3.Connection, srv: server.Server, progress: Progress | Non
 def init_server(folder: Path, srv: server.Server, county_code: str, union_name: str, admin_password: str,
                 *, progress: Progress | None = None) -> Moved:
     """``helpdesk server init``: a new, empty register on the server (its admin, code lists and the audit
-    trail's first row). The key that signed that row is kept in ``folder`` to verify it later."""
+    trail's first row). The key that signed that row becomes ``folder``'s audit key (``audit.key``; kept
+    beside as ``audit-server-<id>.key`` when the folder already has one): the desks' key, to copy to each."""
     with tempfile.TemporaryDirectory(prefix="helpdesk-server-") as tmp:
         fresh = setup.initialise(Path(tmp) / "helpdesk.db", county_code, union_name, admin_password)
         try:
             moved = _move(fresh.conn, srv, progress)
         finally:
             dbm.close(fresh)
-        keys, current = keyring.load(Path(tmp))
-        if current is not None:
-            keep = Path(folder) / f"audit-server-{current}.key"
+        _keys, current = keyring.load(Path(tmp))
+        if current is not None:   # the server's key: this folder signs with it (README: copy it to every desk)
             Path(folder).mkdir(parents=True, exist_ok=True)
+            mine = keyring.key_path(Path(folder))
+            keep = Path(folder) / f"audit-server-{current}.key" if mine.exists() else mine
             keep.write_bytes(keyring.key_path(Path(tmp)).read_bytes())
             keep.chmod(0o600)
     return moved

@@ -142,6 +142,13 @@ def ids_taken(db: Any, table: str) -> None:
                    f"(SELECT coalesce(max(id), 0) + 1 FROM \"{table}\"), false)")
 
 
+def serialise(db: Any, what: str) -> None:
+    """Inside a write: until it commits, no other desk may do ``what`` (the audit chain's append, a serial
+    number). SQLite has one writer at a time already; on a server, a transaction-scoped advisory lock."""
+    if on_server(db):
+        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [f"helpdesk:{what}"])
+
+
 def file_of(db: Database) -> Path:
     """The database file a connection is open on."""
     return Path(str(db.execute("PRAGMA database_list").fetchone()[2]))
@@ -156,6 +163,26 @@ def folder_of(db: Any) -> Path | None:
         if name == "main":
             return Path(file).parent if file else None
     return None
+
+
+def open_register(folder: Path, given: str | None = None, *, readonly: bool = False) -> Any:
+    """THE way in for the window and the command line: the centre's server when one is chosen
+    (``--database``, HELPDESK_DATABASE_URL, the folder's ``server.json``: ``core.db.server.chosen``),
+    else the data folder's own SQLite file."""
+    from helpdesk_gui.core.base import paths
+    from helpdesk_gui.core.db import server
+    srv = server.chosen(folder, given)
+    if srv is not None:
+        return open_server(srv, folder)
+    return open_db(paths.db_path(folder), readonly=readonly)
+
+
+def use_server(folder: Path, srv: Any) -> tuple[Any, str]:
+    """Point the data folder at the server, after opening it (``open_server`` refuses an unreachable, empty or
+    other-version one, and then nothing is saved). Returns the open register and where the password went."""
+    from helpdesk_gui.core.db import server
+    db = open_server(srv, folder)
+    return db, server.save(folder, srv)
 
 
 def open_server(srv: Any, folder: Path | None) -> Any:
@@ -209,11 +236,11 @@ def close(db: Database) -> None:
 
 
 def reopen(db: Any) -> Any:
-    """Another connection to the same register (a worker thread's own, a short writable one)."""
+    """Another connection to the same register, read-only when ``db`` is (a worker thread's own)."""
     if on_server(db):
         from helpdesk_gui.core.db import server
         return open_server(server.Server(*db.server), db.folder)
-    return open_db(file_of(db))
+    return open_db(file_of(db), readonly=is_read_only(db))
 
 
 def checkpoint(db: Database) -> bool:

@@ -19,6 +19,7 @@ writes SQL both engines share; what differs lives beside each feature):
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -88,24 +89,66 @@ def _params(params: Sequence[Any] | dict[str, Any] | None) -> Any:
 
 
 class Connection:
-    """``sqlite3.Connection``'s surface over a psycopg connection in autocommit mode."""
+    """``sqlite3.Connection``'s surface over a psycopg connection in autocommit mode.
 
-    def __init__(self, raw: Any) -> None:
+    A desk that loses the server (cable pulled, server restarted): the statement raises ``ServerLost``
+    (the server has rolled the open transaction back; at a COMMIT, whether it was saved cannot be known
+    and the message says so); the ROLLBACK that follows is a no-op; the next statement outside a
+    transaction connects again (``reconnect``), so the clerk's next try works once the server is back."""
+
+    def __init__(self, raw: Any, reconnect: Any = None, shown: str = "") -> None:
         self.raw = raw
+        self._reconnect = reconnect
+        self._shown = shown
+
+    def _ready(self, sql: str) -> bool:
+        """False for a ROLLBACK on a lost connection (nothing to undo); reconnects a lost one otherwise."""
+        if not (self.raw.closed or self.raw.broken):
+            return True
+        if sql.lstrip()[:8].upper().startswith(("ROLLBACK", "RELEASE")):
+            return False
+        if self._reconnect is None:
+            from helpdesk_gui.core.db.server import ServerLost
+            raise ServerLost(self._shown)
+        self.raw = self._reconnect()
+        return True
+
+    def _run(self, sql: str, fn: Any) -> Any:
+        import psycopg
+
+        from helpdesk_gui.core.db.server import ServerLost
+        try:
+            return fn()
+        except psycopg.OperationalError as e:
+            if self.raw.closed or self.raw.broken:
+                raise ServerLost(self._shown, sql.lstrip()[:6].upper() == "COMMIT") from e
+            raise
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Cursor:
+        if not self._ready(sql):
+            return Cursor(None, False)
         cur = self.raw.cursor()
-        cur.execute(translate(sql), _params(params))
+        self._run(sql, lambda: cur.execute(translate(sql), _params(params)))
         return Cursor(cur, sql.lstrip()[:6].upper() == "INSERT")
 
     def executemany(self, sql: str, seq: Any) -> Cursor:
+        """In batches: psycopg sends the rows while it reads them, and a generator of rows that itself reads
+        this connection (the audit seals' hashes) would wait for it forever."""
+        self._ready(sql)
         cur = self.raw.cursor()
-        cur.executemany(translate(sql), (_params(p) for p in seq))
+        text, rows = translate(sql), iter(seq)
+
+        def run() -> None:
+            while batch := [_params(p) for p in itertools.islice(rows, 5000)]:
+                cur.executemany(text, batch)
+        self._run(sql, run)
         return Cursor(cur, False)
 
     @property
     def in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus
+        if self.raw.closed or self.raw.broken:
+            return False
         return bool(self.raw.info.transaction_status != TransactionStatus.IDLE)
 
     def close(self) -> None:
@@ -128,9 +171,15 @@ class PgDatabase:
             def load(self, data: Any) -> Any:
                 value = Decimal(bytes(data).decode())
                 return int(value) if value == value.to_integral_value() else float(value)
-        raw.adapters.register_loader("numeric", WholeNumbers)
-        raw.autocommit = True
-        self.conn = Connection(raw)
+        def prepared(raw: Any) -> Any:
+            raw.adapters.register_loader("numeric", WholeNumbers)
+            raw.autocommit = True
+            return raw
+
+        def reconnect() -> Any:
+            from helpdesk_gui.core.db import server
+            return prepared(server.connect(server.Server(*dsn)))
+        self.conn = Connection(prepared(raw), reconnect if dsn[0] else None, shown)
         self.shown = shown              # host:port/dbname, for messages
         self.server = dsn               # (url, password): another connection to the same server
         self.folder: Any = None         # the desk's data folder (keys, lock, log)

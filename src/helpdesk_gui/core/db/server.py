@@ -80,6 +80,21 @@ def parse(text: str) -> Server:
     return Server(urlunsplit(parts._replace(scheme="postgresql", netloc=netloc)), password)
 
 
+def make(host: str, port: str | int, dbname: str, user: str, password: str = "") -> Server:
+    """A server from the first-run dialog's fields (checked as ``parse`` checks a URL)."""
+    host, dbname, user = host.strip(), dbname.strip(), user.strip()
+    if not host:
+        raise BadServerUrl("请填写服务器地址（如 192.168.1.10）。")
+    if not user:
+        raise BadServerUrl("请填写服务器上的用户名。")
+    port = str(port).strip() or "5432"
+    if host.startswith("/"):   # a Unix socket directory (a server on this computer)
+        text = f"postgresql://{quote(user, safe='')}@/{quote(dbname, safe='')}?host={host}&port={port}"
+    else:
+        text = f"postgresql://{quote(user, safe='')}@{host}:{port}/{quote(dbname, safe='')}"
+    return Server(parse(text).url, password)
+
+
 def chosen(folder: Path, given: str | None = None) -> Server | None:
     """The server this run uses (``--database``, then ``HELPDESK_DATABASE_URL``, then the folder's
     ``server.json``), or None for the folder's own SQLite file."""
@@ -225,3 +240,40 @@ def _why(server: Server, text: str) -> str:
     else:
         reason = "连接被拒绝"
     return f"无法连接到服务器 {server.shown}：{reason}。没有读写任何数据。"
+
+
+class ServerLost(HelpdeskError):
+    """The connection to the server broke during a statement: what was being saved was not saved (the
+    server rolls back a transaction whose connection is gone), unless it broke during the COMMIT itself."""
+
+    exit_code = 1
+
+    def __init__(self, shown: str, at_commit: bool = False) -> None:
+        if at_commit:
+            text = (f"保存时与服务器 {shown} 的连接中断，无法确认是否已经保存。请检查网络后，重新打开这条记录看一看："
+                    "已保存的会显示修改后的内容，没有的请再保存一次。")
+        else:
+            text = (f"与服务器 {shown} 的连接中断，刚才的操作没有保存（服务器已撤销，没有写入一半的数据）。"
+                    "填写的内容还在，请检查网线或等服务器恢复后再保存；程序会自动重新连接。")
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class Status:
+    version: str                     # PostgreSQL's
+    schema: int                      # our schema version (0: no register there)
+    counts: dict[str, int]           # rows per table of ours ({} when there is no register)
+
+
+def status(server: Server) -> Status:
+    """What is on the server (``helpdesk server status``)."""
+    from helpdesk_gui.core.db import pg
+    conn = connect(server)
+    try:
+        found = conn.execute("SHOW server_version").fetchone()
+        counts = pg.table_counts(conn) if pg.existing_tables(conn) else {}
+        schema = pg.schema_version(conn) if counts else 0
+        conn.rollback()
+    finally:
+        conn.close()
+    return Status(str(found[0]) if found else "?", schema, counts)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import bisect
+import datetime as _dt
 import json
 
 from sqlite_utils import Database
@@ -71,7 +72,8 @@ def run(db: Database) -> list[str]:
         out.append(f"凭证 {no} 第 {line} 行的帮扶支出{why}")
     for app_no, paid, amount in db.execute(
             "SELECT a.app_no, -sum(e.amount_fen), d.amount_fen FROM ledger_entries e JOIN decisions d ON d.id = e.decision_id "
-            "JOIN applications a ON a.id = d.application_id WHERE e.kind = 'payment' GROUP BY e.decision_id "
+            "JOIN applications a ON a.id = d.application_id WHERE e.kind = 'payment' "
+            "GROUP BY e.decision_id, a.app_no, d.amount_fen "
             "HAVING -sum(e.amount_fen) > coalesce(d.amount_fen, 0) LIMIT ?", [LIMIT]):
         out.append(f"申请 {app_no} 已发放 {yuan(paid)} 元，超过批准金额 {yuan(amount or 0)} 元")
     sender = get_meta(db, "county_code")
@@ -88,10 +90,15 @@ def run(db: Database) -> list[str]:
             "OR r.kind <> e.kind OR e.reverses_id IS NOT NULL LIMIT ?", [LIMIT]):
         out.append(f"冲销凭证 {no} 第 {line} 行与被冲销的分录不相符")
 
-    for period, no in db.execute(
-            "SELECT p.period, v.voucher_no FROM ledger_periods p JOIN vouchers v ON v.entry_date BETWEEN p.start_date "
-            "AND p.end_date WHERE julianday(v.posted_at) > julianday(p.closed_at) LIMIT ?", [LIMIT]):
-        out.append(f"{periods.label(period)}已结账，但凭证 {no} 是结账之后记入该期间的")
+    late = 0
+    for period, no, posted_at, closed_at in db.execute(
+            "SELECT p.period, v.voucher_no, v.posted_at, p.closed_at FROM ledger_periods p JOIN vouchers v "
+            "ON v.entry_date BETWEEN p.start_date AND p.end_date ORDER BY v.id"):
+        if late == LIMIT:
+            break
+        if _instant(posted_at) > _instant(closed_at):   # compared as moments: the offsets may differ
+            late += 1
+            out.append(f"{periods.label(period)}已结账，但凭证 {no} 是结账之后记入该期间的")
     for period, end, stored in db.execute("SELECT period, end_date, balances FROM ledger_periods ORDER BY start_date"):
         for fund_id, fen in json.loads(stored).items():
             dates, balances = days.get(int(fund_id), ([], []))
@@ -101,3 +108,9 @@ def run(db: Database) -> list[str]:
                 out.append(f"{periods.label(period)}结账时资金“{names.get(int(fund_id), fund_id)}”期末余额 {yuan(fen)} 元，"
                            f"现在按分录计算为 {yuan(now)} 元，已结账期间的账目被改动")
     return out
+
+
+def _instant(text: str) -> _dt.datetime:
+    """An ISO time stamp (``now_iso``) as a moment; one without an offset is this computer's local time."""
+    moment = _dt.datetime.fromisoformat(str(text))
+    return moment if moment.tzinfo else moment.astimezone()

@@ -60,7 +60,7 @@ class LoanState:
 
 def _serial(db: Database, year: int) -> int:
     db.execute("INSERT INTO ledger_serials (kind, year, last_serial) VALUES ('loan', ?, 1) ON CONFLICT (kind, year) "
-               "DO UPDATE SET last_serial = last_serial + 1", [year])
+               "DO UPDATE SET last_serial = ledger_serials.last_serial + 1", [year])
     return int(scalar(db, "SELECT last_serial FROM ledger_serials WHERE kind = 'loan' AND year = ?", [year]))
 
 

@@ -116,7 +116,7 @@ def refusals(db: Database, book: codes.CodeBook, item: dict[str, Any], fund: dic
 
 def _serial(db: Database, kind: str, year: int) -> int:
     db.execute("INSERT INTO ledger_serials (kind, year, last_serial) VALUES (?, ?, 1) ON CONFLICT (kind, year) "
-               "DO UPDATE SET last_serial = last_serial + 1", [kind, year])
+               "DO UPDATE SET last_serial = ledger_serials.last_serial + 1", [kind, year])
     return int(scalar(db, "SELECT last_serial FROM ledger_serials WHERE kind = ? AND year = ?", [kind, year]))
 
 
@@ -245,8 +245,7 @@ def pay_roster(db: Database, actor: Actor, roster_id: int, *, paid_date: _dt.dat
         _check_items(db, items, fund, str(r["pay_method"]), roster_id)
         book = codes.load(db)
         year = paid_date.year
-        seq = int(scalar(db, "SELECT coalesce(max(seq), 0) + 1 FROM vouchers WHERE year = ?", [year]))
-        number = ledger.voucher_no(year, seq)   # the number post() will allocate, for the record numbers
+        number = ledger.voucher_no(year, ledger.next_seq(db, year))   # the number post() will allocate, for the record numbers
         lines = [ledger.Line(
             int(fund["id"]), "payment", -int(it["amount_fen"]),
             memo=f"{book.label('project', it['project'])} {it['name']}（{it['archive_no']}）申请 {it['app_no']}",

@@ -86,6 +86,20 @@ def voucher_no(year: int, seq: int) -> str:
     return f"{year:04d}-{seq:04d}"
 
 
+def next_seq(db: Database, year: int) -> int:
+    """The year's next voucher number (inside the caller's write; the same until its voucher is written).
+
+    The year's row in ``ledger_serials`` is written first: on a server it stays locked until this transaction
+    ends, so two desks posting at once take turns and the second reads the first's voucher (no gap, no
+    duplicate; ``vouchers_consecutive`` refuses either); an SQLite file has one writer at a time anyway."""
+    db.execute("INSERT INTO ledger_serials (kind, year, last_serial) VALUES ('voucher', ?, 0) ON CONFLICT (kind, year) "
+               "DO UPDATE SET last_serial = ledger_serials.last_serial", [year])
+    # a statement of its own: on a server it sees what the desk that held the row committed
+    seq = int(scalar(db, "SELECT coalesce(max(seq), 0) + 1 FROM vouchers WHERE year = ?", [year]))
+    db.execute("UPDATE ledger_serials SET last_serial = ? WHERE kind = 'voucher' AND year = ?", [seq, year])
+    return seq
+
+
 def business_date(on: _dt.date | None, today: _dt.date | None, field: str = "记账日期") -> _dt.date:
     today = today or _dt.date.today()
     on = on or today
@@ -155,7 +169,7 @@ def post(db: Database, actor: Actor, kind: str, on: _dt.date, summary: str, line
                 raise StateError(f"资金“{inactive}”已停用，不能再记账。")
         _check_cover(db, lines, on.isoformat())
         year = on.year
-        seq = int(scalar(db, "SELECT coalesce(max(seq), 0) + 1 FROM vouchers WHERE year = ?", [year]))
+        seq = next_seq(db, year)
         number = voucher_no(year, seq)
         at = now_iso()
         cur = db.execute(

@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from helpdesk_gui.core.db import rows, scalar
-from helpdesk_gui.core.db.where import Where, glob_prefix, like_pattern
+from helpdesk_gui.core.db.where import TOP, Where, like_pattern
 from helpdesk_gui.core.ledger import reports as ledger_reports
 from helpdesk_gui.core.ledger.kinds import INFLOW_KINDS, OUTFLOW_KINDS
 
@@ -53,7 +53,7 @@ def _where(f: EntryFilter) -> tuple[str, list[Any]]:
     t = "".join(f.text.split())
     if t:
         if t[:4].isdigit() and len(t) >= 5 and t[4] == "-":
-            w.add("e.voucher_id IN (SELECT id FROM vouchers WHERE voucher_no GLOB ?)", glob_prefix(t))
+            w.add("e.voucher_id IN (SELECT id FROM vouchers WHERE voucher_no >= ? AND voucher_no < ?)", t, t + TOP)
         elif t.isdigit() and len(t) >= 10:
             w.add("e.household_id IN (SELECT id FROM households WHERE archive_no = ?)", t)
         else:
@@ -76,7 +76,8 @@ def count(db: Database, f: EntryFilter = EntryFilter()) -> int:
 def totals(db: Database, f: EntryFilter = EntryFilter()) -> tuple[int, int]:
     """(money in, money out) of the filtered entries, both positive."""
     where, params = _where(f)
-    r = db.execute(f"SELECT coalesce(sum(max(e.amount_fen, 0)), 0), coalesce(sum(max(-e.amount_fen, 0)), 0) "
+    r = db.execute(f"SELECT coalesce(sum(CASE WHEN e.amount_fen > 0 THEN e.amount_fen ELSE 0 END), 0), "
+                   "coalesce(sum(CASE WHEN e.amount_fen < 0 THEN -e.amount_fen ELSE 0 END), 0) "
                    f"FROM ledger_entries e{where}", params).fetchone()
     return int(r[0]), int(r[1])
 

@@ -51,7 +51,7 @@ class ReceiptDraft:
 
 def _serial(db: Database, kind: str, year: int) -> int:
     db.execute("INSERT INTO mutual_serials (kind, year, last_serial) VALUES (?, ?, 1) ON CONFLICT (kind, year) "
-               "DO UPDATE SET last_serial = last_serial + 1", [kind, year])
+               "DO UPDATE SET last_serial = mutual_serials.last_serial + 1", [kind, year])
     return int(scalar(db, "SELECT last_serial FROM mutual_serials WHERE kind = ? AND year = ?", [kind, year]))
 
 
@@ -92,7 +92,7 @@ def check_receipts(db: Database, plan: dict[str, Any], member_id: int, receipts:
             raise ValidationError(f"{where}", f"与前面的单据重复（{book.label('mutual_receipt_kind', r.kind)} {number}）")
         seen.add(key)
         other = row(db, "SELECT c.claim_no, c.status FROM mutual_receipts x JOIN mutual_claims c ON c.id = x.claim_id "
-                        "WHERE x.member_id = ? AND x.kind = ? AND x.receipt_no = ? AND x.live = 1 AND x.claim_id IS NOT ?",
+                        "WHERE x.member_id = ? AND x.kind = ? AND x.receipt_no = ? AND x.live = 1 AND x.claim_id IS DISTINCT FROM ?",
                     [member_id, r.kind, number, claim_id])
         if other:
             raise ValidationError(where, f"{book.label('mutual_receipt_kind', r.kind)} {number} 已在报销 {other['claim_no']}"
@@ -107,7 +107,7 @@ def open_advances(db: Database, member_id: int, *, exclude_claim: int | None = N
     out = rows(db, """
         SELECT a.*, a.amount_fen - coalesce((SELECT sum(o.amount_fen) FROM mutual_offsets o
             JOIN mutual_claims c ON c.id = o.claim_id WHERE o.advance_id = a.id AND c.status IN ('approved', 'settled')
-            AND c.id IS NOT :x), 0) AS open_fen
+            AND c.id IS DISTINCT FROM :x), 0) AS open_fen
         FROM mutual_advances a WHERE a.member_id = :m AND a.closed_at IS NULL ORDER BY a.paid_on, a.id""",
                {"m": member_id, "x": exclude_claim})
     return [a for a in out if int(a["open_fen"]) > 0]
@@ -116,7 +116,7 @@ def open_advances(db: Database, member_id: int, *, exclude_claim: int | None = N
 def history(db: Database, plan: dict[str, Any], member_id: int, *, exclude_claim: int | None = None) -> History:
     s = row(db, "SELECT coalesce(sum(subsidy_fen + rehab_fen), 0) AS paid, coalesce(sum(insurance_fen), 0) AS ins, "
                 "coalesce(sum(rehab_fen), 0) AS rehab FROM mutual_claims WHERE plan_id = ? AND member_id = ? "
-                "AND status IN ('approved', 'settled') AND id IS NOT ?", [plan["id"], member_id, exclude_claim])
+                "AND status IN ('approved', 'settled') AND id IS DISTINCT FROM ?", [plan["id"], member_id, exclude_claim])
     assert s is not None
     advances = tuple((str(a["advance_no"]), int(a["open_fen"])) for a in open_advances(db, member_id,
                                                                                        exclude_claim=exclude_claim))

@@ -41,7 +41,7 @@ def save_unit(db: Database, actor: Actor, name: str, *, contact: str = "", phone
     if not name:
         raise ValidationError("单位名称", "不能为空")
     with write(db):
-        other = scalar(db, "SELECT id FROM mutual_units WHERE name = ? AND id IS NOT ?", [name, unit_id])
+        other = scalar(db, "SELECT id FROM mutual_units WHERE name = ? AND id IS DISTINCT FROM ?", [name, unit_id])
         if other:
             raise ValidationError("单位名称", "已有同名单位", name)
         values = {"name": name, "contact": contact.strip(), "phone": phone.strip(), "note": note.strip(),
@@ -113,7 +113,7 @@ def save_member(db: Database, actor: Actor, draft: MemberDraft, member_id: int |
     actor.require("mutual.enrol")
     with write(db):
         v = _validate_member(db, draft, today or _dt.date.today())
-        other = row(db, "SELECT id, name FROM mutual_members WHERE id_number = ? AND id IS NOT ?",
+        other = row(db, "SELECT id, name FROM mutual_members WHERE id_number = ? AND id IS DISTINCT FROM ?",
                     [v["id_number"], member_id])
         if other:
             raise ValidationError("公民身份号码", f"已登记为会员“{other['name']}”")

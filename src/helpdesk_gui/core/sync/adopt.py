@@ -27,6 +27,7 @@ from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base.errors import StateError
 from helpdesk_gui.core.base.timefmt import local_time
 from helpdesk_gui.core.db import get_meta, now_iso, scalar, write
+from helpdesk_gui.core.db.where import prefix_args, starts_with
 from helpdesk_gui.core.sync import state
 from helpdesk_gui.core.sync.apply import ImportWrite, apply_import
 from helpdesk_gui.core.sync.household_rows import MEMBER_FIELDS, RECORD_FIELDS
@@ -113,7 +114,8 @@ def _numbers(db: Database, county: str, households: Sequence[tuple[Any, ...]]) -
         if prefix not in last:
             last[prefix] = int(scalar(db, "SELECT last_serial FROM archive_serials WHERE prefix = ?", [prefix]) or 0)
             taken[prefix] = {str(a) for (a,) in db.execute(
-                "SELECT archive_no FROM households WHERE archive_no GLOB ?", [prefix + "*"])} | kept
+                f"SELECT archive_no FROM households WHERE {starts_with('archive_no', 'p')}",
+                prefix_args("p", prefix))} | kept
         serial = last[prefix]
         while True:
             serial += 1
@@ -127,7 +129,8 @@ def _numbers(db: Database, county: str, households: Sequence[tuple[Any, ...]]) -
         serials[prefix] = max(serials.get(prefix, 0), serial)
     for prefix, serial in serials.items():
         db.execute("INSERT INTO archive_serials (prefix, last_serial) VALUES (?, ?) ON CONFLICT (prefix) "
-                   "DO UPDATE SET last_serial = max(last_serial, excluded.last_serial)", [prefix, serial])
+                   "DO UPDATE SET last_serial = CASE WHEN excluded.last_serial > archive_serials.last_serial "
+                   "THEN excluded.last_serial ELSE archive_serials.last_serial END", [prefix, serial])
     return out
 
 

@@ -27,7 +27,8 @@ from sqlite_utils import Database
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import policy
 from helpdesk_gui.core.base.errors import StateError
-from helpdesk_gui.core.db import now_iso, scalar, write
+from helpdesk_gui.core.db import ids_taken, now_iso, on_server, scalar, write
+from helpdesk_gui.core.db.where import prefix_args, starts_with
 from helpdesk_gui.core.register import households as register
 from helpdesk_gui.core.register.derive import RulesBook
 from helpdesk_gui.core.sync import rowstore
@@ -51,11 +52,24 @@ REBUILD_SHARE = 0.5
 
 Progress = Callable[[int, int], None]
 
+#: The version of a household last applied from its sender (one row per household).
+SYNC_UPSERT = ("INSERT INTO exchange_sync (household_id, counterpart_code, remote_updated_at, batch_id) "
+               "VALUES (?, ?, ?, ?) ON CONFLICT (household_id) DO UPDATE SET "
+               "counterpart_code = excluded.counterpart_code, remote_updated_at = excluded.remote_updated_at, "
+               "batch_id = excluded.batch_id")
+
 
 @contextmanager
 def indexes_deferred(db: Database, tables: Sequence[str]) -> Iterator[None]:
     """Drop the ordinary indexes of ``tables`` and build them again once at the end (inside the
-    caller's transaction, so the schema is back exactly as it was whatever happens)."""
+    caller's transaction, so the schema is back exactly as it was whatever happens).
+
+    Only in the folder's SQLite file, where the writer holds the one write lock anyway and readers keep
+    their snapshot. On a server, DROP INDEX would lock every other desk out of these tables (even their
+    reads) until the import commits, and PostgreSQL maintains its indexes well row by row: not done."""
+    if on_server(db):
+        yield
+        return
     marks = ",".join("?" * len(tables))
     saved = [(str(n), str(s)) for n, s in db.execute(
         f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ({marks}) AND sql IS NOT NULL",
@@ -71,8 +85,8 @@ def _allocate(db: Database, county: str, year: int, count: int) -> list[str]:
     """``count`` fresh archive numbers county + year + serial (never reused)."""
     prefix = f"{county}{year}"
     last = int(scalar(db, "SELECT last_serial FROM archive_serials WHERE prefix = ?", [prefix]) or 0)
-    taken = {str(a) for (a,) in db.execute("SELECT archive_no FROM households WHERE archive_no GLOB ?",
-                                           [prefix + "*"])}
+    taken = {str(a) for (a,) in db.execute(f"SELECT archive_no FROM households WHERE {starts_with('archive_no', 'p')}",
+                                           prefix_args("p", prefix))}
     out: list[str] = []
     serial = last
     while len(out) < count:
@@ -170,6 +184,7 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                     hi = min(lo + 20000, n_new)
                     db.conn.executemany(sql, household_rows(lo, hi))
                     step(hi - lo)
+                ids_taken(db, "households")   # numbered here: a server's identity moves past them
                 if w.allocate_archive_numbers:  # a station's applications start their history here; a batch's
                     db.conn.executemany(        # archives have theirs at the sender (and the batch line here)
                         "INSERT INTO status_history (household_id, from_status, to_status, note, at, by_user) "
@@ -181,8 +196,7 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                 write_members(db, w.members, archive_of)
                 if w.sync:
                     db.conn.executemany(
-                        "INSERT OR REPLACE INTO exchange_sync (household_id, counterpart_code, remote_updated_at, "
-                        "batch_id) VALUES (?, ?, ?, ?)",
+                        SYNC_UPSERT,
                         ((hid, w.sender_code, v[ix["updated_at"]], w.entry.batch_id)
                          for v, hid in zip(w.new_households, archive_of.values(), strict=True)))
             result.new_households = len(w.new_households)
@@ -213,8 +227,7 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                      for hid, v in w.updates if before.get(hid) != v[ix["status"]]])
             if w.sync:
                 db.conn.executemany(
-                    "INSERT OR REPLACE INTO exchange_sync (household_id, counterpart_code, remote_updated_at, batch_id) "
-                    "VALUES (?, ?, ?, ?)",
+                    SYNC_UPSERT,
                     ((hid, w.sender_code, v[ix["updated_at"]], w.entry.batch_id) for hid, v in w.updates))
             result.updated_households = len(w.updates)
             archive_of.update(updated_archives)

@@ -21,7 +21,6 @@ aggregate query. Every writer of members also writes the household row, so a mem
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -62,19 +61,32 @@ def register_stamp(db: Database) -> tuple[int, int, int]:
     return int(n), int(last), int(total)
 
 
+#: Values per ``IN (?, ?, …)`` list (a list of parameters both engines take, unlike SQLite's json_each).
+_CHUNK = 900
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for lo in range(0, len(values), _CHUNK):
+        yield values[lo:lo + _CHUNK]
+
+
 def _versions(db: Database, household_ids: Iterable[int]) -> dict[int, int]:
-    wanted = json.dumps(sorted(set(household_ids)))
-    return {int(i): int(v) for i, v in db.execute(
-        "SELECT id, version FROM households WHERE id IN (SELECT value FROM json_each(?))", [wanted])}
+    out: dict[int, int] = {}
+    for chunk in _chunks(sorted(set(household_ids))):
+        out.update((int(i), int(v)) for i, v in db.execute(
+            f"SELECT id, version FROM households WHERE id IN ({', '.join('?' * len(chunk))})", list(chunk)))
+    return out
 
 
 def _existing_records(db: Database, sender: str, numbers: Sequence[str]) -> dict[str, tuple[Any, ...]]:
     """Record number → (id, archive_no, *RECORD_FIELDS) of the ones already held from ``sender``."""
-    cur = db.execute(
-        f"SELECT a.record_no, a.id, h.archive_no, {', '.join('a.' + f for f in RECORD_FIELDS)} "
-        "FROM assistance_records a JOIN households h ON h.id = a.household_id "
-        "WHERE a.sender_code = ? AND a.record_no IN (SELECT value FROM json_each(?))", [sender, json.dumps(numbers)])
-    return {str(r[0]): tuple(r[1:]) for r in cur}
+    out: dict[str, tuple[Any, ...]] = {}
+    for chunk in _chunks(sorted(set(numbers))):
+        out.update((str(r[0]), tuple(r[1:])) for r in db.execute(
+            f"SELECT a.record_no, a.id, h.archive_no, {', '.join('a.' + f for f in RECORD_FIELDS)} "
+            "FROM assistance_records a JOIN households h ON h.id = a.household_id "
+            f"WHERE a.sender_code = ? AND a.record_no IN ({', '.join('?' * len(chunk))})", [sender, *chunk]))
+    return out
 
 
 def _plain(values: Iterable[Any]) -> tuple[Any, ...]:

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base.errors import NotFoundError, StateError, ValidationError
-from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
+from helpdesk_gui.core.db import now_iso, on_server, row, rows, scalar, write
 from helpdesk_gui.core.ledger import reports as ledger_reports
 
 # ------------------------------------------------------------------------------------------ batches
@@ -73,7 +73,7 @@ def add_batch(db: Database, actor: Actor, entry: BatchEntry, *, at: str | None =
             db.execute(
                 f"INSERT INTO exchange_counterparts (code, name, last_{column}_at, last_{column}_batch) "
                 f"VALUES (?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET "
-                f"name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END, "
+                f"name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE exchange_counterparts.name END, "
                 f"last_{column}_at = excluded.last_{column}_at, last_{column}_batch = excluded.last_{column}_batch",
                 [entry.counterpart_code, entry.counterpart_name, at, entry.batch_id])
     return int(cur.lastrowid or 0)
@@ -235,21 +235,31 @@ def active_people(db: Database, id_numbers: Collection[str], statuses: Sequence[
                f"JOIN households h ON h.id = m.household_id WHERE h.status IN ({marks})")
     size = int(scalar(db, "SELECT count(*) FROM households"))
     if len(id_numbers) * 4 < size:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _exchange_ids (id_number TEXT PRIMARY KEY) WITHOUT ROWID")
-        conn.execute("DELETE FROM temp._exchange_ids")
-        conn.executemany("INSERT OR IGNORE INTO temp._exchange_ids VALUES (?)", ((i,) for i in id_numbers))
+        _id_table(db)
+        conn.execute("DELETE FROM _exchange_ids")
+        conn.executemany("INSERT INTO _exchange_ids VALUES (?) ON CONFLICT DO NOTHING", ((i,) for i in id_numbers))
         try:
             found = conn.execute(
-                heads.format(src="temp._exchange_ids t JOIN households h ON h.id_number = t.id_number") + " UNION ALL "
-                + members.format(src="temp._exchange_ids t JOIN members m ON m.id_number = t.id_number"),
+                heads.format(src="_exchange_ids t JOIN households h ON h.id_number = t.id_number") + " UNION ALL "
+                + members.format(src="_exchange_ids t JOIN members m ON m.id_number = t.id_number"),
                 [*statuses, *statuses]).fetchall()
         finally:
-            conn.execute("DELETE FROM temp._exchange_ids")
+            conn.execute("DELETE FROM _exchange_ids")
     else:
         cur = conn.execute(heads.format(src="households h") + " AND h.id_number <> '' UNION ALL "
                            + members.format(src="members m") + " AND m.id_number <> ''", [*statuses, *statuses])
         found = [r for r in cur if r[0] in id_numbers]
     return [PersonHit(str(a), int(b), str(c), str(d), str(e)) for a, b, c, d, e in found]
+
+
+def _id_table(db: Database) -> None:
+    """The connection's temporary table of ID numbers to look up (``active_people``). Its DDL differs: SQLite
+    keeps a text key best WITHOUT ROWID; PostgreSQL has no such clause and compares our text columns in
+    ``COLLATE "C"``, which the key takes too so the join uses the households' and members' indexes."""
+    if on_server(db):
+        db.execute('CREATE TEMP TABLE IF NOT EXISTS _exchange_ids (id_number text COLLATE "C" PRIMARY KEY)')
+    else:
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS _exchange_ids (id_number TEXT PRIMARY KEY) WITHOUT ROWID")
 
 
 def employer_ids(db: Database) -> dict[str, tuple[int, str | None]]:

@@ -14,7 +14,7 @@ from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base.errors import NotFoundError
 from helpdesk_gui.core.base.privacy import mask_id
 from helpdesk_gui.core.db import row, rows, scalar
-from helpdesk_gui.core.db.where import Where, glob_prefix
+from helpdesk_gui.core.db.where import TOP, Where
 from helpdesk_gui.core.workflow import approval
 from helpdesk_gui.core.workflow import steps as workflow
 
@@ -44,8 +44,9 @@ def _where(q: Query) -> tuple[str, list[Any]]:
         w.equal(column, value)
     t = "".join(q.text.split())
     if t:
-        w.add("(a.app_no GLOB ? OR h.archive_no GLOB ? OR h.name GLOB ? OR h.name_initials GLOB ?)",
-              glob_prefix(t.upper()), glob_prefix(t), glob_prefix(t), glob_prefix(t.lower()))
+        starts = [("a.app_no", t.upper()), ("h.archive_no", t), ("h.name", t), ("h.name_initials", t.lower())]
+        w.add("(" + " OR ".join(f"({c} >= ? AND {c} < ?)" for c, _ in starts) + ")",
+              *(arg for _, p in starts for arg in (p, p + TOP)))
     return w.sql, w.args
 
 

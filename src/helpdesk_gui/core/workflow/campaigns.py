@@ -290,11 +290,12 @@ def approve(db: Database, actor: Actor, campaign_id: int, opinion: str, *,
 
 def list_campaigns(db: Database) -> list[dict[str, Any]]:
     out = rows(db, "SELECT c.*, p.start_date, p.end_date, count(a.id) AS rows_total, "
-                   "coalesce(sum(a.status = 'approved'), 0) AS rows_approved, "
+                   "coalesce(sum(CASE WHEN a.status = 'approved' THEN 1 ELSE 0 END), 0) AS rows_approved, "
                    "coalesce(sum(CASE WHEN a.status NOT IN ('withdrawn', 'rejected') THEN "
                    "coalesce(a.approved_fen, a.proposed_fen) END), 0) AS total_fen "
                    "FROM campaigns c LEFT JOIN publicity_periods p ON p.id = c.publicity_id "
-                   "LEFT JOIN applications a ON a.campaign_id = c.id GROUP BY c.id ORDER BY c.id DESC")
+                   "LEFT JOIN applications a ON a.campaign_id = c.id GROUP BY c.id, p.start_date, p.end_date "
+                   "ORDER BY c.id DESC")
     for r in out:
         r["rule"] = json.loads(r["rule"])
     return out

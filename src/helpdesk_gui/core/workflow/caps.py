@@ -197,8 +197,10 @@ def put_rule(db: Database, actor: Actor, rule: CapRule) -> None:
     values = rule.as_dict()
     with write(db):
         before = row(db, "SELECT * FROM cap_rules WHERE project = ? AND category = ?", [rule.project, rule.category])
-        db.execute(f"INSERT OR REPLACE INTO cap_rules ({', '.join(RULE_COLUMNS)}) VALUES "
-                   f"({', '.join('?' * len(RULE_COLUMNS))})", [values[c] for c in RULE_COLUMNS])
+        db.execute(f"INSERT INTO cap_rules ({', '.join(RULE_COLUMNS)}) VALUES ({', '.join('?' * len(RULE_COLUMNS))}) "
+                   "ON CONFLICT (project, category) DO UPDATE SET "
+                   + ", ".join(f"{c} = excluded.{c}" for c in RULE_COLUMNS if c not in ("project", "category")),
+                   [values[c] for c in RULE_COLUMNS])
         audit.record(db, actor.username, "put", "cap_rule", f"{rule.project}/{rule.category}", before, values)
 
 

@@ -205,6 +205,8 @@ def list_tasks(db: Database, year: int, *, status: str | None = None, flagged: b
 
 def summary(db: Database, year: int) -> dict[str, int]:
     r = row(db, "SELECT count(*) AS tasks, coalesce(sum(flagged), 0) AS flagged, coalesce(sum(sampled), 0) AS sampled, "
-                "coalesce(sum(status = 'done'), 0) AS done, coalesce(sum(status = 'approval'), 0) AS approval, "
-                "coalesce(sum(checked_date IS NOT NULL), 0) AS checked FROM review_tasks WHERE year = ?", [year])
+                "coalesce(sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0) AS done, "
+                "coalesce(sum(CASE WHEN status = 'approval' THEN 1 ELSE 0 END), 0) AS approval, "
+                "coalesce(sum(CASE WHEN checked_date IS NOT NULL THEN 1 ELSE 0 END), 0) AS checked "
+                "FROM review_tasks WHERE year = ?", [year])
     return {k: int(v) for k, v in (r or {}).items()}

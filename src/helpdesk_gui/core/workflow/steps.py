@@ -67,7 +67,7 @@ __all__ = [
 
 def next_app_no(db: Database, year: int) -> str:
     db.execute("INSERT INTO application_serials (year, last_serial) VALUES (?, 1) ON CONFLICT (year) DO UPDATE "
-               "SET last_serial = last_serial + 1", [year])
+               "SET last_serial = application_serials.last_serial + 1", [year])
     serial = int(scalar(db, "SELECT last_serial FROM application_serials WHERE year = ?", [year]))
     return f"SQ{year}{serial:06d}"
 

@@ -1539,3 +1539,16 @@ BEGIN
         CREATE INDEX ix_households_address ON households (address);
     END;
 END $$;
+
+-- SQLite functions used by the exchange (core.sync: incremental export, last exchange time) --------------
+-- julianday(text): the Julian day number of an ISO 8601 date or time, as SQLite computes it: a time with an
+-- offset is that instant; a date, or a time without offset, is read as UTC; 'now' is the current time (the
+-- transaction's); any other text is NULL (SQLite's answer to text that is not a date).
+CREATE OR REPLACE FUNCTION julianday(t text) RETURNS double precision
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT extract(epoch FROM CASE
+        WHEN t = 'now' THEN now()
+        WHEN t ~ '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$' THEN t::timestamptz
+        WHEN t ~ '^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?$' THEN t::timestamp AT TIME ZONE 'UTC'
+    END)::double precision / 86400.0 + 2440587.5
+$$;

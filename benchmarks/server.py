@@ -1,0 +1,195 @@
+#!/usr/bin/env python
+"""The register on the folder's SQLite file beside the same register on a PostgreSQL server, in one run.
+
+    .venv/bin/python benchmarks/server.py --households 100000 [--url postgresql://…] [--desks 4 --seconds 60]
+                                          [--json out.json] [--workdir DIR] [--skip demo,exchange,desks]
+
+Both registers are made by the program itself with the same seed (``demo``): on SQLite in a data folder,
+on the server in a fresh database (``helpdesk server init`` then ``demo``). Without ``--url`` a throw-away
+PostgreSQL cluster is started on a Unix socket (``tests/pg.py``; loopback, as the issue asks). Measured on
+each engine: making the register, ``stats`` (and that both give the same figures), search p50/p95 over
+the same 200 queries as ``benchmarks/run.py``, start to a usable list (every id in name order and the first
+block of rows), full export, import of that batch into a fresh city register on the same engine, the
+yearly fund statement; then on the server only, ``--desks`` processes working at once for ``--seconds``
+(search, open, save a household with its version, file an application): operations per second and p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import multiprocessing
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "src"), str(REPO / "tests"), str(REPO)]
+
+from benchmarks.run import draw_queries, percentile  # noqa: E402
+
+COUNTY, CITY = "530122", "530100"
+PASSWORD = "bench-Passw0rd"
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def make_register(kind: str, folder: Path, url: str | None, county: str = COUNTY) -> Any:
+    from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.admin import server_move, setup
+    from helpdesk_gui.core.db import server
+    if kind == "sqlite":
+        return setup.initialise(folder / "helpdesk.db", county, "某某县总工会", PASSWORD)
+    assert url is not None
+    srv = server.parse(url)
+    server_move.init_server(folder, srv, county, "某某县总工会", PASSWORD)
+    return dbm.open_server(srv, folder)
+
+
+def engine_run(kind: str, work: Path, url: str | None, city_url: str | None, n: int, seed: int,
+               queries: list[Any] | None) -> dict[str, Any]:
+    from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.demo import households as demo
+    from helpdesk_gui.core.ledger import reports as ledger_reports
+    from helpdesk_gui.core.register import search
+    from helpdesk_gui.core.reports import stats
+    from helpdesk_gui.exchange import importer
+    from helpdesk_gui.exchange.export import export_batch
+
+    out: dict[str, Any] = {"engine": kind}
+    db = make_register(kind, work / kind / "county", url)
+    out["demo_s"], _ = timed(lambda: demo.generate(db, auth.SYSTEM, n, seed=seed))
+    out["stats_s"], summary = timed(lambda: stats.summary(db))
+    out["stats"] = summary
+    if queries is None and kind == "sqlite":
+        raw = sqlite3.connect(str(work / kind / "county" / "helpdesk.db"))
+        queries = draw_queries(raw, seed)
+        raw.close()
+    assert queries is not None
+    out["queries"] = queries
+    filters = [search.Filters(**q.filters) for q in queries]
+    for q, f in zip(queries, filters, strict=True):      # warm-up
+        search.search(db, q.text, f)
+    runs = []
+    for _ in range(3):
+        runs.append([timed(lambda q=q, f=f: search.search(db, q.text, f))[0] * 1000
+                     for q, f in zip(queries, filters, strict=True)])
+    per_q = [sorted(r[i] for r in runs)[1] for i in range(len(queries))]
+    out["search_p50_ms"], out["search_p95_ms"] = percentile(per_q, 50), percentile(per_q, 95)
+
+    def usable() -> int:
+        ids = search.search_ids(db, order_by="name")
+        return len(search.rows_for(db, ids[:100])) if hasattr(search, "rows_for") else len(ids)
+    out["list_s"], _ = timed(usable)
+    batch = work / kind / "batch.xlsx"
+    out["export_s"], _ = timed(lambda: export_batch(db, auth.SYSTEM, batch, receiver_code=CITY, full=True))
+    year = _dt.date.today().year
+    out["statement_s"], _ = timed(lambda: ledger_reports.statement(db, f"{year}-01-01", f"{year}-12-31"))
+    city = make_register(kind, work / kind / "city", city_url, CITY)
+    actor = auth.login(city, "admin", PASSWORD)
+    out["import_s"], outcome = timed(lambda: importer.import_batch(city, actor, batch))
+    out["import_status"] = outcome.status
+    dbm.close(city)
+    dbm.close(db)
+    return out
+
+
+def desk(args: tuple[str, Path, int, float, int]) -> dict[str, Any]:
+    """One desk for ``seconds``: search, open a household, save it with its version (a refused save is
+    counted, with its message); returns the latencies."""
+    from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.base.errors import HelpdeskError
+    from helpdesk_gui.core.db import server
+    from helpdesk_gui.core.register import households as register
+    from helpdesk_gui.core.register import search
+    from helpdesk_gui.core.register.draft import draft_from
+    url, folder, n, seconds, seed = args
+    rng = random.Random(seed)
+    db = dbm.open_server(server.parse(url), folder)
+    actor = auth.login(db, "admin", PASSWORD)
+    lat: list[float] = []
+    refused: list[str] = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        t0 = time.perf_counter()
+        found = search.search(db, rng.choice("zwlhcy"), search.Filters())
+        hid = found[0]["id"] if found else rng.randint(1, n)
+        h = register.get_household(db, hid)
+        draft = draft_from(h)
+        draft.fields["phone"] = f"139{rng.randint(0, 99_999_999):08d}"
+        try:
+            register.update_household(db, actor, hid, draft, expected_version=h.get("version"))
+        except HelpdeskError as e:
+            refused.append(str(e))
+        lat.append((time.perf_counter() - t0) * 1000)
+    dbm.close(db)
+    return {"ops": len(lat), "lat": lat, "refused": refused}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--households", type=int, default=100_000)
+    ap.add_argument("--url", help="a PostgreSQL server where a role may CREATE DATABASE (default: a throw-away one)")
+    ap.add_argument("--desks", type=int, default=4)
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workdir", type=Path)
+    ap.add_argument("--json", type=Path)
+    a = ap.parse_args()
+    import pg
+    work = a.workdir or Path(tempfile.mkdtemp(prefix="bench-server-"))
+    result: dict[str, Any] = {"households": a.households}
+    with pg.server() if a.url is None else _given(a.url) as base, \
+            pg.fresh_database(base) as county_url, pg.fresh_database(base) as city_url:
+        lite = engine_run("sqlite", work, None, None, a.households, a.seed, None)
+        post = engine_run("postgresql", work, county_url, city_url, a.households, a.seed, lite["queries"])
+        result["same_stats"] = lite["stats"] == post["stats"]
+        for r in (lite, post):
+            r.pop("queries")
+            r.pop("stats")
+        result["sqlite"], result["postgresql"] = lite, post
+        key = work / "postgresql" / "county" / "audit.key"      # every desk signs with the server's key
+        for k in range(a.desks):
+            (work / f"desk{k}").mkdir(parents=True, exist_ok=True)
+            (work / f"desk{k}" / "audit.key").write_bytes(key.read_bytes())
+        with multiprocessing.get_context("spawn").Pool(a.desks) as pool:
+            t0 = time.perf_counter()
+            desks = pool.map(desk, [(county_url, work / f"desk{k}", a.households, a.seconds, k)
+                                    for k in range(a.desks)])
+            took = time.perf_counter() - t0
+        lat = [x for d in desks for x in d["lat"]]
+        result["desks"] = {"n": a.desks, "seconds": took, "ops": len(lat), "ops_per_s": len(lat) / took,
+                           "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95),
+                           "refused": sum(len(d["refused"]) for d in desks),
+                           "refused_examples": [m for d in desks for m in d["refused"]][:3]}
+    print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+    if a.json:
+        a.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+class _given:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __enter__(self) -> str:
+        return self.url
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
