@@ -11,6 +11,7 @@ refuse both), not even by the retention purge: what a row holds stays as written
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from sqlite_utils import Database
 
 from helpdesk_gui.core.access import chain, verify
 from helpdesk_gui.core.db import row, rows
-from helpdesk_gui.core.db.where import Where, glob_prefix
+from helpdesk_gui.core.db.where import Where
 
 GENESIS = chain.GENESIS
 _digest = chain.digest
@@ -59,6 +60,14 @@ class AuditFilter:
     date_to: str = ""
 
 
+def _day_after(day: str) -> str | None:
+    """The day after an ISO date (None, matching nothing, for text that is not a date)."""
+    try:
+        return (_dt.date.fromisoformat(day) + _dt.timedelta(days=1)).isoformat()
+    except ValueError:
+        return None
+
+
 def _where(f: AuditFilter) -> tuple[str, list[Any]]:
     w = Where()
     for column, value in (("username", f.username), ("entity", f.entity)):
@@ -67,11 +76,10 @@ def _where(f: AuditFilter) -> tuple[str, list[Any]]:
         w.one_of("action", f.action)
     else:
         w.equal("action", f.action)
-    if f.entity_id:
-        w.add("entity_id GLOB ?", glob_prefix(f.entity_id))
+    w.prefix("entity_id", f.entity_id)
     w.at_least("at", f.date_from)
     if f.date_to:
-        w.add("at < date(?, '+1 day')", f.date_to)
+        w.add("at < ?", _day_after(f.date_to))
     return w.sql, w.args
 
 

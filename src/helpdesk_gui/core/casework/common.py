@@ -22,7 +22,7 @@ def next_number(db: Database, prefix: str, year: int) -> str:
     """``JD2026000001``: the next serial for prefix + year (inside the caller's transaction)."""
     key = f"{prefix}{year:04d}"
     db.execute("INSERT INTO reception_serials (prefix, last_serial) VALUES (?, 1) ON CONFLICT (prefix) DO UPDATE "
-               "SET last_serial = last_serial + 1", [key])
+               "SET last_serial = reception_serials.last_serial + 1", [key])
     serial = int(scalar(db, "SELECT last_serial FROM reception_serials WHERE prefix = ?", [key]))
     return f"{key}{serial:06d}"
 

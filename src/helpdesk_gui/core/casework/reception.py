@@ -27,7 +27,7 @@ from helpdesk_gui.core.base.errors import NotFoundError, PermissionDenied, State
 from helpdesk_gui.core.base.privacy import mask_id, mask_phone
 from helpdesk_gui.core.casework import common as casework
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
-from helpdesk_gui.core.db.where import Where, glob_prefix
+from helpdesk_gui.core.db.where import Where, prefix_args, starts_with
 from helpdesk_gui.core.workflow import steps as workflow
 
 KINDS = ("help", "consult", "rights", "complaint", "other")
@@ -329,8 +329,9 @@ def _where(f: EntryFilter, today: _dt.date) -> tuple[str, dict[str, Any]]:
     w = Where(today=today.isoformat())
     q = f.text.strip()
     if q:
-        w.add("(r.entry_no GLOB :qg OR r.visitor_name GLOB :qg OR r.visitor_phone GLOB :qg "
-              "OR instr(r.matter, :q) > 0 OR instr(r.visitor_unit, :q) > 0)", q=q, qg=glob_prefix(q))
+        w.add(f"({starts_with('r.entry_no', 'q')} OR {starts_with('r.visitor_name', 'q')} "
+              f"OR {starts_with('r.visitor_phone', 'q')} OR instr(r.matter, :q) > 0 OR instr(r.visitor_unit, :q) > 0)",
+              q=q, **prefix_args("q", q))
     for col, value in (("channel", f.channel), ("kind", f.kind), ("responsible", f.responsible)):
         w.equal(f"r.{col}", value, col)
     if f.state in STATES:

@@ -25,7 +25,7 @@ from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError, StateError, ValidationError
 from helpdesk_gui.core.casework import common as casework
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
-from helpdesk_gui.core.db.where import Where, glob_prefix
+from helpdesk_gui.core.db.where import Where, prefix_args, starts_with
 
 KINDS = ("legal", "wages", "job", "training", "dibao")
 #: what 办成 means for each kind (shown beside the outcome)
@@ -143,8 +143,8 @@ def list_cases(db: Database, f: CaseFilter = CaseFilter(), *, limit: int = 5000)
     w = Where(limit=limit)
     q = f.text.strip()
     if q:
-        w.add("(s.case_no GLOB :qg OR s.person_name GLOB :qg OR instr(s.counterpart, :q) > 0 "
-              "OR instr(s.matter, :q) > 0)", q=q, qg=glob_prefix(q))
+        w.add(f"({starts_with('s.case_no', 'q')} OR {starts_with('s.person_name', 'q')} "
+              "OR instr(s.counterpart, :q) > 0 OR instr(s.matter, :q) > 0)", q=q, **prefix_args("q", q))
     w.equal("s.kind", f.kind, "kind")
     w.equal("s.status", f.state, "status")
     w.at_least("s.opened_date", f.date_from, "date_from")

@@ -26,7 +26,7 @@ from helpdesk_gui.core.base import codes
 from helpdesk_gui.core.base.errors import NotFoundError, StateError, ValidationError
 from helpdesk_gui.core.casework import common as casework
 from helpdesk_gui.core.db import now_iso, row, rows, scalar, write
-from helpdesk_gui.core.db.where import Where, glob_prefix
+from helpdesk_gui.core.db.where import Where, prefix_args, starts_with
 
 #: archive statuses that can be paired (在档, and archives still being built)
 PAIRABLE = ("applying", "visiting", "publicity", "pending", "active")
@@ -66,9 +66,9 @@ def list_cadres(db: Database, *, active_only: bool = False, today: _dt.date | No
     today = today or _dt.date.today()
     where = "WHERE c.active = 1" if active_only else ""
     return rows(db, f"""SELECT c.*, count(p.id) AS households,
-                          coalesce(sum(p.next_due <= :today), 0) AS due
+                          coalesce(sum(CASE WHEN p.next_due <= :today THEN 1 ELSE 0 END), 0) AS due
                         FROM cadres c LEFT JOIN ({_PAIR_DUE}) p ON p.cadre_id = c.id AND p.end_date IS NULL
-                        {where} GROUP BY c.id ORDER BY c.active DESC, c.unit, c.name""", {"today": today.isoformat()})
+                        {where} GROUP BY c.id ORDER BY c.active DESC, c.unit, c.name, c.id""", {"today": today.isoformat()})
 
 
 # ---------------------------------------------------------------- pairs
@@ -163,8 +163,8 @@ def list_pairs(db: Database, f: PairFilter = PairFilter(), *, today: _dt.date | 
     w = Where(today=today.isoformat(), soon=(today + _dt.timedelta(days=soon)).isoformat(), limit=limit)
     q = f.text.strip()
     if q:
-        w.add("(c.name GLOB :qg OR instr(c.unit, :q) > 0 OR h.name GLOB :qg OR h.archive_no GLOB :qg)",
-              q=q, qg=glob_prefix(q))
+        w.add(f"({starts_with('c.name', 'q')} OR instr(c.unit, :q) > 0 OR {starts_with('h.name', 'q')} "
+              f"OR {starts_with('h.archive_no', 'q')})", q=q, **prefix_args("q", q))
     if f.state in PAIR_STATES:
         w.add(PAIR_STATES[f.state])
     w.equal("p.cadre_id", f.cadre_id, "cadre_id")
@@ -249,7 +249,8 @@ def list_visits(db: Database, f: VisitFilter = VisitFilter(), *, limit: int = 50
     w = Where(limit=limit)
     q = f.text.strip()
     if q:
-        w.add("(h.name GLOB :qg OR h.archive_no GLOB :qg OR instr(v.visitors, :q) > 0)", q=q, qg=glob_prefix(q))
+        w.add(f"({starts_with('h.name', 'q')} OR {starts_with('h.archive_no', 'q')} OR instr(v.visitors, :q) > 0)",
+              q=q, **prefix_args("q", q))
     w.equal("v.kind", f.kind, "kind")
     w.at_least("v.visit_date", f.date_from, "date_from")
     w.at_most("v.visit_date", f.date_to, "date_to")

@@ -24,10 +24,10 @@ from helpdesk_gui.core.admin import settings
 from helpdesk_gui.core.base import ids
 from helpdesk_gui.core.db import get_meta, now_iso, scalar, write
 from helpdesk_gui.core.demo import ledger as ledger_demo
-from helpdesk_gui.core.demo.ledger import keep_higher
 from helpdesk_gui.core.demo import mutual as mutual_demo
 from helpdesk_gui.core.demo import reception as reception_demo
 from helpdesk_gui.core.demo import workflow as workflow_demo
+from helpdesk_gui.core.demo.ledger import keep_higher
 from helpdesk_gui.core.demo.vocabulary import (
     BANKS,
     EMPLOYER_HEADS,

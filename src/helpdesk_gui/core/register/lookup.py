@@ -24,7 +24,8 @@ def attachments_of(db: Database, household_id: int) -> list[dict[str, Any]]:
 
 def assistance_of(db: Database, household_id: int) -> list[dict[str, Any]]:
     """The household's assistance records (帮扶记录), the latest payment first."""
-    return rows(db, "SELECT * FROM assistance_records WHERE household_id = ? ORDER BY paid_date DESC", [household_id])
+    return rows(db, "SELECT * FROM assistance_records WHERE household_id = ? ORDER BY paid_date DESC, id DESC",
+                [household_id])
 
 
 def changes_of(db: Database, archive_no: str) -> list[dict[str, Any]]:

@@ -1,8 +1,9 @@
 """Search the register: name, pinyin (full or initials), ID digits, phone, employer, address.
 
-Every branch uses an index: ``GLOB 'x*'`` prefixes on name, pinyin, initials, reversed ID and
-reversed phone (so "last digits" is a prefix too), an FTS5 trigram index on the address for
-3+ characters, and the small employer table. Filters and sorting are SQL, paging by limit.
+Every branch uses an index: prefix ranges (``col >= 'x' AND col < 'x' || U+10FFFF``, the same on both
+engines) on name, pinyin, initials, reversed ID and reversed phone (so "last digits" is a prefix too), a
+trigram index on the address for 3+ characters (SQLite: the FTS5 table ``households_fts``; PostgreSQL: pg_trgm
+on ``households.address``), and the small employer table. Filters and sorting are SQL, paging by limit.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from helpdesk_gui.core.db import rows
-from helpdesk_gui.core.db.where import Where, glob_prefix, like_pattern
+from helpdesk_gui.core.db import on_server, rows
+from helpdesk_gui.core.db.where import TOP, Where, like_pattern
 
 #: Sort keys the screens offer → SQL expression (ties broken by id).
 SORT_KEYS: dict[str, str] = {
@@ -76,53 +77,72 @@ class _Branch:
         return self.row_params if broad and self.row_params is not None else self.params
 
 
-def _branches(text: str) -> list[_Branch]:
+def _address(q: str, server: bool) -> _Branch:
+    """Households whose address contains ``q`` (3+ characters), ignoring ASCII case, from the trigram index.
+
+    The engines differ here: SQLite's index is the FTS5 trigram table ``households_fts`` (a quoted phrase
+    matches a substring), with a plain substring test per row when walking the sort order; PostgreSQL's is
+    pg_trgm's GIN index on the column itself, which serves ``ILIKE '%q%'``."""
+    if server:
+        like = "address ILIKE ? ESCAPE '\\'"
+        return _Branch(f"SELECT id FROM households WHERE {like}", f"h.{like}", (like_pattern(q),))
+    fts = "SELECT rowid FROM households_fts WHERE households_fts MATCH ?"
+    # per row, a plain substring test: cheaper than materialising every trigram match
+    return _Branch(fts, "instr(h.address, ?) > 0", ('"' + q.replace('"', '""') + '"',), (q,))
+
+
+def _branches(text: str, server: bool = False) -> list[_Branch]:
     q = normalise_query(text)
     if not q:
         return []
     out: list[_Branch] = []
+    plus = "" if server else "+"   # SQLite's unary + on the row test keeps its planner on the sort index
 
-    def col(column: str, op: str, value: Any) -> None:
-        out.append(_Branch(f"SELECT id FROM households WHERE {column} {op} ?", f"+h.{column} {op} ?", (value,)))
+    def col(column: str, value: str) -> None:
+        out.append(_Branch(f"SELECT id FROM households WHERE {column} = ?", f"{plus}h.{column} = ?", (value,)))
+
+    def starts(column: str, value: str) -> None:
+        """``column`` starts with ``value``: an index range."""
+        out.append(_Branch(f"SELECT id FROM households WHERE {column} >= ? AND {column} < ?",
+                           f"({plus}h.{column} >= ? AND {plus}h.{column} < ?)", (value, value + TOP)))
 
     upper = q.upper()
     if upper.rstrip("X").isdigit():
         if len(upper) in (15, 18):
-            col("id_number", "=", upper)
+            col("id_number", upper)
             sub = "SELECT household_id FROM members WHERE id_number = ?"
             out.append(_Branch(sub, f"h.id IN ({sub})", (upper,)))
-        col("archive_no", "GLOB", glob_prefix(upper))
+        starts("archive_no", upper)
         if len(upper) >= 4:
-            col("id_rev", "GLOB", glob_prefix(upper[::-1]))
+            starts("id_rev", upper[::-1])
         if upper.isdigit() and len(upper) >= 3:
-            col("phone", "GLOB", glob_prefix(upper))
+            starts("phone", upper)
         if upper.isdigit() and len(upper) >= 4:
-            col("phone_rev", "GLOB", glob_prefix(upper[::-1]))
+            starts("phone_rev", upper[::-1])
     elif "-" in q and q.replace("-", "").isdigit():  # a landline typed with its dash: 0871-
-        col("phone", "GLOB", glob_prefix(q))
+        starts("phone", q)
         if len(q) >= 4:
-            col("phone_rev", "GLOB", glob_prefix(q[::-1]))
+            starts("phone_rev", q[::-1])
     elif q.isascii() and q.isalpha():
-        low = glob_prefix(q.lower())
-        col("name_initials", "GLOB", low)
-        col("name_pinyin", "GLOB", low)
+        starts("name_initials", q.lower())
+        starts("name_pinyin", q.lower())
     else:
-        col("name", "GLOB", glob_prefix(q))
-        col("township", "GLOB", glob_prefix(q))
-        emp = "SELECT id FROM employers WHERE name LIKE ? ESCAPE '\\'"
-        out.append(_Branch(f"SELECT id FROM households WHERE employer_id IN ({emp})", f"+h.employer_id IN ({emp})",
-                           (like_pattern(q),)))
+        starts("name", q)
+        starts("township", q)
+        # ASCII case ignored on both engines (SQLite's LIKE does, PostgreSQL's does not)
+        emp = "SELECT id FROM employers WHERE lower(name) LIKE ? ESCAPE '\\'"
+        out.append(_Branch(f"SELECT id FROM households WHERE employer_id IN ({emp})",
+                           f"{plus}h.employer_id IN ({emp})", (like_pattern(q.lower()),)))
         if len(q) >= 3:
-            fts = "SELECT rowid FROM households_fts WHERE households_fts MATCH ?"
-            # per row, a plain substring test: cheaper than materialising every trigram match
-            out.append(_Branch(fts, "instr(h.address, ?) > 0", ('"' + q.replace('"', '""') + '"',), (q,)))
+            out.append(_address(q, server))
     return out
 
 
-def _where(text: str, filters: Filters, *, broad: bool = False) -> tuple[str, list[Any]]:
-    """WHERE clause. ``broad`` tests each row (unary ``+`` keeps SQLite on the sort index)."""
+def _where(text: str, filters: Filters, *, broad: bool = False, server: bool = False) -> tuple[str, list[Any]]:
+    """WHERE clause. ``broad`` tests each row (unary ``+`` keeps SQLite on the sort index; PostgreSQL has no
+    unary + for text and plans by itself: ``server`` leaves it out)."""
     w = Where()
-    branches = _branches(text)
+    branches = _branches(text, server)
     if branches:
         params = [p for b in branches for p in b.params_for(broad)]
         if broad:
@@ -131,7 +151,7 @@ def _where(text: str, filters: Filters, *, broad: bool = False) -> tuple[str, li
             w.add("h.id IN (" + " UNION ".join(b.ids_sql for b in branches) + ")", *params)
     # A unary + keeps SQLite off a filter's index: in the broad plan it walks the sort index, with a
     # text it starts from the few candidates. Only a filter alone is best served by its index.
-    plus = "+" if broad or branches else ""
+    plus = "+" if (broad or branches) and not server else ""
     w.equal(f"{plus}h.status", filters.status)
     w.equal(f"{plus}h.category", filters.category)
     if filters.cause:
@@ -146,19 +166,20 @@ def _where(text: str, filters: Filters, *, broad: bool = False) -> tuple[str, li
 
 
 def _is_broad(db: Database, text: str) -> bool:
-    branches = _branches(text)
+    branches = _branches(text, on_server(db))
     if not branches:
         return False
     size = int(db.execute("SELECT coalesce(max(id), 0) FROM households").fetchone()[0])
     threshold = max(BROAD, math.isqrt(50 * size)) if BROAD >= 1000 else BROAD
     sql = ("SELECT count(*) FROM (SELECT 1 FROM (" + " UNION ALL ".join(b.ids_sql for b in branches)
-           + f") LIMIT {threshold + 1})")
+           + f") AS c LIMIT {threshold + 1}) AS n")
     return int(db.execute(sql, [p for b in branches for p in b.params]).fetchone()[0]) > threshold
 
 
 def _order(order_by: str, descending: bool) -> str:
     expr = SORT_KEYS.get(order_by, "h.archive_no")
-    direction = "DESC" if descending else "ASC"
+    # empty values first going up, last going down (SQLite's own order; PostgreSQL's is the other way round)
+    direction = "DESC NULLS LAST" if descending else "ASC NULLS FIRST"
     return f" ORDER BY {expr} {direction}, h.id {direction}"
 
 
@@ -189,24 +210,26 @@ def search(db: Database, text: str = "", filters: Filters = Filters(), *, order_
     """
     base = f"SELECT {LIST_COLUMNS} FROM households h LEFT JOIN employers e ON e.id = h.employer_id"
     tail = f"{_order(order_by, descending)} LIMIT ? OFFSET ?"
-    if _is_broad(db, text) or (not _branches(text) and filters != Filters()):
+    server = on_server(db)
+    # on a server PostgreSQL's planner chooses between walking the order and the candidates itself
+    if not server and (_is_broad(db, text) or (not _branches(text) and filters != Filters())):
         where, params = _where(text, filters, broad=True)
         found = _budgeted(db, base + where + tail, [*params, limit, offset])
         if found is not None:
             return found
-    where, params = _where(text, filters)
+    where, params = _where(text, filters, server=server)
     return rows(db, base + where + tail, [*params, limit, offset])
 
 
 def search_ids(db: Database, text: str = "", filters: Filters = Filters(), *, order_by: str = "archive_no",
                descending: bool = False) -> list[int]:
     """All matching household ids in order (the lazy list model holds these and fetches rows on demand)."""
-    where, params = _where(text, filters)
+    where, params = _where(text, filters, server=on_server(db))
     return [r[0] for r in db.execute(f"SELECT h.id FROM households h{where}{_order(order_by, descending)}", params)]
 
 
 def count(db: Database, text: str = "", filters: Filters = Filters()) -> int:
-    where, params = _where(text, filters)
+    where, params = _where(text, filters, server=on_server(db))
     return int(db.execute(f"SELECT count(*) FROM households h{where}", params).fetchone()[0])
 
 

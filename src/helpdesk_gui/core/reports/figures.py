@@ -107,7 +107,7 @@ def _assistance(db: Database, p: dict[str, Any], out: dict[str, Any], categories
     for fund, cnt, total in db.execute(
             "SELECT fund_source, sum(n), sum(fen) FROM (SELECT paid_date, fund_source, count(*) AS n, "
             f"sum(amount_fen) AS fen FROM assistance_records WHERE paid_date BETWEEN :a AND :b{hf} "
-            "GROUP BY paid_date, fund_source) GROUP BY fund_source", p):
+            "GROUP BY paid_date, fund_source) AS d GROUP BY fund_source ORDER BY fund_source", p):
         by_fund[str(fund)] = int(total)
         count += int(cnt)
         fen += int(total)
@@ -121,7 +121,7 @@ def _assistance(db: Database, p: dict[str, Any], out: dict[str, Any], categories
     households, last = 0, None
     for hid, project, cnt, total in db.execute(
             "SELECT household_id, project, count(*), sum(amount_fen) FROM assistance_records "
-            f"WHERE paid_date BETWEEN :a AND :b{hf} GROUP BY household_id, project", p):
+            f"WHERE paid_date BETWEEN :a AND :b{hf} GROUP BY household_id, project ORDER BY household_id, project", p):
         pr = by_project.setdefault(str(project), {"count": 0, "households": 0, "fen": 0})
         pr["count"] += cnt
         pr["households"] += 1
@@ -147,7 +147,8 @@ def _at_end(db: Database, day: str, *, members: bool, county: str | None = None)
     end = _END.format(hf=_of_county(county))
     p = {"b": day, "county": county}
     by_category: dict[str, int] = {}
-    for cat, cnt in db.execute(f"SELECT category, count(*) FROM (SELECT id, category {end}) GROUP BY category", p):
+    for cat, cnt in db.execute(f"SELECT category, count(*) FROM (SELECT id, category {end}) AS e GROUP BY category "
+                                 "ORDER BY category", p):
         by_category[str(cat or "")] = int(cnt)
     out: dict[str, Any] = {"end_by_category": by_category, "households_end": sum(by_category.values())}
     if members:
@@ -182,7 +183,7 @@ def figures(db: Database, period: Period, *, detail: bool = True, categories: di
         categories = None
     p = {"a": period.a, "b": period.b, "county": county}
     hf = _of_county(county)
-    off = " AND 0" if county and county != get_meta(db, "county_code") else ""  # not this desk's own work
+    off = " AND 1 = 0" if county and county != get_meta(db, "county_code") else ""  # not this desk's own work
 
     def n(sql: str) -> int:
         return int(scalar(db, sql, p) or 0)
@@ -190,10 +191,11 @@ def figures(db: Database, period: Period, *, detail: bool = True, categories: di
     out: dict[str, Any] = {"date_from": period.a, "date_to": period.b}
     # reception
     received = f"FROM reception_entries WHERE received_date BETWEEN :a AND :b{off}"
-    out["reception_by_channel"] = _grouped(db, f"SELECT channel, count(*) {received} GROUP BY channel", p)
-    out["reception_by_kind"] = _grouped(db, f"SELECT kind, count(*) {received} GROUP BY kind", p)
+    out["reception_by_channel"] = _grouped(db, f"SELECT channel, count(*) {received} GROUP BY channel ORDER BY channel", p)
+    out["reception_by_kind"] = _grouped(db, f"SELECT kind, count(*) {received} GROUP BY kind ORDER BY kind", p)
     matrix: dict[str, dict[str, int]] = {}
-    for ch, kind, cnt in db.execute(f"SELECT channel, kind, count(*) {received} GROUP BY channel, kind", p):
+    for ch, kind, cnt in db.execute(f"SELECT channel, kind, count(*) {received} GROUP BY channel, kind "
+                                    "ORDER BY channel, kind", p):
         matrix.setdefault(str(ch), {})[str(kind)] = int(cnt)
     out["reception_matrix"] = matrix
     out["reception_total"] = sum(out["reception_by_channel"].values())
@@ -224,12 +226,13 @@ def figures(db: Database, period: Period, *, detail: bool = True, categories: di
     by_kind: dict[str, dict[str, int]] = {k: {"opened": 0, "people": 0, "closed": 0, "success": 0,
                                              "success_people": 0, "amount_fen": 0} for k in
                                          ("legal", "wages", "job", "training", "dibao")}
-    for kind, cnt, people in db.execute(f"SELECT kind, count(*), sum(people) {opened} GROUP BY kind", p):
+    for kind, cnt, people in db.execute(f"SELECT kind, count(*), sum(people) {opened} GROUP BY kind ORDER BY kind", p):
         by_kind.setdefault(str(kind), dict.fromkeys(by_kind["legal"], 0)).update(
             {"opened": int(cnt), "people": int(people)})
     for kind, cnt, ok, ok_people, fen in db.execute(
-            f"SELECT kind, count(*), sum(outcome = 'success'), sum(CASE WHEN outcome = 'success' THEN people ELSE 0 END), "
-            f"sum(amount_fen) {done} GROUP BY kind", p):
+            "SELECT kind, count(*), sum(CASE WHEN outcome = 'success' THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN outcome = 'success' THEN people ELSE 0 END), "
+            f"sum(amount_fen) {done} GROUP BY kind ORDER BY kind", p):
         by_kind.setdefault(str(kind), dict.fromkeys(by_kind["legal"], 0)).update(
             {"closed": int(cnt), "success": int(ok), "success_people": int(ok_people), "amount_fen": int(fen)})
     out["services"] = by_kind
@@ -378,7 +381,7 @@ def dashboard(db: Database, year: int | None = None, county: str | None = None) 
     one sender's archives and payments (the city)."""
     year = year or _dt.date.today().year
     hf = _of_county(county)
-    off = " AND 0" if county and county != get_meta(db, "county_code") else ""
+    off = " AND 1 = 0" if county and county != get_meta(db, "county_code") else ""
     book = codes.load(db)
 
     def labelled(list_name: str, sql: str) -> list[tuple[str, int]]:
@@ -388,12 +391,12 @@ def dashboard(db: Database, year: int | None = None, county: str | None = None) 
         return out
 
     by_category = labelled("category", f"SELECT category, count(*) FROM households WHERE status = 'active'{hf} "
-                                       "GROUP BY category")
+                                       "GROUP BY category ORDER BY category NULLS FIRST")
     by_cause = labelled("cause", f"SELECT cause_main, count(*) FROM households WHERE status = 'active'{hf} "
-                                 "GROUP BY cause_main")
+                                 "GROUP BY cause_main ORDER BY cause_main NULLS FIRST")
     by_township = sorted(((str(t or "未填"), int(n)) for t, n in db.execute(
         f"SELECT township, count(*) FROM households WHERE status = 'active'{hf} GROUP BY township",
-        {"county": county})), key=lambda x: -x[1])
+        {"county": county})), key=lambda x: (-x[1], x[0]))
     span = {"a": f"{year - 1:04d}-01-01", "b": f"{year:04d}-12-31", "county": county}
     paid_by_fund: dict[str, list[int]] = {}
     this_year, last_year = [0] * 12, [0] * 12
@@ -401,7 +404,7 @@ def dashboard(db: Database, year: int | None = None, county: str | None = None) 
     # grouped by day and fund: the covering index's own order, so no sort; months are added up here
     for day, fund, cnt, fen in db.execute(
             "SELECT paid_date, fund_source, count(*), sum(amount_fen) FROM assistance_records "
-            f"WHERE paid_date BETWEEN :a AND :b{hf} GROUP BY paid_date, fund_source", span):
+            f"WHERE paid_date BETWEEN :a AND :b{hf} GROUP BY paid_date, fund_source ORDER BY paid_date, fund_source", span):
         y, m = int(day[:4]), int(day[5:7])
         if y == year:
             paid_by_fund.setdefault(book.label("fund_source", fund), [0] * 12)[m - 1] += int(fen)

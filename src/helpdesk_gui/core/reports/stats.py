@@ -23,12 +23,14 @@ def _labelled(book: codes.CodeBook, list_name: str, counts: dict[str, int]) -> d
 
 def summary(db: Database) -> dict[str, Any]:
     book = codes.load(db)
-    by_status = {str(k): int(n) for k, n in db.execute("SELECT status, count(*) FROM households GROUP BY status")}
-    by_cat = {str(k or ""): int(n) for k, n in db.execute("SELECT category, count(*) FROM households GROUP BY category")}
+    by_status = {str(k): int(n) for k, n in db.execute("SELECT status, count(*) FROM households GROUP BY status ORDER BY status")}
+    by_cat = {str(k or ""): int(n) for k, n in db.execute("SELECT category, count(*) FROM households GROUP BY category "
+                                                      "ORDER BY category NULLS FIRST")}
     tables = set(db.table_names())
     applications: dict[str, Any] = {"total": 0, "by_status": {}}
     if "applications" in tables:
-        app_counts = {str(k): int(n) for k, n in db.execute("SELECT status, count(*) FROM applications GROUP BY status")}
+        app_counts = {str(k): int(n) for k, n in db.execute("SELECT status, count(*) FROM applications GROUP BY status "
+                                                                 "ORDER BY status")}
         applications = {"total": sum(app_counts.values()), "by_status": _labelled(book, "application_status", app_counts)}
     funds: list[dict[str, Any]] = []
     fund_accounts: list[dict[str, Any]] = []
@@ -43,7 +45,8 @@ def summary(db: Database) -> dict[str, Any]:
                              "ON b.fund_id = f.id ORDER BY f.ord, f.id")]
     mutual: dict[str, Any] = {}
     if "mutual_members" in tables:
-        claims = {str(k): int(n) for k, n in db.execute("SELECT status, count(*) FROM mutual_claims GROUP BY status")}
+        claims = {str(k): int(n) for k, n in db.execute("SELECT status, count(*) FROM mutual_claims GROUP BY status "
+                                                          "ORDER BY status")}
         mutual = {"members": int(scalar(db, "SELECT count(*) FROM mutual_members")),
                   "claims": {"total": sum(claims.values()), "by_status": _labelled(book, "mutual_claim_status", claims)},
                   "paid_fen": -int(scalar(db, "SELECT coalesce(sum(amount_fen), 0) FROM ledger_entries "
@@ -81,7 +84,8 @@ def by_county(db: Database, book: codes.CodeBook | None = None) -> dict[str, dic
     status: dict[str, dict[str, int]] = {}
     category: dict[str, dict[str, int]] = {}
     for code, st, cat, n in db.execute("SELECT sender_code, status, category, count(*) FROM households "
-                                       "GROUP BY sender_code, status, category"):
+                                       "GROUP BY sender_code, status, category "
+                                       "ORDER BY sender_code, status, category NULLS FIRST"):
         c = county(code)
         c["households"] += int(n)
         by_st = status.setdefault(str(code), {})

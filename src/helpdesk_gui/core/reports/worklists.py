@@ -43,7 +43,14 @@ _VISIT_DUE = ("a.status = 'accepted' AND a.needs_visit = 1 AND NOT EXISTS (SELEC
 _CIVIL_OPEN = ("a.status IN ('accepted', 'reviewing') AND EXISTS (SELECT 1 FROM civil_checks c0 "
                "WHERE c0.application_id = a.id AND c0.answered_date IS NULL)")
 _OPEN = f"a.status IN ({', '.join(repr(s) for s in OPEN)})"
-_PUBLICITY_ENDING = "a.status = 'publicity' AND p.end_date <= date(:today, '+2 days')"
+_PUBLICITY_ENDING = "a.status = 'publicity' AND p.end_date <= :in_two_days"
+
+
+def _yuan(fen: str) -> str:
+    """SQL for a non-negative amount in fen as yuan with two decimals ('1234.50'), the same on both engines
+    (SQLite's printf() is not PostgreSQL's)."""
+    return (f"CAST({fen} / 100 AS TEXT) || '.' || CASE WHEN {fen} % 100 < 10 THEN '0' ELSE '' END "
+            f"|| CAST({fen} % 100 AS TEXT)")
 
 WORKLISTS: tuple[Worklist, ...] = (
     Worklist("stale", "一年未更新的档案", "在档档案最近一年没有任何修改，请核实家庭情况是否变化",
@@ -91,7 +98,8 @@ WORKLISTS: tuple[Worklist, ...] = (
              items_sql=f"SELECT a.id, a.app_no AS archive_no, h.name, {_APP_WHAT}, count(*) || ' 条异议' AS status, "
                        "NULL AS category, min(o.raised_date) AS updated_at, NULL AS last_review_date "
                        f"FROM objections o JOIN applications a ON a.id = o.application_id {_APP_JOIN} "
-                       "WHERE o.result IS NULL GROUP BY a.id ORDER BY min(o.raised_date), a.id LIMIT :limit",
+                       "WHERE o.result IS NULL GROUP BY a.id, a.app_no, h.name, pj.label, kd.label "
+                       "ORDER BY min(o.raised_date), a.id LIMIT :limit",
              unit="件", headers=("申请编号", "姓名", "申请事项", "异议", "最早提出日期"), opens="applications", alert=True),
     Worklist("approvals_waiting", "待审批的申请", "待审批或待上级审批的申请（录入人不能审批自己录入的申请）", "",
              count_sql="SELECT count(*) FROM applications a WHERE a.status IN ('pending', 'second')",
@@ -148,7 +156,7 @@ WORKLISTS: tuple[Worklist, ...] = (
     Worklist("mutual_claims_waiting", "医疗互助报销待审批", "经办人已登记、等待审批的医疗互助报销（登记人不能审批自己登记的）", "",
              count_sql="SELECT count(*) FROM mutual_claims WHERE status = 'draft'",
              items_sql="SELECT c.id, c.claim_no AS archive_no, m.name, u.name AS township, '自付 ' || "
-                       "printf('%.2f', c.self_fen / 100.0) || ' 元' AS status, NULL AS category, c.submitted_on AS "
+                       f"{_yuan('c.self_fen')} || ' 元' AS status, NULL AS category, c.submitted_on AS "
                        "updated_at, NULL AS last_review_date FROM mutual_claims c JOIN mutual_members m "
                        "ON m.id = c.member_id JOIN mutual_units u ON u.id = m.unit_id WHERE c.status = 'draft' "
                        "ORDER BY c.submitted_on, c.id LIMIT :limit",
@@ -156,7 +164,7 @@ WORKLISTS: tuple[Worklist, ...] = (
     Worklist("mutual_to_settle", "医疗互助待结算", "已批准、尚未列入季度结算支付的医疗互助报销", "",
              count_sql="SELECT count(*) FROM mutual_claims WHERE status = 'approved' AND settlement_id IS NULL",
              items_sql="SELECT c.id, c.claim_no AS archive_no, m.name, u.name AS township, '应付 ' || "
-                       "printf('%.2f', c.payable_fen / 100.0) || ' 元' AS status, NULL AS category, "
+                       f"{_yuan('c.payable_fen')} || ' 元' AS status, NULL AS category, "
                        "substr(c.decided_at, 1, 10) AS updated_at, NULL AS last_review_date FROM mutual_claims c "
                        "JOIN mutual_members m ON m.id = c.member_id JOIN mutual_units u ON u.id = m.unit_id "
                        "WHERE c.status = 'approved' AND c.settlement_id IS NULL ORDER BY c.decided_at, c.id LIMIT :limit",
@@ -166,7 +174,8 @@ _BY_KEY = {w.key: w for w in WORKLISTS}
 
 
 def _params(today: _dt.date) -> dict[str, Any]:
-    return {"year_ago": (today - _dt.timedelta(days=365)).isoformat(), "today": today.isoformat()}
+    return {"year_ago": (today - _dt.timedelta(days=365)).isoformat(), "today": today.isoformat(),
+            "in_two_days": (today + _dt.timedelta(days=2)).isoformat()}
 
 
 def counts(db: Database, today: _dt.date | None = None) -> dict[str, int]:
@@ -181,4 +190,4 @@ def items(db: Database, key: str, *, limit: int = 200, today: _dt.date | None = 
     if w.items_sql:
         return rows(db, w.items_sql, p)
     return rows(db, f"SELECT h.id, h.archive_no, h.name, h.township, h.status, h.category, h.updated_at, "
-                    f"h.last_review_date FROM households h WHERE {w.where} ORDER BY h.updated_at LIMIT :limit", p)
+                    f"h.last_review_date FROM households h WHERE {w.where} ORDER BY h.updated_at, h.id LIMIT :limit", p)

@@ -1552,3 +1552,20 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
         WHEN t ~ '^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?$' THEN t::timestamp AT TIME ZONE 'UTC'
     END)::double precision / 86400.0 + 2440587.5
 $$;
+
+-- SQLite functions used by the register, casework and reports (core.casework.visits, core.reports.worklists) --
+-- date(text, modifier): SQLite's date() with one '±N days' modifier (the only one the core uses, for a day
+-- computed per row: a pair's next visit due): the ISO date N days on, as text; a time with an offset is that
+-- instant in UTC, as in SQLite; text that is not a date, or another modifier, gives NULL (SQLite's answer to
+-- text that is not a date). date(x) with one argument stays PostgreSQL's own cast.
+CREATE OR REPLACE FUNCTION date(t text, modifier text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT to_char(CASE
+        WHEN t ~ '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$' THEN t::timestamptz AT TIME ZONE 'UTC'
+        WHEN t ~ '^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?$' THEN t::timestamp
+    END + make_interval(days => substring(modifier FROM '^\s*([+-]?\d+)\s+days?\s*$')::int), 'YYYY-MM-DD')
+$$;
+-- instr(text, text): SQLite's position of the first occurrence (1-based), 0 when absent, NULL with a NULL
+-- argument: PostgreSQL's strpos (the casework lists' "contains" test).
+CREATE OR REPLACE FUNCTION instr(haystack text, needle text) RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT strpos(haystack, needle) $$;
