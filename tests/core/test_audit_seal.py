@@ -191,7 +191,8 @@ def test_a_lost_key_is_replaced_and_the_old_rows_reported_until_it_comes_back(da
 
 # ---------------------------------------------------------------- household seals
 
-def test_household_changed_by_raw_sql_is_named(database, clerk):
+def test_household_changed_by_raw_sql_is_named(engine_database):
+    database, clerk = engine_database, auth.get_actor(engine_database, "clerk")
     hid = _household(database, clerk)
     other = _household(database, clerk, 2)
     archive_no = scalar(database, "SELECT archive_no FROM households WHERE id = ?", [hid])
@@ -204,7 +205,8 @@ def test_household_changed_by_raw_sql_is_named(database, clerk):
     assert any(other_no in f and "绕过程序修改" in f for f in check.run(database))
 
 
-def test_household_added_by_raw_sql_is_named(database, clerk):
+def test_household_added_by_raw_sql_is_named(engine_database):
+    database, clerk = engine_database, auth.get_actor(engine_database, "clerk")
     hid = _household(database, clerk)
     h = row(database, "SELECT * FROM households WHERE id = ?", [hid])
     h.update(id=None, archive_no="530122202699999", id_number=_person(9), id_rev="")
