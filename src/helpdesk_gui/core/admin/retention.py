@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import settings
-from helpdesk_gui.core.db import rows, write
+from helpdesk_gui.core.db import on_server, rows, write
 
 PURGED_NAME = "（已清除）"
 
@@ -39,6 +39,13 @@ def due(db: Database, today: _dt.date | None = None) -> list[dict[str, Any]]:
                 [cutoff(db, today).isoformat(), PURGED_NAME])
 
 
+def _secure_delete(db: Database, on: bool) -> None:
+    """SQLite: overwrite freed pages while purging, so no forensic traces are left in the file. A PostgreSQL
+    server has no such switch (its VACUUM reclaims dead rows; the server's own disks are the centre's)."""
+    if not on_server(db):
+        db.execute(f"PRAGMA secure_delete = {'ON' if on else 'OFF'}")
+
+
 def deidentify(db: Database, actor: Actor, household_ids: Sequence[int], folder: Path | None = None,
                today: _dt.date | None = None) -> int:
     """Clear the personal information of these archives (only those past retention). Returns how many."""
@@ -46,7 +53,7 @@ def deidentify(db: Database, actor: Actor, household_ids: Sequence[int], folder:
     eligible = {int(r["id"]): str(r["archive_no"]) for r in due(db, today)}
     chosen = [hid for hid in household_ids if hid in eligible]
     files: list[str] = []
-    db.execute("PRAGMA secure_delete = ON")  # overwrite freed pages: no forensic traces left
+    _secure_delete(db, True)
     try:
         with write(db):
             for hid in chosen:
@@ -61,7 +68,7 @@ def deidentify(db: Database, actor: Actor, household_ids: Sequence[int], folder:
                 audit.record(db, actor.username, "purge", "household", eligible[hid], None,
                              {"reason": "超过保存期限，清除个人信息"}, households=[hid])
     finally:
-        db.execute("PRAGMA secure_delete = OFF")
+        _secure_delete(db, False)
     if folder is not None:
         still_used = {r[0] for r in db.execute("SELECT file_name FROM attachments")}
         for name in set(files) - still_used:
