@@ -146,6 +146,17 @@ def screenshot(window: MainWindow, page: str, target: Path, row: int | None = No
         raise HelpdeskError(f"无法保存图片 {target}")
 
 
+def _tell(args: argparse.Namespace, title: str, text: str, status: int) -> int:
+    """Why the program stops before its window: a dialog, or a line on stderr for ``--screenshot``."""
+    if args.screenshot:
+        sys.stderr.write(text + "\n")
+    elif status:
+        QMessageBox.critical(None, title, text)
+    else:
+        QMessageBox.warning(None, title, text)
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv if argv is not None else sys.argv[1:])
     folder = paths.data_dir(args.data_dir)
@@ -157,11 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         on_server = server.chosen(folder, args.database) is not None
     except HelpdeskError as e:
-        if args.screenshot:
-            sys.stderr.write(str(e) + "\n")
-        else:
-            QMessageBox.critical(None, "无法打开数据库", str(e))
-        return 2
+        return _tell(args, "无法打开数据库", str(e), 2)
     lock = InstanceLock(folder)
     readonly = False
     there = on_server or path.exists()
@@ -169,12 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         backup.remove_stale_parts(folder)     # a backup killed last time left its half-written copy
     elif on_server:   # this desk's own folder is in use: one program per desk, the others are other desks
         holder = lock.holder()
-        message = f"这台电脑上的工作台已经打开（{holder.describe() if holder else '另一个程序'}）。"
-        if args.screenshot:
-            sys.stderr.write(message + "\n")
-        else:
-            QMessageBox.warning(None, "数据正在使用", message)
-        return 0
+        return _tell(args, "数据正在使用", f"这台电脑上的工作台已经打开（{holder.describe() if holder else '另一个程序'}）。", 0)
     elif path.exists():
         readonly = True
         holder = lock.holder()
@@ -203,11 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             db = dbm.open_register(folder, args.database, readonly=readonly)
     except HelpdeskError as e:
-        if args.screenshot:
-            sys.stderr.write(str(e) + "\n")
-        else:
-            QMessageBox.critical(None, "无法打开数据库", str(e))
-        return 2
+        return _tell(args, "无法打开数据库", str(e), 2)
     union = dbm.get_meta(db, "union_name")
     if args.screenshot:
         try:

@@ -65,21 +65,12 @@ def table_digest(rows: Iterable[Iterable[Any]]) -> tuple[int, str]:
     return count, f"{total:064x}"
 
 
-#: What only SQLite has: the migrations' own record and the address index (on the server: pg_trgm).
-SQLITE_ONLY = ("_sqlite_migrations", "households_fts")
-
-
-def _sqlite_tables(conn: sqlite3.Connection) -> list[str]:
-    names = [str(r[0]) for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-    return [n for n in names if not n.startswith(SQLITE_ONLY)]
-
-
 def differences(lite: sqlite3.Connection, pgconn: Any, tables: Iterable[str]) -> list[str]:
     """Each table whose rows differ between the two sides, said in Chinese ([] when all are equal)."""
     out: list[str] = []
+    columns = pg.sqlite_columns(lite)
     for table in tables:
-        cols = [str(r[1]) for r in lite.execute(f'PRAGMA table_info("{table}")')]
+        cols = columns[table]
         names = ", ".join(f'"{c}"' for c in cols)
         ours = table_digest(lite.execute(f'SELECT {names} FROM "{table}"'))
         with pgconn.cursor() as cur:
@@ -103,7 +94,7 @@ def _move(lite: sqlite3.Connection, srv: server.Server, progress: Progress | Non
     try:
         pg.create_schema(conn)
         counts = pg.copy_from_sqlite(lite, conn, progress=progress)
-        ours = _sqlite_tables(lite)
+        ours = list(pg.sqlite_columns(lite))    # our tables; SQLite's own and its FTS index left out
         wrong = differences(lite, conn, [t for t in ours if t in counts])
         missing = sorted(set(ours) - set(counts))
         if missing:
