@@ -88,12 +88,15 @@ def _new_key(st: _State) -> None:
 
 def append(db: Database, username: str, action: str, entity: str, entity_id: str, before: str | None,
            after: str | None, households: Iterable[int] = ()) -> int:
-    """Append one row (already serialised); returns its id. Inside the caller's transaction, if any."""
+    """Append one row; returns its id. Inside the caller's write, else a write of its own: the write lock
+    (``core.db.write``) makes the chain one chain when several desks share a server."""
+    if not db.conn.in_transaction:
+        with dbm.write(db):
+            return append(db, username, action, entity, entity_id, before, after, households)
     st = state(db)
     if not st.ensured:
         ensure(db)
     hids = sorted({int(h) for h in households})
-    dbm.serialise(db, "audit")   # one chain: on a server, the next desk's row waits for this one to commit
     last = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = last[0] if last else GENESIS
     at = dbm.now_iso()

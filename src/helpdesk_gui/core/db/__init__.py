@@ -142,13 +142,6 @@ def ids_taken(db: Any, table: str) -> None:
                    f"(SELECT coalesce(max(id), 0) + 1 FROM \"{table}\"), false)")
 
 
-def serialise(db: Any, what: str) -> None:
-    """Inside a write: until it commits, no other desk may do ``what`` (the audit chain's append, a serial
-    number). SQLite has one writer at a time already; on a server, a transaction-scoped advisory lock."""
-    if on_server(db):
-        db.execute("SELECT pg_advisory_xact_lock(hashtext(?))", [f"helpdesk:{what}"])
-
-
 def file_of(db: Database) -> Path:
     """The database file a connection is open on."""
     return Path(str(db.execute("PRAGMA database_list").fetchone()[2]))
@@ -294,7 +287,8 @@ def write(db: Database) -> Iterator[Database]:
             yield db
         return
     try:
-        db.execute("BEGIN IMMEDIATE")   # on a server: BEGIN (``core.db.pgdb``)
+        # the write lock: SQLite's one writer; on a server one desk's write at a time (``core.db.pgdb``)
+        db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as e:
         if "locked" in str(e) or "busy" in str(e):
             raise DatabaseBusy("另一个程序正在写入数据库，请稍候再试（若一直如此，请关闭其他打开此数据文件夹的程序）。") from None

@@ -8,8 +8,12 @@ writes SQL both engines share; what differs lives beside each feature):
 - placeholders: the core writes ``?`` and ``:name`` (sqlite3's styles); psycopg takes ``%s`` and
   ``%(name)s`` (``%`` itself doubled). Strings, quoted names and comments are left alone;
 - transactions: like the SQLite connection (autocommit; ``core.db.write`` sends BEGIN, COMMIT,
-  ROLLBACK and SAVEPOINTs itself); ``BEGIN IMMEDIATE`` is SQLite's word for taking the write lock,
-  on PostgreSQL every row lock is taken where it is needed, so it is a plain BEGIN;
+  ROLLBACK and SAVEPOINTs itself); ``BEGIN IMMEDIATE`` is SQLite's word for taking the write lock at
+  the start: here a BEGIN and the register's one advisory write lock (``WRITE_LOCK``), so the desks'
+  writes take turns as an SQLite file's writers do. Every read-then-write in the core (serial numbers,
+  the audit chain's head, an application's state before a step, the ledger's balance) then sees what
+  the desk before it committed; no two writes wait for each other's rows, so no deadlock. Reads never
+  wait. A desk that waits longer than ``WRITE_WAIT`` gets ``DatabaseBusy`` in Chinese;
 - ``cursor.lastrowid`` after an INSERT: ``lastval()``, the identity value the INSERT just drew in
   this session (triggers of ours never draw another one after it);
 - sums: PostgreSQL's ``sum()`` of bigint is numeric; whole numbers come back as ``int`` (money in
@@ -45,6 +49,10 @@ def translate(sql: str) -> str:
     if re.match(r"\s*BEGIN\s+(IMMEDIATE|EXCLUSIVE|DEFERRED)\b", out, re.I):
         return "BEGIN"
     return out
+
+
+WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('helpdesk:write'))"
+WRITE_WAIT = "30s"   # SQLite's busy timeout's counterpart: then the clerk is told, the form kept
 
 
 class Cursor:
@@ -127,6 +135,8 @@ class Connection:
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Cursor:
         if not self._ready(sql):
             return Cursor(None, False)
+        if re.match(r"\s*BEGIN\s+(IMMEDIATE|EXCLUSIVE)\b", sql, re.I):
+            return self._begin_write()
         cur = self.raw.cursor()
         self._run(sql, lambda: cur.execute(translate(sql), _params(params)))
         return Cursor(cur, sql.lstrip()[:6].upper() == "INSERT")
@@ -142,6 +152,25 @@ class Connection:
             while batch := [_params(p) for p in itertools.islice(rows, 5000)]:
                 cur.executemany(text, batch)
         self._run(sql, run)
+        return Cursor(cur, False)
+
+    def _begin_write(self) -> Cursor:
+        import psycopg
+
+        from helpdesk_gui.core.base.errors import DatabaseBusy
+        cur = self.raw.cursor()
+        self._run("BEGIN", lambda: cur.execute("BEGIN"))
+        try:
+            self._run("SET", lambda: cur.execute(f"SET LOCAL lock_timeout = '{WRITE_WAIT}'"))
+            self._run("SELECT", lambda: cur.execute(WRITE_LOCK))
+        except psycopg.errors.LockNotAvailable:
+            self.raw.execute("ROLLBACK")
+            raise DatabaseBusy("另一台电脑正在写入本中心的档案库（例如导入一个大批次），请稍候再试；"
+                               "您填写的内容没有丢失。") from None
+        except BaseException:
+            if self.in_transaction:
+                self.raw.execute("ROLLBACK")
+            raise
         return Cursor(cur, False)
 
     @property
