@@ -11,7 +11,8 @@ each engine: making the register, ``stats`` (and that both give the same figures
 the same 200 queries as ``benchmarks/run.py``, start to a usable list (every id in name order and the first
 block of rows), full export, import of that batch into a fresh city register on the same engine, the
 yearly fund statement; then on the server only, ``--desks`` processes working at once for ``--seconds``
-(search, open, save a household with its version, file an application): operations per second and p95.
+doing the multi-desk test's mixed work (``tests/core/desk_kit.py``: search, save with the version loaded,
+file and approve applications, pay): operations per second and p95, then the same checks as the test.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
-import multiprocessing
-import random
 import sqlite3
 import sys
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "src"), str(REPO / "tests"), str(REPO)]
+sys.path[:0] = [str(REPO / "src"), str(REPO / "tests"), str(REPO / "tests" / "core"), str(REPO)]
 
 from benchmarks.run import draw_queries, percentile  # noqa: E402
 
@@ -105,39 +104,6 @@ def engine_run(kind: str, work: Path, url: str | None, city_url: str | None, n: 
     return out
 
 
-def desk(args: tuple[str, Path, int, float, int]) -> dict[str, Any]:
-    """One desk for ``seconds``: search, open a household, save it with its version (a refused save is
-    counted, with its message); returns the latencies."""
-    from helpdesk_gui.core import db as dbm
-    from helpdesk_gui.core.access import auth
-    from helpdesk_gui.core.base.errors import HelpdeskError
-    from helpdesk_gui.core.db import server
-    from helpdesk_gui.core.register import households as register
-    from helpdesk_gui.core.register import search
-    from helpdesk_gui.core.register.draft import draft_from
-    url, folder, n, seconds, seed = args
-    rng = random.Random(seed)
-    db = dbm.open_server(server.parse(url), folder)
-    actor = auth.login(db, "admin", PASSWORD)
-    lat: list[float] = []
-    refused: list[str] = []
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        t0 = time.perf_counter()
-        found = search.search(db, rng.choice("zwlhcy"), search.Filters())
-        hid = found[0]["id"] if found else rng.randint(1, n)
-        h = register.get_household(db, hid)
-        draft = draft_from(h)
-        draft.fields["phone"] = f"139{rng.randint(0, 99_999_999):08d}"
-        try:
-            register.update_household(db, actor, hid, draft, expected_version=h.get("version"))
-        except HelpdeskError as e:
-            refused.append(str(e))
-        lat.append((time.perf_counter() - t0) * 1000)
-    dbm.close(db)
-    return {"ops": len(lat), "lat": lat, "refused": refused}
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--households", type=int, default=100_000)
@@ -160,20 +126,23 @@ def main() -> int:
             r.pop("queries")
             r.pop("stats")
         result["sqlite"], result["postgresql"] = lite, post
-        key = work / "postgresql" / "county" / "audit.key"      # every desk signs with the server's key
-        for k in range(a.desks):
-            (work / f"desk{k}").mkdir(parents=True, exist_ok=True)
-            (work / f"desk{k}" / "audit.key").write_bytes(key.read_bytes())
-        with multiprocessing.get_context("spawn").Pool(a.desks) as pool:
-            t0 = time.perf_counter()
-            desks = pool.map(desk, [(county_url, work / f"desk{k}", a.households, a.seconds, k)
-                                    for k in range(a.desks)])
-            took = time.perf_counter() - t0
+        # the desks: the multi-desk test's mixed work (tests/core/desk_kit.py) on the 100k register
+        import desk_kit
+
+        from helpdesk_gui.core import db as dbm
+        from helpdesk_gui.core.db import server
+        centre = work / "postgresql" / "county"
+        db = dbm.open_server(server.parse(county_url), centre)
+        day = desk_kit.ready(db)
+        dbm.close(db)
+        desks, took = desk_kit.run_desks(county_url, centre, a.desks, a.seconds, pool=500, day=day)
         lat = [x for d in desks for x in d["lat"]]
         result["desks"] = {"n": a.desks, "seconds": took, "ops": len(lat), "ops_per_s": len(lat) / took,
                            "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95),
+                           "done": {op: sum(d["done"][op] for d in desks) for op in desk_kit.OPS},
                            "refused": sum(len(d["refused"]) for d in desks),
-                           "refused_examples": [m for d in desks for m in d["refused"]][:3]}
+                           "refused_examples": sorted({m for d in desks for _, m in d["refused"]})[:5],
+                           "problems": desk_kit.verify(county_url, centre, desks)}
     print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
     if a.json:
         a.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")

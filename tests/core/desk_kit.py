@@ -21,33 +21,48 @@ from test_workflow_kit import DAY, archive, new_household, publicity_over, team
 
 PASSWORD = "admin1234"
 HOUSEHOLDS = 8           # a small pool, so that desks meet on the same households and applications
-PAID_ON = dt.date(2026, 4, 20)
-TODAY = dt.date(2026, 6, 15)
 OPS = ("search", "save", "file", "approve", "pay")
 
 
 def prepare(url: str, folder: Path) -> None:
     """The centre on an empty server database (``helpdesk server init``), ready for the desks."""
     from helpdesk_gui.core import db as dbm
-    from helpdesk_gui.core.access import auth
     from helpdesk_gui.core.admin import server_move
     from helpdesk_gui.core.db import server
-    from helpdesk_gui.core.ledger import posting
 
     srv = server.parse(url)
     server_move.init_server(folder, srv, "530122", "某某县总工会", PASSWORD)
     db = dbm.open_server(srv, folder)
-    admin = auth.get_actor(db, "admin")
-    for name, role, shown in [("clerk", "clerk", "张经办"), ("reviewer", "reviewer", "李审核"),
-                              ("approver", "approver", "王主任"), ("finance", "finance", "赵出纳")]:
-        auth.create_user(db, admin, name, shown, [role], "passw0rd!")
+    ready(db)
     t = team(db)
     for k in range(HOUSEHOLDS):
         archive(db, t, new_household(db, t, 200 + k, name=f"职工{k}"))
-    fund = int(db.execute("SELECT id FROM funds WHERE name = '本级工会帮扶经费'").fetchone()[0])
-    posting.post_receipt(db, auth.get_actor(db, "finance"), fund, 10**9, "allocation", "拨款",
-                         on=dt.date(2026, 3, 1), ref_no="县工发〔2026〕1号", today=TODAY)
     dbm.close(db)
+
+
+def ready(db: Any) -> dt.date:
+    """The team (each role a user of its own) and money in the fund, on a register made by ``prepare`` or
+    by ``demo``; returns the desks' working day (``DAY``, or the first day of the ledger's first open month)."""
+    from helpdesk_gui.core.ledger import periods
+
+    from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.ledger import posting
+
+    admin = auth.get_actor(db, "admin")
+    for name, role, shown in [("clerk", "clerk", "张经办"), ("reviewer", "reviewer", "李审核"),
+                              ("approver", "approver", "王主任"), ("finance", "finance", "赵出纳")]:
+        if not db.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
+            auth.create_user(db, admin, name, shown, [role], "passw0rd!")
+    team(db)
+    open_month = periods.next_to_close(db)
+    day = max(DAY, dt.date.fromisoformat(f"{open_month}-01")) if open_month else DAY
+    posting.post_receipt(db, auth.get_actor(db, "finance"), fund_of(db), 10**9, "allocation", "拨款",
+                         on=day, ref_no="县工发〔2026〕1号", today=day)
+    return day
+
+
+def fund_of(db: Any) -> int:
+    return int(db.execute("SELECT id FROM funds WHERE name = '本级工会帮扶经费'").fetchone()[0])
 
 
 def desk_folder(centre: Path, where: Path) -> Path:
@@ -57,9 +72,11 @@ def desk_folder(centre: Path, where: Path) -> Path:
     return where
 
 
-def desk(args: tuple[str, str, float, int]) -> dict[str, Any]:
-    """One desk for ``seconds`` (a process of its own); what it did, each operation's latency in ms."""
+def desk(args: tuple[str, str, float, int, int, str]) -> dict[str, Any]:
+    """One desk for ``seconds`` (a process of its own); what it did, each operation's latency in ms. It
+    works on the first ``pool`` households 在档 by the working day ``on`` (the fewer, the more the desks meet)."""
     from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.access import auth
     from helpdesk_gui.core.base.errors import HelpdeskError
     from helpdesk_gui.core.db import server
     from helpdesk_gui.core.ledger import payroll
@@ -69,14 +86,16 @@ def desk(args: tuple[str, str, float, int]) -> dict[str, Any]:
     from helpdesk_gui.core.workflow import approval
     from helpdesk_gui.core.workflow import steps as workflow
 
-    url, folder, seconds, seed = args
+    url, folder, seconds, seed, pool, on = args
+    day = dt.date.fromisoformat(on)
+    paid_on, today = day + dt.timedelta(days=20), day + dt.timedelta(days=40)
     rng = random.Random(seed)
     db = dbm.open_server(server.parse(url), Path(folder))
     t = team(db)
-    from helpdesk_gui.core.access import auth
     finance = auth.get_actor(db, "finance")
-    fund = int(db.execute("SELECT id FROM funds WHERE name = '本级工会帮扶经费'").fetchone()[0])
-    hids = [int(r[0]) for r in db.execute("SELECT id FROM households ORDER BY id")]
+    fund = fund_of(db)
+    hids = [int(r[0]) for r in db.execute("SELECT id FROM households WHERE status = 'active' AND created_date <= ? "
+                                          "ORDER BY id LIMIT ?", [on, pool])]
     out: dict[str, Any] = {"done": {op: 0 for op in OPS}, "refused": [], "saved": [], "lat": [], "files": []}
 
     def one(op: str) -> None:
@@ -89,16 +108,16 @@ def desk(args: tuple[str, str, float, int]) -> dict[str, Any]:
             phone = f"139{seed:02d}{rng.randint(0, 999_999):06d}"
             draft.fields["phone"] = phone
             time.sleep(rng.uniform(0, 0.02))   # the clerk types
-            register.update_household(db, t.clerk, hid, draft, expected_version=int(h["version"]), today=TODAY)
+            register.update_household(db, t.clerk, hid, draft, expected_version=int(h["version"]), today=today)
             out["saved"].append((hid, int(h["version"]) + 1, phone))
         elif op == "file":
             hid = rng.choice(hids)
-            app = workflow.file_application(db, t.clerk, hid, "project", project="1", requested_fen=20_000, today=DAY)
+            app = workflow.file_application(db, t.clerk, hid, "project", project="1", requested_fen=20_000, today=day)
             out["files"].append(str(workflow.load(db, app)["app_no"]))
             for m in workflow.required_materials(db, workflow.load(db, app)):
-                workflow.add_material(db, t.clerk, app, m, today=DAY)
-            workflow.record_visit(db, t.reviewer, app, DAY, "李审核", "情况属实", today=DAY)
-            workflow.evaluate(db, t.reviewer, app, "同意", proposed_fen=20_000, today=DAY)
+                workflow.add_material(db, t.clerk, app, m, today=day)
+            workflow.record_visit(db, t.reviewer, app, day, "李审核", "情况属实", today=day)
+            workflow.evaluate(db, t.reviewer, app, "同意", proposed_fen=20_000, today=day)
             workflow.close_publicity(db, t.clerk, app, today=publicity_over(db, app))
         elif op == "approve":
             waiting = db.execute("SELECT id FROM applications WHERE status = 'pending' ORDER BY id DESC LIMIT 3").fetchall()
@@ -111,8 +130,8 @@ def desk(args: tuple[str, str, float, int]) -> dict[str, Any]:
             unpaid = db.execute("SELECT id FROM decisions WHERE status = 'unpaid' ORDER BY id LIMIT 3").fetchall()
             if not unpaid:
                 return
-            payroll.pay_decisions(db, finance, [int(rng.choice(unpaid)[0])], fund, paid_date=PAID_ON,
-                                  bank_batch=f"DF{seed}-{out['done']['pay'] + 1}", today=TODAY)
+            payroll.pay_decisions(db, finance, [int(rng.choice(unpaid)[0])], fund, paid_date=paid_on,
+                                  bank_batch=f"DF{seed}-{out['done']['pay'] + 1}", today=today)
         out["done"][op] += 1
 
     end = time.perf_counter() + seconds
@@ -128,13 +147,14 @@ def desk(args: tuple[str, str, float, int]) -> dict[str, Any]:
     return out
 
 
-def run_desks(url: str, centre: Path, n: int, seconds: float) -> tuple[list[dict[str, Any]], float]:
+def run_desks(url: str, centre: Path, n: int, seconds: float, *, pool: int = HOUSEHOLDS, day: dt.date = DAY
+              ) -> tuple[list[dict[str, Any]], float]:
     """``n`` desk processes at once against the server; their reports and the wall time."""
     import multiprocessing
     folders = [desk_folder(centre, centre.parent / f"desk{k}") for k in range(n)]
-    with multiprocessing.get_context("spawn").Pool(n) as pool:
+    with multiprocessing.get_context("spawn").Pool(n) as processes:
         t0 = time.perf_counter()
-        reports = pool.map(desk, [(url, str(f), seconds, k) for k, f in enumerate(folders)])
+        reports = processes.map(desk, [(url, str(f), seconds, k, pool, day.isoformat()) for k, f in enumerate(folders)])
         return reports, time.perf_counter() - t0
 
 
@@ -163,15 +183,20 @@ def verify(url: str, centre: Path, reports: list[dict[str, Any]]) -> list[str]:
         stored = db.execute("SELECT version, phone FROM households WHERE id = ?", [hid]).fetchone()
         if int(stored[0]) == last and stored[1] != phone:
             problems.append(f"档案 {hid}：最后一次保存的电话 {phone} 没有留下（库中 {stored[1]}）")
-    # serial numbers: unique and gapless
-    for what, sql in [("申请编号", "SELECT app_no FROM applications ORDER BY app_no"),
-                      ("凭证号", "SELECT voucher_no FROM vouchers ORDER BY voucher_no"),
-                      ("花名册编号", "SELECT roster_no FROM payment_rosters ORDER BY roster_no"),
-                      ("档案编号", "SELECT archive_no FROM households ORDER BY archive_no")]:
+    # serial numbers: unique, and gapless within each prefix (county and year, kind and year)
+    for what, width, sql in [("申请编号", 6, "SELECT app_no FROM applications"),
+                             ("凭证号", 5, "SELECT voucher_no FROM vouchers"),
+                             ("花名册编号", 7, "SELECT roster_no FROM payment_rosters"),
+                             ("档案编号", 10, "SELECT archive_no FROM households")]:
         numbers = [str(r[0]) for r in db.execute(sql)]
-        tails = [int(x[-4:]) for x in numbers]
-        if len(set(numbers)) != len(numbers) or tails != list(range(1, len(numbers) + 1)):
-            problems.append(f"{what}不连续或重复：{numbers[:3]}…{numbers[-3:]}")
+        if len(set(numbers)) != len(numbers):
+            problems.append(f"{what}重复")
+        runs: dict[str, list[int]] = {}
+        for x in numbers:
+            runs.setdefault(x[:width], []).append(int(x[width:]))
+        for prefix, tails in runs.items():
+            if sorted(tails) != list(range(min(tails), min(tails) + len(tails))):
+                problems.append(f"{what} {prefix}… 不连续")
     filed = sorted(a for r in reports for a in r["files"])
     if len(set(filed)) != len(filed):
         problems.append("两张桌子拿到同一个申请编号")
