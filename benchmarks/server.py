@@ -6,7 +6,7 @@
 
 Both registers are made by the program itself with the same seed (``demo``): on SQLite in a data folder,
 on the server in a fresh database (``helpdesk server init`` then ``demo``). Without ``--url`` a throw-away
-PostgreSQL cluster is started on a Unix socket (``tests/pg.py``; loopback, as the issue asks). Measured on
+PostgreSQL cluster (fsync on, as a centre runs it) is started on a Unix socket (``tests/pg.py``; loopback, as the issue asks). Measured on
 each engine: making the register, ``stats`` (and that both give the same figures), search p50/p95 over
 the same 200 queries as ``benchmarks/run.py``, start to a usable list (every id in name order and the first
 block of rows), full export, import of that batch into a fresh city register on the same engine, the
@@ -117,7 +117,7 @@ def main() -> int:
     import pg
     work = a.workdir or Path(tempfile.mkdtemp(prefix="bench-server-"))
     result: dict[str, Any] = {"households": a.households}
-    with pg.server() if a.url is None else _given(a.url) as base, \
+    with pg.server(durable=True) if a.url is None else _given(a.url) as base, \
             pg.fresh_database(base) as county_url, pg.fresh_database(base) as city_url:
         lite = engine_run("sqlite", work, None, None, a.households, a.seed, None)
         post = engine_run("postgresql", work, county_url, city_url, a.households, a.seed, lite["queries"])

@@ -56,10 +56,12 @@ def _run_as() -> list[str]:
 
 
 @contextmanager
-def server() -> Iterator[str]:
-    """Yield a server URL (see the module docstring); skip when there is no PostgreSQL."""
+def server(*, durable: bool = False) -> Iterator[str]:
+    """Yield a server URL (see the module docstring); skip when there is no PostgreSQL. ``durable``: a
+    server as a centre runs it (fsync on, 256 MB of shared buffers), for benchmarks; the tests' server
+    skips the disk flushes."""
     url = os.environ.get(ENV)
-    if url:
+    if url and not durable:
         yield url
         return
     bindir = _bindir()
@@ -76,15 +78,15 @@ def server() -> Iterator[str]:
     try:
         subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
                         "-E", "UTF8", "--no-locale"], **run)  # type: ignore[call-overload]
-        options = (f"-k {sock} -c listen_addresses='' -p {PORT} -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off")
+        options = f"-k {sock} -c listen_addresses='' -p {PORT + durable} " + (
+            "-c shared_buffers=256MB" if durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
         subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"),
                         "-o", options, "-w", "start"], **run)  # type: ignore[call-overload]
     except subprocess.CalledProcessError as e:
         shutil.rmtree(root, ignore_errors=True)
         pytest.skip(f"没有 PostgreSQL：测试服务器未能启动（{e.stderr.decode(errors='replace').strip()[:200]}）")
     try:
-        yield f"postgresql://postgres@/postgres?host={sock}&port={PORT}"
+        yield f"postgresql://postgres@/postgres?host={sock}&port={PORT + durable}"
     finally:
         subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
                        cwd=root, capture_output=True)

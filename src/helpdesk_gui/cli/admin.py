@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from helpdesk_gui.cli import kit
 from helpdesk_gui.core import db as dbm
+from helpdesk_gui.core.db import server
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    """A new register: in the data folder's file, or with ``--database`` (HELPDESK_DATABASE_URL) on the
+    centre's server, as ``helpdesk server init``."""
+    if args.database or os.environ.get(server.ENV):
+        from helpdesk_gui.cli.server import cmd_server_init
+        return cmd_server_init(args)
     from helpdesk_gui.core.admin import setup
     from helpdesk_gui.core.base import paths
     db = setup.initialise(paths.db_path(args.folder), args.county_code, args.union_name, kit.admin_password())
