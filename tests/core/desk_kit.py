@@ -43,10 +43,8 @@ def prepare(url: str, folder: Path) -> None:
 def ready(db: Any) -> dt.date:
     """The team (each role a user of its own) and money in the fund, on a register made by ``prepare`` or
     by ``demo``; returns the desks' working day (``DAY``, or the first day of the ledger's first open month)."""
-    from helpdesk_gui.core.ledger import periods
-
     from helpdesk_gui.core.access import auth
-    from helpdesk_gui.core.ledger import posting
+    from helpdesk_gui.core.ledger import periods, posting
 
     admin = auth.get_actor(db, "admin")
     for name, role, shown in [("clerk", "clerk", "张经办"), ("reviewer", "reviewer", "李审核"),

@@ -14,7 +14,9 @@ def run_all(work: Path, county_url: str | None, city_url: str | None) -> dict[st
     """The whole round on one engine: a county register with the demo households, its stats and check, its
     full batch, imported by a city register on the same engine."""
     county, city = work / "county", work / "city"
-    on = (lambda url: ["--database", url] if url else [])
+
+    def on(url: str | None) -> list[str]:
+        return ["--database", url] if url else []
     out: dict[str, object] = {}
     r = helpdesk(county, *on(county_url), "init", "--county-code", "530122", "--union-name", "某某县总工会")
     assert r.returncode == 0, r.stderr
