@@ -86,3 +86,30 @@ def test_four_desks_writing_at_once_keep_one_audit_chain(pg_url, tmp_path):
     rows = db.execute("SELECT prev_hash, hash FROM audit_log ORDER BY id").fetchall()
     assert len(rows) >= 61 and all(rows[k][0] == rows[k - 1][1] for k in range(1, len(rows)))   # no fork
     dbm.close(db)
+
+
+def test_a_desk_that_waits_too_long_for_another_desks_write_is_told_and_keeps_its_work(pg_url, tmp_path,
+                                                                                      monkeypatch):
+    """One desk's write at a time (the register's write lock): a desk that waits past ``WRITE_WAIT`` is told
+    in Chinese and nothing of its save is half-written; once the other desk is done, the same save goes in."""
+    import pytest
+
+    from helpdesk_gui.core import db as dbm
+    from helpdesk_gui.core.admin import server_move
+    from helpdesk_gui.core.base.errors import DatabaseBusy
+    from helpdesk_gui.core.db import pgdb, server
+
+    monkeypatch.setattr(pgdb, "WRITE_WAIT", "300ms")
+    srv = server.parse(pg_url)
+    server_move.init_server(tmp_path, srv, "530122", "某某县总工会", "admin1234")
+    a, b = dbm.open_server(srv, tmp_path), dbm.open_server(srv, tmp_path)
+    with dbm.write(a):
+        dbm.set_meta(a, "note", "甲桌在导入")
+        with pytest.raises(DatabaseBusy, match="另一台电脑正在写入.*没有丢失"), dbm.write(b):
+            dbm.set_meta(b, "note", "乙桌")
+        assert not b.conn.in_transaction
+    with dbm.write(b):
+        dbm.set_meta(b, "other", "乙桌再试")
+    assert (dbm.get_meta(a, "note"), dbm.get_meta(a, "other")) == ("甲桌在导入", "乙桌再试")
+    dbm.close(a)
+    dbm.close(b)
