@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the frozen app in dist/helpdesk-gui/ (run packaging/build.sh first):
 # the console executable creates a database, fills 100 demo households, checks it, prints a PDF,
-# exports an Excel batch and takes a backup; the window
+# exports an Excel batch and takes a backup (with HELPDESK_SMOKE_PG_URL, also on that server); the window
 # executable logs in offscreen and saves the register page as a PNG.
 #   packaging/smoke.sh [BUNDLE_DIR]        (default dist/helpdesk-gui)
 set -euo pipefail
@@ -57,6 +57,14 @@ fi
 echo "screenshot: $SIZE bytes"
 if [[ -n "${HELPDESK_SMOKE_SHOT:-}" ]]; then
     cp "$TMP/shot.png" "$HELPDESK_SMOKE_SHOT" && echo "copied to $HELPDESK_SMOKE_SHOT"
+fi
+
+if [[ -n "${HELPDESK_SMOKE_PG_URL:-}" ]]; then   # an empty PostgreSQL database: the bundled psycopg and schema.sql
+    step "helpdesk --database … init / demo / check / stats (the centre's server)"
+    "$CLI" --data-dir "$TMP/desk" --database "$HELPDESK_SMOKE_PG_URL" init --county-code 530122 --union-name "某某县总工会"
+    "$CLI" --data-dir "$TMP/desk" --database "$HELPDESK_SMOKE_PG_URL" demo --households 100
+    "$CLI" --data-dir "$TMP/desk" --database "$HELPDESK_SMOKE_PG_URL" check
+    "$CLI" --data-dir "$TMP/desk" --database "$HELPDESK_SMOKE_PG_URL" stats --json | head -c 200; echo
 fi
 
 step "bundle size"

@@ -37,3 +37,6 @@ def test_spec_bundles_what_resource_looks_for() -> None:
     for name in ('name="helpdesk-gui"', 'name="helpdesk"', "console=False", "console=True", '"QtQml"', '"QtNetwork"'):
         assert name in spec
     assert '"qtbase_zh_CN.qm"' in spec and '"PySide6/Qt/translations"' in spec  # gui/translations.py loads it
+    # a desk on the centre's server: core.db.pg reads schema.sql beside itself; psycopg and its libpq
+    assert 'collect_data_files("helpdesk_gui", includes=["**/*.sql"])' in spec
+    assert 'collect_submodules("psycopg")' in spec and '"psycopg_binary"' in spec
