@@ -63,9 +63,11 @@ def _add_users(db) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine_database(request, folder: Path):
+def engine_database(request, folder: Path, monkeypatch: pytest.MonkeyPatch):
     """``database`` on each engine in turn: the folder's SQLite file, then a fresh PostgreSQL database made by
-    ``helpdesk server init`` (the same county, admin and users). Core tests that take it run on both."""
+    ``helpdesk server init`` (the same county, admin and users), also set as HELPDESK_DATABASE_URL so the
+    commands a test runs use it. Core tests that take it run on both; a module whose every test should
+    has a ``database`` fixture of its own that returns it."""
     from helpdesk_gui.core import db as dbm
     from helpdesk_gui.core.admin import server_move, setup
     from helpdesk_gui.core.base import paths
@@ -74,14 +76,15 @@ def engine_database(request, folder: Path):
     if request.param == "sqlite":
         db = setup.initialise(paths.db_path(folder), "530122", "某某县总工会", ADMIN_PASSWORD)
     else:
-        srv = server.parse(request.getfixturevalue("pg_url"))
+        url = request.getfixturevalue("pg_url")
+        srv = server.parse(url)
         server_move.init_server(folder, srv, "530122", "某某县总工会", ADMIN_PASSWORD)
         db = dbm.open_server(srv, folder)
+        monkeypatch.setenv(server.ENV, url)
     _add_users(db)
     yield db
     if request.param != "sqlite":
         dbm.close(db)
-
 
 def _actor_fixture(username: str):
     @pytest.fixture

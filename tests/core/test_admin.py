@@ -13,6 +13,12 @@ from helpdesk_gui.core.base.errors import NotFoundError, PermissionDenied, State
 from helpdesk_gui.core.db import get_meta, rows, scalar, write
 
 
+@pytest.fixture
+def database(engine_database):
+    """Every test here on the folder's SQLite file, then on a PostgreSQL server."""
+    return engine_database
+
+
 def _audit(db, entity: str) -> list[dict]:
     return rows(db, "SELECT * FROM audit_log WHERE entity = ? ORDER BY id", [entity])
 

@@ -13,6 +13,12 @@ from helpdesk_gui.core.demo import households as demo
 from helpdesk_gui.core.register import search
 
 
+@pytest.fixture
+def database(engine_database):
+    """Every test here on the folder's SQLite file, then on a PostgreSQL server."""
+    return engine_database
+
+
 def test_only_old_closed_archives_are_cleared_and_payments_stay(database, admin, clerk):
     demo.generate(database, auth.SYSTEM, 120, seed=8)
     today = dt.date.today()

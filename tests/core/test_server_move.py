@@ -106,3 +106,20 @@ def test_a_desk_is_pointed_at_the_server_and_back(desk, pg_url):
         conn.execute("UPDATE meta SET value = '某某县总工会（服务器）' WHERE key = 'union_name'")
     r = helpdesk(desk, "server", "use", "--off")
     assert r.returncode == 0 and "改回使用" in r.stdout and server.chosen(desk) is None
+
+
+def test_a_database_whose_character_class_cannot_index_chinese_is_refused(pg_server, tmp_path):
+    """Under LC_CTYPE C pg_trgm finds no letters in 马街镇: the address search would read the whole index.
+    ``server init`` says how to make the database instead, and leaves nothing behind."""
+    import pg as pgtest
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE t_ctype_c TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+    url = pgtest.with_dbname(pg_server, "t_ctype_c")
+    try:
+        with pytest.raises(dbm.DatabaseRefused, match=r"字符分类（LC_CTYPE）是 C.*--lc-ctype=C.UTF-8.*未做任何修改"):
+            server_move.init_server(tmp_path, server.parse(url), "530122", "某某县总工会", PASSWORD)
+        with psycopg.connect(url) as conn:
+            assert pg.existing_tables(conn) == []
+    finally:
+        with psycopg.connect(pg_server, autocommit=True) as admin:
+            admin.execute("DROP DATABASE t_ctype_c")

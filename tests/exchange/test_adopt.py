@@ -20,6 +20,12 @@ from helpdesk_gui.exchange.adopt_columns import AdoptMapping, propose_adopt
 
 from .conftest import TODAY, person
 
+
+@pytest.fixture
+def database(engine_database):
+    """Every test here on the folder's SQLite file, then on a PostgreSQL server."""
+    return engine_database
+
 ID1, ID_WIFE, ID_SON = person("1975-03-12", 11), person("1977-08-09", 22), person("2003-05-01", 31)
 ID2, ID3, ID4 = person("1980-02-03", 42), person("1968-12-30", 53), person("1982-07-07", 64)
 HEADER = ["序号", "档案编号", "姓  名", "与户主关系", "身份证号码", "性别", "出生日期", "联系电话", "工作单位", "家庭住址",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from helpdesk_gui.cli import main
@@ -13,6 +14,12 @@ from helpdesk_gui.exchange import foreign, mapping
 from helpdesk_gui.exchange.station_rows import note_row
 
 from .conftest import TODAY, person
+
+
+@pytest.fixture
+def database(engine_database):
+    """Every test here on the folder's SQLite file, then on a PostgreSQL server."""
+    return engine_database
 
 ID1, ID2, ID3 = person("1975-03-12", 11), person("1980-02-03", 22), person("1968-12-30", 35)
 WIFE, SON, FATHER = person("1977-06-01", 42), person("2014-09-09", 51), person("1950-01-20", 63)

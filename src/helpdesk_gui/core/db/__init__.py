@@ -142,6 +142,14 @@ def ids_taken(db: Any, table: str) -> None:
                    f"(SELECT coalesce(max(id), 0) + 1 FROM \"{table}\"), false)")
 
 
+def after_bulk(db: Any) -> None:
+    """After a bulk write has committed (demo, a batch import, a register adopted or moved up): on a server,
+    fresh planner statistics (``ANALYZE``) so the next search is planned for the rows now there, not minutes
+    later when autovacuum gets to it. SQLite's plans here never depend on statistics (none are kept)."""
+    if on_server(db) and not db.conn.in_transaction:
+        db.execute("ANALYZE")
+
+
 def file_of(db: Database) -> Path:
     """The database file a connection is open on."""
     return Path(str(db.execute("PRAGMA database_list").fetchone()[2]))

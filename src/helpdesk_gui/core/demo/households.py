@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.access import audit
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import settings
@@ -252,6 +253,7 @@ def generate(db: Database, actor: Actor, households: int, *, seed: int = 1, toda
             counts["closed_months"] = ledger_demo.close_ended_months(db, today, by=ledger_demo.PAID_BY)
         audit.record(db, actor.username, "demo", "database", county, None, {"seed": seed, **counts},
                      households=range(next_id, next_id + households))
+    dbm.after_bulk(db)
     if progress:
         progress(households, households)
     return counts

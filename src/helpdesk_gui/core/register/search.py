@@ -211,8 +211,16 @@ def search(db: Database, text: str = "", filters: Filters = Filters(), *, order_
     base = f"SELECT {LIST_COLUMNS} FROM households h LEFT JOIN employers e ON e.id = h.employer_id"
     tail = f"{_order(order_by, descending)} LIMIT ? OFFSET ?"
     server = on_server(db)
-    # on a server PostgreSQL's planner chooses between walking the order and the candidates itself
-    if not server and (_is_broad(db, text) or (not _branches(text) and filters != Filters())):
+    if _is_broad(db, text):
+        # many candidates: walk the sort order testing each row. On a server the planner walks the order
+        # index and stops at ``limit`` hits; it needs no step budget (it estimates the filters itself)
+        where, params = _where(text, filters, broad=True, server=server)
+        if server:
+            return rows(db, base + where + tail, [*params, limit, offset])
+        found = _budgeted(db, base + where + tail, [*params, limit, offset])
+        if found is not None:
+            return found
+    elif not server and not _branches(text) and filters != Filters():
         where, params = _where(text, filters, broad=True)
         found = _budgeted(db, base + where + tail, [*params, limit, offset])
         if found is not None:

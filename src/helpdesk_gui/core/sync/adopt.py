@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.base.errors import StateError
 from helpdesk_gui.core.base.timefmt import local_time
@@ -184,6 +185,7 @@ def adopt(db: Database, actor: Actor, w: AdoptWrite, *, today: _dt.date | None =
                                            strict=True)))
     result.archive_numbers = numbers
     result.household_ids = list(written.new_ids)
+    dbm.after_bulk(db)
     return result
 
 

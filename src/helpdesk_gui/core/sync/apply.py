@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from helpdesk_gui.core import db as dbm
 from helpdesk_gui.core.access.auth import Actor
 from helpdesk_gui.core.admin import policy
 from helpdesk_gui.core.base.errors import StateError
@@ -284,6 +285,7 @@ def apply_import(db: Database, actor: Actor, w: ImportWrite, *, progress: Progre
                 w.entry = replace(w.entry, summary=result.held.adjust(w.entry.summary or {}))
             add_batch(db, actor, w.entry, at=stamp, households=archive_of.values())  # its audit row seals them
         step(1)
+    dbm.after_bulk(db)
     return result
 
 

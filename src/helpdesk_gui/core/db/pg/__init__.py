@@ -88,8 +88,24 @@ def create_schema(conn: psycopg.Connection[Any], *, seed: bool = True) -> None:
             raise DatabaseRefused(
                 f"本程序的 PostgreSQL 数据库结构是第 {ported} 版，而 SQLite 数据库结构是第 {SCHEMA_VERSION} 版，"
                 "两者不一致，不能创建数据库。请使用正式发布的程序版本。")
+        _require_cjk_trigrams(conn)
         if seed:
             _seed(conn)
+
+
+def _require_cjk_trigrams(conn: psycopg.Connection[Any]) -> None:
+    """The address search's trigram index must see Chinese characters: pg_trgm takes its letters from the
+    database's LC_CTYPE, and under ``C`` it finds none in 马街镇 (every search would read the whole index)."""
+    if not conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_households_address_trgm'").fetchone():
+        return   # pg_trgm not installable: the plain index (README)
+    if conn.execute("SELECT cardinality(show_trgm('马街镇东风路'))").fetchone()[0]:
+        return
+    ctype = conn.execute("SELECT datctype FROM pg_database WHERE datname = current_database()").fetchone()[0]
+    raise DatabaseRefused(
+        f"服务器上这个数据库的字符分类（LC_CTYPE）是 {ctype}，PostgreSQL 不能为中文地址建立检索索引，地址检索会很慢。"
+        "请信息管理员按 UTF-8 字符分类重新建一个空数据库，例如："
+        "createdb --template=template0 --encoding=UTF8 --lc-collate=C --lc-ctype=C.UTF-8 --owner=helpdesk helpdesk"
+        "（Windows 上的 PostgreSQL 选择 Chinese (Simplified), China 区域）。未做任何修改。")
 
 
 def _seed(conn: psycopg.Connection[Any]) -> None:
