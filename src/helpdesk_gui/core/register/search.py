@@ -131,7 +131,8 @@ def _branches(text: str, server: bool = False) -> list[_Branch]:
         starts("township", q)
         # ASCII case ignored on both engines (SQLite's LIKE does, PostgreSQL's does not)
         emp = "SELECT id FROM employers WHERE lower(name) LIKE ? ESCAPE '\\'"
-        out.append(_Branch(f"SELECT id FROM households WHERE employer_id IN ({emp})",
+        among = f"= ANY(ARRAY({emp}))" if server else f"IN ({emp})"   # the server's planner: as above
+        out.append(_Branch(f"SELECT id FROM households WHERE employer_id {among}",
                            f"{plus}h.employer_id IN ({emp})", (like_pattern(q.lower()),)))
         if len(q) >= 3:
             out.append(_address(q, server))
@@ -148,7 +149,10 @@ def _where(text: str, filters: Filters, *, broad: bool = False, server: bool = F
         if broad:
             w.add("(" + " OR ".join(b.row_sql for b in branches) + ")", *params)
         else:
-            w.add("h.id IN (" + " UNION ".join(b.ids_sql for b in branches) + ")", *params)
+            union = " UNION ".join(b.ids_sql for b in branches)
+            # on a server the candidates first (an init plan), then each row by its key: PostgreSQL's
+            # guesses for prefix ranges are too rough to let it choose the join
+            w.add(f"h.id = ANY(ARRAY({union}))" if server else f"h.id IN ({union})", *params)
     # A unary + keeps SQLite off a filter's index: in the broad plan it walks the sort index, with a
     # text it starts from the few candidates. Only a filter alone is best served by its index.
     plus = "+" if (broad or branches) and not server else ""
@@ -176,10 +180,18 @@ def _is_broad(db: Database, text: str) -> bool:
     return int(db.execute(sql, [p for b in branches for p in b.params]).fetchone()[0]) > threshold
 
 
+#: Sort keys that may be empty (NULL); the others are NOT NULL columns
+NULLABLE_KEYS = frozenset({"h.gender", "h.employer_id", "h.category", "h.cause_main", "h.per_capita_month_fen"})
+
+
 def _order(order_by: str, descending: bool) -> str:
     expr = SORT_KEYS.get(order_by, "h.archive_no")
-    # empty values first going up, last going down (SQLite's own order; PostgreSQL's is the other way round)
-    direction = "DESC NULLS LAST" if descending else "ASC NULLS FIRST"
+    direction = "DESC" if descending else "ASC"
+    if expr in NULLABLE_KEYS:
+        # empty values first going up, last going down (SQLite's own order; PostgreSQL's is the other way
+        # round). Only where a value may be empty: PostgreSQL walks a plain index only in its own NULLS order
+        nulls = " NULLS LAST" if descending else " NULLS FIRST"
+        return f" ORDER BY {expr} {direction}{nulls}, h.id {direction}"
     return f" ORDER BY {expr} {direction}, h.id {direction}"
 
 
