@@ -98,9 +98,11 @@ def _require_cjk_trigrams(conn: psycopg.Connection[Any]) -> None:
     database's LC_CTYPE, and under ``C`` it finds none in 马街镇 (every search would read the whole index)."""
     if not conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_households_address_trgm'").fetchone():
         return   # pg_trgm not installable: the plain index (README)
-    if conn.execute("SELECT cardinality(show_trgm('马街镇东风路'))").fetchone()[0]:
+    letters = conn.execute("SELECT cardinality(show_trgm('马街镇东风路'))").fetchone()
+    if letters and letters[0]:
         return
-    ctype = conn.execute("SELECT datctype FROM pg_database WHERE datname = current_database()").fetchone()[0]
+    found = conn.execute("SELECT datctype FROM pg_database WHERE datname = current_database()").fetchone()
+    ctype = found[0] if found else "?"
     raise DatabaseRefused(
         f"服务器上这个数据库的字符分类（LC_CTYPE）是 {ctype}，PostgreSQL 不能为中文地址建立检索索引，地址检索会很慢。"
         "请信息管理员按 UTF-8 字符分类重新建一个空数据库，例如："
