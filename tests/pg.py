@@ -102,9 +102,8 @@ def with_dbname(url: str, dbname: str) -> str:
     return make_conninfo(url, dbname=dbname)
 
 
-@contextmanager
-def fresh_database(server_url: str) -> Iterator[str]:
-    """Create an empty database ``t_<random>``, yield its URL, drop it afterwards."""
+def create_database(server_url: str) -> tuple[str, str]:
+    """Create an empty database ``t_<random>``; its (URL, name)."""
     import psycopg
 
     name = f"t_{uuid.uuid4().hex[:12]}"
@@ -112,8 +111,22 @@ def fresh_database(server_url: str) -> Iterator[str]:
         # a UTF-8 character class, as the README asks of a centre's database (pg_trgm's letters for Chinese)
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' LC_COLLATE \'C\' '
                       "LC_CTYPE 'C.UTF-8'")
-    try:
-        yield with_dbname(server_url, name)
-    finally:
+    return with_dbname(server_url, name), name
+
+
+def drop_databases(server_url: str, names: list[str]) -> None:
+    import psycopg
+    if names:
         with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for name in names:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    """Create an empty database ``t_<random>``, yield its URL, drop it afterwards."""
+    url, name = create_database(server_url)
+    try:
+        yield url
+    finally:
+        drop_databases(server_url, [name])

@@ -21,6 +21,12 @@ HEAD = ids.make("530122", dt.date(1978, 3, 12), 13)
 
 
 @pytest.fixture
+def database(engine_database):
+    """Every test here on the folder's SQLite file, then with the desk on a PostgreSQL server."""
+    return engine_database
+
+
+@pytest.fixture
 def archive(database, clerk) -> int:
     return register.create_household(database, clerk, HouseholdDraft(fields={
         "name": "王建国", "id_number": HEAD, "phone": "13812345678", "cause_main": "3", "township": "城关镇",
@@ -90,3 +96,26 @@ def test_status_dialog_opened_before_a_change_refuses_it(qtbot, folder, database
     kind, title, text = message_boxes[-1]
     assert (kind, title) == ("warning", "档案已被他人修改") and "被 李审核 于 " in text
     assert register.get_household(database, archive)["status"] == "applying"
+
+
+def test_a_save_cut_off_from_the_server_is_said_and_the_form_kept(qtbot, folder, database, clerk, archive,
+                                                                  message_boxes):
+    """The cable is pulled while the clerk saves: the window says nothing was saved, the editor keeps what was
+    typed, and the next save (the server back) goes in."""
+    import psycopg
+
+    from helpdesk_gui.core import db as dbm
+    if not dbm.on_server(database):
+        pytest.skip("a desk on its own file has no server to lose")
+    window = MainWindow(AppContext(folder=folder, db=database, actor=clerk))
+    qtbot.addWidget(window)
+    editor = window.open_household(archive)
+    editor.basic.remarks.insert("断网前填写的备注")
+    with psycopg.connect(database.server[0], autocommit=True) as other:   # the server ends this desk's session
+        other.execute("SELECT pg_terminate_backend(%s)", [database.conn.raw.info.backend_pid])
+    assert not editor.save()
+    kind, _title, text = message_boxes[-1]
+    assert kind in ("warning", "critical") and "连接中断" in text and "没有保存" in text and "Traceback" not in text
+    assert editor.dirty and editor.basic.remarks.text() == "断网前填写的备注"
+    assert editor.save()                                                     # reconnected
+    assert register.get_household(database, archive)["remarks"] == "断网前填写的备注"
