@@ -136,9 +136,12 @@ def main() -> int:
         day = desk_kit.ready(db)
         dbm.close(db)
         desks, took = desk_kit.run_desks(county_url, centre, a.desks, a.seconds, pool=500, day=day)
-        lat = [x for d in desks for x in d["lat"]]
+        lat = [ms for d in desks for _, ms in d["lat"]]
+        by_op = {op: [ms for d in desks for o, ms in d["lat"] if o == op] for op in desk_kit.OPS}
         result["desks"] = {"n": a.desks, "seconds": took, "ops": len(lat), "ops_per_s": len(lat) / took,
                            "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95),
+                           "per_op_p50_p95_ms": {op: (percentile(v, 50), percentile(v, 95))
+                                                 for op, v in by_op.items() if v},
                            "done": {op: sum(d["done"][op] for d in desks) for op in desk_kit.OPS},
                            "refused": sum(len(d["refused"]) for d in desks),
                            "refused_examples": sorted({m for d in desks for _, m in d["refused"]})[:5],

@@ -71,7 +71,7 @@ def desk_folder(centre: Path, where: Path) -> Path:
 
 
 def desk(args: tuple[str, str, float, int, int, str]) -> dict[str, Any]:
-    """One desk for ``seconds`` (a process of its own); what it did, each operation's latency in ms. It
+    """One desk for ``seconds`` (a process of its own); what it did, each operation's (kind, latency in ms). It
     works on the first ``pool`` households 在档 by the working day ``on`` (the fewer, the more the desks meet)."""
     from helpdesk_gui.core import db as dbm
     from helpdesk_gui.core.access import auth
@@ -140,7 +140,7 @@ def desk(args: tuple[str, str, float, int, int, str]) -> dict[str, Any]:
             one(op)
         except HelpdeskError as e:
             out["refused"].append((op, str(e)))
-        out["lat"].append((time.perf_counter() - t0) * 1000)
+        out["lat"].append((op, (time.perf_counter() - t0) * 1000))
     dbm.close(db)
     return out
 
