@@ -102,8 +102,8 @@ def _move(lite: sqlite3.Connection, srv: server.Server, progress: Progress | Non
         if wrong:
             raise MoveFailed("复制到服务器后核对不一致，服务器上没有留下任何内容：" + "；".join(wrong) + "。")
         conn.commit()
-        conn.execute("ANALYZE")   # the planner's statistics for the rows just moved (as core.db.after_bulk)
-        conn.commit()
+        conn.autocommit = True
+        conn.execute("VACUUM (ANALYZE)")   # statistics and visibility for the rows just moved (core.db.after_bulk)
         rows, head = _audit_head(lite)
         return Moved(srv.shown, counts, rows, head)
     finally:
