@@ -329,6 +329,10 @@ class MainWindow(QMainWindow):
         self.user_label.setText(self.tr("用户：{name}（{roles}）").format(name=self.ctx.actor.display_name, roles=roles) + ro)
         self.county_label.setText(self.tr("{union}  区划代码 {code}").format(union=self.ctx.union_name(),
                                                                        code=self.ctx.county_code()))
+        from helpdesk_gui.core import db as dbm
+        if dbm.on_server(self.ctx.db):   # the centre's server: where it is, not a file's size
+            self.size_label.setText(self.tr("服务器 {where}").format(where=self.ctx.db.shown))
+            return
         try:
             size = self.ctx.db_path.stat().st_size
         except OSError:
