@@ -3,7 +3,8 @@
 
 ``prepare`` makes the centre on a fresh server database: the team (clerk, reviewer, two approvers,
 finance), money in the fund, and ``HOUSEHOLDS`` archives made 在档 through the workflow. ``desk`` is one
-desk for ``seconds``: search; open a household and save it with the version it loaded (a clerk who reads,
+desk for ``seconds``: search; register a new household (its 档案编号 drawn while other desks draw theirs);
+open a household and save it with the version it loaded (a clerk who reads,
 types and saves: two desks on one household meet here); file a project application and take it to
 待审批; approve one that waits; pay one approved decision. It reports what it did and every refusal's
 message; ``verify`` then checks the register as the desks left it."""
@@ -21,7 +22,7 @@ from test_workflow_kit import DAY, archive, new_household, publicity_over, team
 
 PASSWORD = "admin1234"
 HOUSEHOLDS = 8           # a small pool, so that desks meet on the same households and applications
-OPS = ("search", "save", "file", "approve", "pay")
+OPS = ("search", "new", "save", "file", "approve", "pay")
 
 
 def prepare(url: str, folder: Path) -> None:
@@ -75,12 +76,13 @@ def desk(args: tuple[str, str, float, int, int, str]) -> dict[str, Any]:
     works on the first ``pool`` households 在档 by the working day ``on`` (the fewer, the more the desks meet)."""
     from helpdesk_gui.core import db as dbm
     from helpdesk_gui.core.access import auth
+    from helpdesk_gui.core.base import ids
     from helpdesk_gui.core.base.errors import HelpdeskError
     from helpdesk_gui.core.db import server
     from helpdesk_gui.core.ledger import payroll
     from helpdesk_gui.core.register import households as register
     from helpdesk_gui.core.register import search
-    from helpdesk_gui.core.register.draft import draft_from
+    from helpdesk_gui.core.register.draft import HouseholdDraft, draft_from
     from helpdesk_gui.core.workflow import approval
     from helpdesk_gui.core.workflow import steps as workflow
 
@@ -99,6 +101,11 @@ def desk(args: tuple[str, str, float, int, int, str]) -> dict[str, Any]:
     def one(op: str) -> None:
         if op == "search":
             search.search(db, rng.choice(["职工", "zg", "530122", "139"]), search.Filters())
+        elif op == "new":   # a household comes to the desk: its 档案编号 is drawn while other desks draw theirs
+            born = dt.date(1970, 1, 1) + dt.timedelta(days=400 * seed + out["done"]["new"])
+            f = {"name": f"来访{seed}号{out['done']['new']}", "id_number": ids.make("530122", born, 100 + seed),
+                 "cause_main": "3", "hukou_region_code": "530122", "annual_income_fen": 600_000}
+            register.create_household(db, t.clerk, HouseholdDraft(fields=f), today=day)
         elif op == "save":
             hid = rng.choice(hids)
             h = register.get_household(db, hid)
@@ -134,7 +141,7 @@ def desk(args: tuple[str, str, float, int, int, str]) -> dict[str, Any]:
 
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
-        op = rng.choices(OPS, weights=[3, 3, 2, 2, 2])[0]
+        op = rng.choices(OPS, weights=[3, 1, 3, 2, 2, 2])[0]
         t0 = time.perf_counter()
         try:
             one(op)

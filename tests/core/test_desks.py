@@ -1,7 +1,7 @@
 """Four desks, four processes, one server: a mixed stretch of a centre's work at once (issue 19's must-show).
 
-Each desk searches, saves households with the version it loaded, files applications and takes them to
-待审批, approves what waits and pays what is approved, for ``HELPDESK_DESK_SECONDS`` (15 here; the
+Each desk searches, registers new households, saves households with the version it loaded, files
+applications and takes them to 待审批, approves what waits and pays what is approved, for ``HELPDESK_DESK_SECONDS`` (15 here; the
 benchmark runs the full minute with the same desks). Afterwards: no lost update, no duplicate or gap in
 archive, application, roster or voucher numbers, nothing approved or paid twice, ``check`` green, and
 every refused operation told the clerk why in Chinese."""

@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
                                                                        code=self.ctx.county_code()))
         from helpdesk_gui.core import db as dbm
         if dbm.on_server(self.ctx.db):   # the centre's server: where it is, not a file's size
-            self.size_label.setText(self.tr("服务器 {where}").format(where=self.ctx.db.shown))
+            self.size_label.setText(self.tr("服务器 {where}").format(where=getattr(self.ctx.db, "shown", "")))
             return
         try:
             size = self.ctx.db_path.stat().st_size

@@ -92,7 +92,12 @@ def append(db: Database, username: str, action: str, entity: str, entity_id: str
     (``core.db.write``) makes the chain one chain when several desks share a server."""
     if not db.conn.in_transaction:
         with dbm.write(db):
-            return append(db, username, action, entity, entity_id, before, after, households)
+            return _append(db, (username, action, entity, entity_id, before, after), households)
+    return _append(db, (username, action, entity, entity_id, before, after), households)
+
+
+def _append(db: Database, what: tuple[str, str, str, str, str | None, str | None], households: Iterable[int]) -> int:
+    username, action, entity, entity_id, before, after = what
     st = state(db)
     if not st.ensured:
         ensure(db)
